@@ -1,0 +1,33 @@
+/**
+ * Benchmarks: `npm run bench` runs every section, `npm run bench -- <section>` one.
+ * Figures are printed as tables and as one JSON line; ratios are against a
+ * baseline measured in the same run, since the machines are noisy.
+ */
+import { benchCouch } from './couch.bench.js';
+import { benchGating } from './gating.bench.js';
+import { benchKernels } from './kernels.bench.js';
+import { benchProtocol } from './protocol.bench.js';
+import { benchSequencing } from './sequencing.bench.js';
+
+const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<string, unknown>[]>> = {
+  kernels: benchKernels,
+  protocol: benchProtocol,
+  couch: benchCouch,
+  gating: benchGating,
+  sequencing: benchSequencing,
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((w) => !SECTIONS[w]);
+if (unknown.length) {
+  console.error(`unknown bench section(s): ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
+  process.exit(2);
+}
+const results: Record<string, unknown> = {};
+for (const name of wanted.length ? wanted : Object.keys(SECTIONS)) {
+  const rows = await SECTIONS[name]();
+  console.log(`\n## ${name}`);
+  console.table(rows);
+  results[name] = rows;
+}
+console.log(`\nBENCH_JSON ${JSON.stringify({ node: process.version, cpus: (await import('node:os')).cpus().length, results })}`);

@@ -1,0 +1,47 @@
+// Step-and-shoot leaf sequencing on an integer fluence matrix (rows = leaf pairs, columns = bixels).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace linac {
+
+struct Segment {
+  int32_t weight = 0;                 // MU
+  std::vector<int32_t> first, last;   // per row, inclusive; first > last (or -1) = closed
+};
+
+struct Matrix {
+  int32_t rows = 0, cols = 0;
+  std::vector<int32_t> v;  // row-major
+  int32_t at(int32_t r, int32_t c) const { return v[static_cast<size_t>(r) * cols + c]; }
+};
+
+// Sum over the row of positive increments (a_{-1} = 0): the row's minimum beam-on time.
+int64_t RowComplexity(const int32_t* a, int32_t n);
+// max over rows: the exact minimum total MU without leaf constraints (Bortfeld; Engel 2005).
+int64_t MatrixComplexity(const Matrix& m);
+// A lower bound on the number of segments at minimum total MU.
+int32_t SegmentLowerBound(const Matrix& m);
+
+struct SequenceOptions {
+  bool improved = true;      // false: Engel-type greedy baseline only
+  double budgetMs = 1.5;     // time for the K search (improved)
+  uint32_t seed = 12345;
+};
+
+// TNMU-optimal decomposition (sum of weights == MatrixComplexity) with few segments.
+std::vector<Segment> SequenceUnconstrained(const Matrix& m, const SequenceOptions& o);
+
+// Unidirectional sweep with the interleaf collision constraint (no interdigitation) and, when
+// tongueGroove, the tongue-and-groove constraint (Kamath et al. 2003/2004). Returns segments whose
+// weights sum to the constrained minimum; leftEdge/rightEdge give every row's leaf positions (in
+// bixel edges) for every segment, closed rows included.
+struct SweepResult {
+  std::vector<Segment> segments;
+  std::vector<std::vector<int32_t>> leftEdge, rightEdge;  // [segment][row]
+  int64_t tnmu = 0;
+};
+SweepResult SequenceConstrainedSweep(const Matrix& m, bool interleaf, bool tongueGroove);
+
+}  // namespace linac

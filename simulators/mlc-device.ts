@@ -1,0 +1,187 @@
+/**
+ * Simulated MLC controller: leaves move toward their targets at the model's
+ * maximum speed; targets are checked against travel, minimum gap and (when the
+ * model forbids it) interdigitation. Own device logic; shares only the codec.
+ */
+import type { Frame } from '../src/protocol/frame-codec.js';
+import { NakReason } from '../src/protocol/frame-codec.js';
+import {
+  MlcCmd,
+  decodePositions,
+  decodeTrajectoryChunk,
+  positionsAt,
+  type TrajectoryPoint,
+  encodeIdentity,
+  encodePositions,
+  encodeStatus,
+  type MlcPositions,
+} from '../src/protocol/mlc-protocol.js';
+import type { DeviceReply, FramedDevice } from './framed-device-host.js';
+import type { Steppable } from './physics-loop.js';
+
+export interface MlcSimOptions {
+  readonly model: string;
+  readonly leafPairs: number;
+  readonly maxLeafSpeedMmPerS: number;
+  readonly minGapMm: number;
+  readonly interdigitation: boolean;
+  readonly travel: { readonly minMm: number; readonly maxMm: number };
+}
+
+/** Leaves the device regards as arrived (its own criterion; the bridge checks readback itself). */
+const ARRIVED_MM = 0.05;
+
+export class MlcDevice implements FramedDevice, Steppable {
+  private a: number[];
+  private b: number[];
+  private targetA: number[];
+  private targetB: number[];
+  private moving = false;
+  private targetsLoaded = false;
+  private tick = 0;
+  /** Injected faults: leaves (bank A index) that do not move; a fault code to report. */
+  readonly faults = { stuckLeavesA: new Set<number>(), faultCode: 0 };
+  private trajectory: TrajectoryPoint[] = [];
+  private trajectoryTotal = 0;
+  private following = false;
+  private holdOff = false;
+  /** The linac's delivered-dose fraction (0..1) for trajectory mode; wired by the room. */
+  doseFraction: () => number = () => 0;
+  /** A leaf further than this from its trajectory holds the beam off, mm. */
+  holdOffToleranceMm = 2;
+
+  constructor(readonly options: MlcSimOptions) {
+    const n = options.leafPairs;
+    const half = options.minGapMm / 2;
+    this.a = new Array(n).fill(half);
+    this.b = new Array(n).fill(-half);
+    this.targetA = [...this.a];
+    this.targetB = [...this.b];
+  }
+
+  get positions(): MlcPositions {
+    return { bankAMm: [...this.a], bankBMm: [...this.b] };
+  }
+
+  handle(frame: Frame): DeviceReply {
+    switch (frame.cmd) {
+      case MlcCmd.Identify:
+        return { payload: encodeIdentity({ model: this.options.model, leafPairs: this.options.leafPairs, firmware: 'sim-1.0' }) };
+      case MlcCmd.SetTargets:
+        return this.setTargets(frame.payload);
+      case MlcCmd.Move:
+        if (!this.targetsLoaded || this.faults.faultCode) return { nak: NakReason.NotAllowedInState };
+        this.moving = true;
+        return { payload: Buffer.alloc(0) };
+      case MlcCmd.Stop:
+        this.moving = false;
+        this.following = false;
+        this.holdOff = false;
+        this.targetA = [...this.a];
+        this.targetB = [...this.b];
+        return { payload: Buffer.alloc(0) };
+      case MlcCmd.ReadPositions:
+        return { payload: encodePositions(this.positions) };
+      case MlcCmd.Status:
+      case MlcCmd.Heartbeat:
+        return { payload: encodeStatus(this.status()) };
+      case MlcCmd.ResetFault:
+        this.faults.faultCode = 0;
+        return { payload: Buffer.alloc(0) };
+      case MlcCmd.LoadTrajectory:
+        return this.loadTrajectory(frame.payload);
+      case MlcCmd.StartTrajectory:
+        if (this.trajectory.length !== this.trajectoryTotal || this.trajectoryTotal < 2) return { nak: NakReason.NotAllowedInState };
+        this.following = true;
+        this.moving = true;
+        return { payload: Buffer.alloc(0) };
+      default:
+        return { nak: NakReason.UnknownCommand };
+    }
+  }
+
+  /** True while the controller holds the beam off (a leaf lags its trajectory). */
+  get beamHoldOff(): boolean {
+    return this.holdOff;
+  }
+
+  advance(dtMs: number): void {
+    this.tick++;
+    if (this.following) {
+      const want = positionsAt(this.trajectory, this.doseFraction());
+      this.targetA = [...want.bankAMm];
+      this.targetB = [...want.bankBMm];
+    }
+    if (!this.moving) return;
+    const step = (this.options.maxLeafSpeedMmPerS * dtMs) / 1000;
+    const move = (cur: number, tgt: number): number => (Math.abs(tgt - cur) <= step ? tgt : cur + Math.sign(tgt - cur) * step);
+    for (let i = 0; i < this.a.length; i++) {
+      if (!this.faults.stuckLeavesA.has(i)) this.a[i] = move(this.a[i], this.targetA[i]);
+      this.b[i] = move(this.b[i], this.targetB[i]);
+    }
+    if (this.following) {
+      this.holdOff = this.maxError() > this.holdOffToleranceMm;
+      if (this.doseFraction() >= 1 && this.maxError() <= ARRIVED_MM) {
+        this.following = false;
+        this.moving = false;
+      }
+      return;
+    }
+    if (this.maxError() <= ARRIVED_MM) this.moving = false;
+    else if (this.faults.stuckLeavesA.size && this.a.every((v, i) => this.faults.stuckLeavesA.has(i) || v === this.targetA[i]) && this.b.every((v, i) => v === this.targetB[i])) {
+      // Only stuck leaves are left: the controller reports a motion fault and stops.
+      this.faults.faultCode = 1;
+      this.moving = false;
+    }
+  }
+
+  private setTargets(payload: Buffer): DeviceReply {
+    const pos = decodePositions(payload);
+    if (!pos || pos.bankAMm.length !== this.options.leafPairs) return { nak: NakReason.BadPayload };
+    if (this.moving) return { nak: NakReason.NotAllowedInState };
+    if (!this.targetsValid(pos)) return { nak: NakReason.OutOfRange };
+    this.targetA = [...pos.bankAMm];
+    this.targetB = [...pos.bankBMm];
+    this.targetsLoaded = true;
+    return { payload: Buffer.alloc(0) };
+  }
+
+  private loadTrajectory(payload: Buffer): DeviceReply {
+    const chunk = decodeTrajectoryChunk(payload);
+    if (!chunk || chunk.points.some((p) => p.positions.bankAMm.length !== this.options.leafPairs)) return { nak: NakReason.BadPayload };
+    if (this.following) return { nak: NakReason.NotAllowedInState };
+    if (chunk.start === 0) this.trajectory = [];
+    if (chunk.start !== this.trajectory.length || chunk.start + chunk.points.length > chunk.total) return { nak: NakReason.BadPayload };
+    if (!chunk.points.every((p) => this.targetsValid(p.positions))) return { nak: NakReason.OutOfRange };
+    this.trajectory.push(...chunk.points);
+    this.trajectoryTotal = chunk.total;
+    return { payload: Buffer.alloc(0) };
+  }
+
+  private targetsValid(p: MlcPositions): boolean {
+    const { minMm, maxMm } = this.options.travel;
+    const eps = 1e-6;
+    for (let i = 0; i < p.bankAMm.length; i++) {
+      const a = p.bankAMm[i];
+      const b = p.bankBMm[i];
+      if (a < minMm || a > maxMm || b < minMm || b > maxMm) return false;
+      if (a - b < this.options.minGapMm - eps) return false;
+      if (!this.options.interdigitation) {
+        const nbA = [p.bankAMm[i - 1], p.bankAMm[i + 1]].filter((v) => v !== undefined);
+        if (nbA.some((na) => na - b < this.options.minGapMm - eps)) return false;
+      }
+    }
+    return true;
+  }
+
+  private maxError(): number {
+    let m = 0;
+    for (let i = 0; i < this.a.length; i++) m = Math.max(m, Math.abs(this.a[i] - this.targetA[i]), Math.abs(this.b[i] - this.targetB[i]));
+    return m;
+  }
+
+  private status() {
+    const err = this.maxError();
+    return { moving: this.moving, inPosition: !this.moving && err <= ARRIVED_MM, fault: this.faults.faultCode !== 0, targetsLoaded: this.targetsLoaded, trajectoryMode: this.following, holdOff: this.holdOff, faultCode: this.faults.faultCode, maxErrorMm: err, tick: this.tick };
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * One treatment session: the statechart actor, fed by device evidence, whose
+ * emitted commands are carried out on the devices, with every state change,
+ * command, device event and rejection journaled.
+ */
+import { type Observable, Subject, type Subscription } from 'rxjs';
+import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import type { LoadedConfig } from '../config/load-config.js';
+import { BridgeError, isBridgeError } from '../core/bridge-error.js';
+import type { Clock } from '../core/clock.js';
+import type { Pose6 } from '../core/pose.js';
+import { CouchMotionSupervisor } from '../domain/couch/motion-supervisor.js';
+import { planCorrection } from '../domain/couch/plan-correction.js';
+import { MotionMonitor } from '../domain/motion/motion-monitor.js';
+import type { MotionLinkSample } from '../drivers/motion-link.js';
+import type { Plan } from '../domain/plan/plan.js';
+import type { Registration } from '../domain/registration/registration.js';
+import { registrationPipeline, type Candidate, type CheckContext, type Verdict } from '../domain/registration/registration-pipeline.js';
+import { noLinks, type PermitTolerances } from '../interlock/evidence.js';
+import { sessionMachine } from '../interlock/session-machine.js';
+import type { SessionCommand, SessionEvent, SessionNotice } from '../interlock/session-types.js';
+import type { JournalSink } from '../journal/journal.js';
+import { CommandExecutor } from './command-executor.js';
+import { EvidenceFeed, type RoomDrivers } from './evidence-feed.js';
+import { MuCheckpoints } from './mu-checkpoints.js';
+
+export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
+export type RegistrationOutcome = { ok: true; registration: Registration } | { ok: false; error: BridgeError };
+type EventInput = SessionEvent extends infer E ? (E extends SessionEvent ? Omit<E, 'atMs'> : never) : never;
+
+export interface BridgeSessionOptions {
+  readonly tickMs?: number;
+  readonly approvalTtlMs?: number;
+}
+
+export class BridgeSession {
+  readonly actor: Actor<typeof sessionMachine>;
+  readonly notices$ = new Subject<SessionNotice>();
+  readonly commands$ = new Subject<{ command: SessionCommand; error?: BridgeError }>();
+  private readonly feed: EvidenceFeed;
+  private readonly executor: CommandExecutor;
+  private readonly subs: Array<Pick<Subscription, 'unsubscribe'>> = [];
+  private readonly checkpoints: MuCheckpoints;
+  private readonly couchSupervisor: CouchMotionSupervisor;
+  private readonly motionMonitor: MotionMonitor;
+  private lastState = '';
+  private readonly candidates$ = new Subject<Candidate>();
+  private lastOutcome: RegistrationOutcome | undefined;
+  private lastCouchMoveEpochMs: number | undefined;
+
+  constructor(
+    readonly drivers: RoomDrivers,
+    readonly config: LoadedConfig,
+    private readonly journal: JournalSink,
+    private readonly clock: Clock,
+    opts: BridgeSessionOptions = {},
+  ) {
+    const links = config.bridge.links;
+    this.feed = new EvidenceFeed(drivers, { mlc: links.mlc.staleAfterMs, couch: links.couch.staleAfterMs, beam: links.beam.staleAfterMs }, clock, opts.tickMs ?? 20);
+    this.executor = new CommandExecutor(drivers, {
+      beamOnWanted: () => this.actor.getSnapshot().value === 'beamOn',
+      correctionApproved: (id) => this.actor.getSnapshot().context.appliedCorrectionIds.includes(id),
+    });
+    this.couchSupervisor = new CouchMotionSupervisor(config.couch);
+    this.motionMonitor = new MotionMonitor(config.bridge.intrafraction.windowMm);
+    // one permanent subscription: replay and ordering state lives as long as the session
+    this.subs.push(this.candidates$.pipe(registrationPipeline(() => this.checkContext())).subscribe((v) => this.onVerdict(v)));
+    this.checkpoints = new MuCheckpoints(journal);
+    this.actor = createActor(sessionMachine, {
+      input: {
+        mlcModel: config.mlc,
+        actionLevels: config.bridge.actionLevels,
+        motionSettings: motionSettings(config),
+        tolerances: toleranceSet(config),
+        settleMs: config.couch.inPosition.settleMs,
+        approvalTtlMs: opts.approvalTtlMs ?? config.bridge.registration.approvalTtlMs,
+        evidence: { links: noLinks(links.mlc.staleAfterMs) },
+      },
+    });
+  }
+
+  start(): void {
+    this.actor.on('command', (cmd) => this.carryOut(cmd));
+    this.actor.on('notice', (n) => {
+      this.journal.append('notice', n);
+      this.notices$.next(n);
+    });
+    this.subs.push(this.actor.subscribe((s) => this.onSnapshot(s)));
+    for (const [name, d] of Object.entries(this.drivers)) {
+      this.subs.push(d.events$.subscribe((e: unknown) => this.journal.append('device-event', { device: name, ...(e as object) })));
+    }
+    this.subs.push(this.drivers.beam.snapshot$.subscribe((s) => s && this.checkpoints.observe(s.status)));
+    this.subs.push(this.drivers.couch.snapshot$.subscribe((s) => s && this.superviseCouch(s.actual, s.status.moving, s.atMs)));
+    // a couch that cannot be watched while it moves is a motion fault (its own watchdog stops it)
+    this.subs.push(this.drivers.couch.health$.subscribe((h) => !h.fresh && this.couchSupervisor.moving && this.couchMotionFault('the couch link went stale during a move')));
+    this.actor.start();
+    this.feed.start(
+      (evidence, atMs) => this.actor.send({ type: 'EVIDENCE', evidence, atMs }),
+      (atMs) => this.actor.send({ type: 'TICK', atMs }),
+    );
+    this.journal.append('session', { event: 'start', config: this.config.file, mlcModel: this.config.mlc.id, couchModel: this.config.couch.id });
+  }
+
+  stop(): void {
+    this.feed.stop();
+    this.subs.forEach((s) => s.unsubscribe());
+    this.actor.stop();
+    this.journal.append('session', { event: 'stop', state: this.lastState });
+  }
+
+  /** Sends an event stamped with the clock; operator events are journaled. */
+  send(event: EventInput): void {
+    const e = { ...event, atMs: this.clock.nowMs() } as SessionEvent;
+    if (['BEAM_ON', 'RESUME', 'RESET', 'APPROVE', 'OPERATOR_HOLD', 'LOAD_PLAN'].includes(e.type)) {
+      this.journal.append('operator', e.type === 'LOAD_PLAN' ? { type: e.type, planId: e.plan.planId, patientId: e.plan.patientId } : e);
+    }
+    this.actor.send(e);
+  }
+
+  loadPlan(plan: Plan): void {
+    this.send({ type: 'LOAD_PLAN', plan });
+  }
+
+  get snapshot(): SessionSnapshot {
+    return this.actor.getSnapshot();
+  }
+
+  get stateName(): string {
+    return stateName(this.actor.getSnapshot().value);
+  }
+
+  /**
+   * Validates an untrusted registration through the pipeline (shape, units,
+   * identity, age, replays, order); accepted ones go to the session, rejected
+   * ones to the journal. Returns the verdict (the pipeline is synchronous).
+   */
+  submitRegistration(raw: unknown, source = 'sim'): RegistrationOutcome {
+    this.lastOutcome = undefined;
+    this.candidates$.next({ raw, source });
+    return this.lastOutcome ?? { ok: false, error: new BridgeError('REG_INVALID', 'no verdict', { field: 'registration' }) };
+  }
+
+  /** Feeds an intrafraction monitoring stream (samples stamped on arrival) into the interlocks. */
+  attachMotionStream(samples: Observable<MotionLinkSample>): void {
+    this.subs.push(samples.subscribe((s) => this.feed.setMotion(this.motionMonitor.observe({ atMs: s.atMs, offsetMm: s.offsetMm }))));
+  }
+
+  /** Feeds a source's stream of candidates into the pipeline. */
+  attachRegistrationSource(candidates: Observable<Candidate>): void {
+    this.subs.push(candidates.subscribe((c) => this.candidates$.next(c)));
+  }
+
+  private onVerdict(v: Verdict): void {
+    this.lastOutcome = v.ok ? this.acceptRegistration(v.registration, v.source) : this.reject(v.error, v.raw, v.source);
+  }
+
+  private acceptRegistration(reg: Registration, source: string): RegistrationOutcome {
+    const plan = this.snapshot.context.plan!;
+    const couch = this.drivers.couch.latest;
+    if (!couch || !this.drivers.couch.isFresh()) return this.reject(new BridgeError('LINK_STALE', 'couch pose unknown: cannot compute the target', { field: 'couch.actual' }), reg, source);
+    const pivot = this.config.couch.pivotFromIsocentreMm;
+    const planned = planCorrection(couch.actual, reg.correction, [0, 0, 0], [pivot[0], pivot[1], pivot[2]], this.config.couch, this.config.bridge.actionLevels[plan.protocol]);
+    const c = reg.correction;
+    const classification = {
+      action: planned.classification,
+      maxTranslationMm: Math.max(Math.abs(c.lateralMm), Math.abs(c.longitudinalMm), Math.abs(c.verticalMm)),
+      maxRotationDeg: Math.max(Math.abs(c.pitchDeg), Math.abs(c.rollDeg), Math.abs(c.yawDeg)),
+      reasons: planned.reasons,
+    };
+    const target = planned.target;
+    this.journal.append('registration', { source, registration: reg, classification, target, translationMm: planned.translationMm, residualDeg: planned.residualDeg, legLengthsMm: planned.legLengthsMm, errors: planned.errors.map((e) => e.toJSON()) });
+    this.send({ type: 'REGISTRATION', pending: { registration: reg, classification, target, receivedAtMs: this.clock.nowMs() } });
+    return { ok: true, registration: reg };
+  }
+
+  private reject(error: BridgeError, raw: unknown, source = 'sim'): { ok: false; error: BridgeError } {
+    // a wrong patient is its own event in the journal, not just a rejection
+    this.journal.append('rejection', { what: 'registration', source, wrongPatient: error.code === 'PATIENT_MISMATCH', error: error.toJSON(), raw });
+    return { ok: false, error };
+  }
+
+  private checkContext(): CheckContext {
+    const plan = this.snapshot.context.plan;
+    return {
+      identity: plan && { patientId: plan.patientId, planId: plan.planId, fraction: plan.fraction },
+      nowEpochMs: Date.now(),
+      maxAgeMs: this.config.bridge.registration.maxAgeMs,
+      lastCouchMoveEpochMs: this.lastCouchMoveEpochMs,
+    };
+  }
+
+  private superviseCouch(actual: Pose6, moving: boolean, atMs: number): void {
+    const fault = this.couchSupervisor.observe(actual, moving, atMs);
+    if (fault) this.couchMotionFault(fault.reason, fault);
+  }
+
+  private couchMotionFault(reason: string, detail: object = {}): void {
+    this.couchSupervisor.abandonMove();
+    this.journal.append('device-event', { device: 'couch', type: 'motion-fault', reason, ...detail });
+    if (this.actor.getSnapshot().status === 'active') this.send({ type: 'COUCH_MOTION_FAULT', reason });
+  }
+
+  private carryOut(cmd: SessionCommand): void {
+    this.journal.append('command', cmd);
+    if (cmd.command === 'MOVE_COUCH') {
+      this.lastCouchMoveEpochMs = Date.now();
+      const from = this.drivers.couch.latest?.actual;
+      if (from) this.couchSupervisor.beginMove(from, cmd.target, cmd.moveId, this.clock.nowMs());
+    }
+    this.executor.execute(cmd).then(
+      () => this.commands$.next({ command: cmd }),
+      (e: unknown) => {
+        const error = isBridgeError(e) ? e : new BridgeError('DEVICE_FAULT', String(e));
+        this.journal.append('command-result', { command: cmd.command, error: error.toJSON() });
+        this.commands$.next({ command: cmd, error });
+        if (error.code === 'PERMIT_DENIED' && cmd.command === 'BEAM_ON') return; // a dropped beam-on is the intended outcome, not a device failure
+        if (cmd.command === 'MOVE_COUCH' || cmd.command === 'STOP_COUCH') return this.couchMotionFault(`${cmd.command} failed: ${error.message}`);
+        if (this.actor.getSnapshot().status === 'active') this.send({ type: 'COMMAND_FAILED', command: cmd.command, error: error.message });
+      },
+    );
+  }
+
+  private onSnapshot(s: SessionSnapshot): void {
+    const name = stateName(s.value);
+    if (name === this.lastState) return;
+    this.journal.append('state', { from: this.lastState || null, to: name, beamIndex: s.context.beamIndex, segmentIndex: s.context.segmentIndex, holdCauses: s.context.holdCauses, latchedFaults: s.context.latchedFaults, faultReason: s.context.faultReason });
+    this.lastState = name;
+  }
+}
+
+export function stateName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const [k, v] = Object.entries(value as Record<string, unknown>)[0];
+  return `${k}.${stateName(v)}`;
+}
+
+export function toleranceSet(cfg: LoadedConfig): PermitTolerances {
+  return {
+    mlcPositionMm: cfg.mlc.positionToleranceMm,
+    couchTranslationMm: cfg.couch.inPosition.translationMm,
+    couchRotationDeg: cfg.couch.inPosition.rotationDeg,
+    muChannelDisagreementMu: cfg.bridge.tolerances.muChannelDisagreementMu,
+    evidenceMaxAgeMs: cfg.bridge.tolerances.evidenceMaxAgeMs,
+  };
+}
+
+export function motionSettings(cfg: LoadedConfig) {
+  const m = cfg.bridge.intrafraction;
+  return { debounceMs: m.debounceMs, dwellMs: m.dwellMs, staleAfterMs: m.samplePeriodMs * m.staleSamples };
+}

@@ -1,0 +1,51 @@
+/**
+ * `linac-bridge couch correction`: the couch target for a registration
+ * correction, for physicists and tests. mm and degrees, IEC 61217 table-top
+ * frame; --shift is the registration's correction about the isocentre.
+ */
+import { loadConfig, readValidated } from '../config/load-config.js';
+import { CouchModelSchema } from '../config/couch-model.js';
+import { BridgeError } from '../core/bridge-error.js';
+import { planCorrection } from '../domain/couch/plan-correction.js';
+import path from 'node:path';
+import { parseNumberList, parsePose } from './parse-args.js';
+
+export interface CouchCorrectionOptions {
+  readonly config?: string;
+  readonly pose: string;
+  readonly shift: string;
+  readonly isocenter: string;
+  readonly pivot?: string;
+  readonly couch?: string;
+  readonly protocol: string;
+  readonly json?: boolean;
+}
+
+export function couchCorrectionCommand(o: CouchCorrectionOptions): number {
+  const cfg = loadConfig(o.config);
+  const model = o.couch ? readValidated(path.join(path.dirname(cfg.file), 'couch', `${o.couch}.json`), CouchModelSchema) : cfg.couch;
+  const levels = cfg.bridge.actionLevels[o.protocol];
+  if (!levels) throw new BridgeError('INPUT_INVALID', 'unknown protocol', { field: '--protocol', actual: o.protocol, limit: Object.keys(cfg.bridge.actionLevels).join(' | ') });
+  const iso = parseNumberList(o.isocenter, '--isocenter', 3) as [number, number, number];
+  const pivot = o.pivot ? (parseNumberList(o.pivot, '--pivot', 3) as [number, number, number]) : ([iso[0] + model.pivotFromIsocentreMm[0], iso[1] + model.pivotFromIsocentreMm[1], iso[2] + model.pivotFromIsocentreMm[2]] as [number, number, number]);
+  const plan = planCorrection(parsePose(o.pose, '--pose'), parsePose(o.shift, '--shift'), iso, pivot, model, levels);
+  const r6 = (v: number): number => Math.round(v * 1e6) / 1e6;
+  const out = {
+    target: Object.fromEntries(Object.entries(plan.target).map(([k, v]) => [k, r6(v)])),
+    translationMm: plan.translationMm.map(r6),
+    classification: plan.classification,
+    reasons: plan.reasons,
+    residualDeg: plan.residualDeg,
+    ...(plan.legLengthsMm ? { legLengthsMm: plan.legLengthsMm.map(r6) } : {}),
+    couch: model.id,
+  };
+  if (o.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  else {
+    const t = plan.target;
+    process.stdout.write(`couch ${model.id}: ${plan.classification}\n`);
+    process.stdout.write(`target lat ${t.lateralMm.toFixed(2)} long ${t.longitudinalMm.toFixed(2)} vert ${t.verticalMm.toFixed(2)} mm, pitch ${t.pitchDeg.toFixed(3)} roll ${t.rollDeg.toFixed(3)} yaw ${t.yawDeg.toFixed(3)}°\n`);
+    process.stdout.write(`table translation ${plan.translationMm.map((v) => v.toFixed(2)).join(', ')} mm\n`);
+    for (const r of plan.reasons) process.stdout.write(`- ${r}\n`);
+  }
+  return plan.classification === 'reject' ? 1 : 0;
+}

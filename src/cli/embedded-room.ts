@@ -1,0 +1,74 @@
+/**
+ * The embedded default: every simulator in-process on loopback, the drivers
+ * connected to them over TCP, the imaging link feeding the session, and a
+ * journal on disk.
+ */
+import path from 'node:path';
+import type { Subscription } from 'rxjs';
+import { SimRoom } from '../../simulators/sim-room.js';
+import { BridgeSession } from '../bridge/bridge-session.js';
+import { closeRoom, connectRoom } from '../bridge/connect-room.js';
+import { simOptionsFrom } from './sim-options.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import { systemClock } from '../core/clock.js';
+import { registrationMessages } from '../drivers/imaging-link.js';
+import { motionSamples } from '../drivers/motion-link.js';
+import { Journal } from '../journal/journal.js';
+import { openTcpLink } from '../transport/tcp-link.js';
+import { openPtyPair, type PtyPair } from '../kernels/pty.js';
+
+export interface EmbeddedRoom {
+  readonly room: SimRoom;
+  readonly session: BridgeSession;
+  readonly journal: Journal;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedRoomOptions {
+  readonly timeScale?: number;
+  readonly journalName: string;
+  readonly onRejected?: (msg: string) => void;
+  /** The couch over Modbus TCP (default) or Modbus RTU on a pseudo-terminal. */
+  readonly couchLink?: 'tcp' | 'rtu';
+}
+
+export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOptions): Promise<EmbeddedRoom> {
+  const room = new SimRoom(simOptionsFrom(cfg, opts.timeScale));
+  const ports = await room.start();
+  let pty: PtyPair | undefined;
+  if (opts.couchLink === 'rtu') {
+    pty = openPtyPair();
+    room.couchRtuHost.host.attach(pty.master);
+  }
+  const drivers = await connectRoom(cfg, systemClock, { ...ports, couchSerialPath: pty?.slavePath });
+  const journal = Journal.open(path.resolve(cfg.bridge.journal.dir, opts.journalName), cfg.bridge.journal.fsync);
+  const session = new BridgeSession(drivers, cfg, journal, systemClock);
+  const imagingLink = await openTcpLink('127.0.0.1', ports.imaging, cfg.bridge.links.mlc.connectTimeoutMs);
+  const sub: Subscription = registrationMessages(imagingLink).subscribe((m) => {
+    const r = session.submitRegistration(m.ok ? m.value : { unparseable: m.line.slice(0, 256), reason: 'line is not JSON' }, 'sim');
+    if (!r.ok) opts.onRejected?.(r.error.message);
+  });
+  session.attachMotionStream(motionSamples(await openTcpLink('127.0.0.1', ports.motion, cfg.bridge.links.mlc.connectTimeoutMs), systemClock));
+  session.start();
+  return {
+    room, session, journal,
+    async close() {
+      sub.unsubscribe();
+      session.stop();
+      await closeRoom(drivers);
+      await room.stop();
+      pty?.close();
+      journal.close();
+    },
+  };
+}
+
+/** Resolves when every device link has reported at least once (or rejects after timeoutMs). */
+export async function waitForLinks(session: BridgeSession, timeoutMs: number): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  const d = session.drivers;
+  while (!(d.mlc.isFresh() && d.beam.isFresh() && d.couch.isFresh() && d.mlc.latest && d.couch.latest && d.beam.latest)) {
+    if (performance.now() > end) throw new Error(`device links not fresh after ${timeoutMs} ms (mlc ${d.mlc.isFresh()}, beam ${d.beam.isFresh()}, couch ${d.couch.isFresh()})`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

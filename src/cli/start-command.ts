@@ -1,0 +1,45 @@
+/**
+ * `linac-bridge start --simulate`: the bridge with embedded simulators, kept
+ * running for a console (the console API is later work: state changes are logged).
+ */
+import { loadConfig } from '../config/load-config.js';
+import { BridgeError } from '../core/bridge-error.js';
+import { stateName } from '../bridge/bridge-session.js';
+import { RegistrationHttpSource } from '../bridge/registration-sources/http-source.js';
+import { startEmbeddedRoom, waitForLinks } from './embedded-room.js';
+
+export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string }): Promise<number> {
+  if (!o.simulate) {
+    throw new BridgeError('INPUT_INVALID', 'only the embedded simulators are supported by `start` so far; real hardware links come with the console API', { field: '--simulate', limit: 'required' });
+  }
+  const cfg = loadConfig(o.config);
+  const embedded = await startEmbeddedRoom(cfg, { journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m) => log(`registration rejected: ${m}`) });
+  await waitForLinks(embedded.session, 5000);
+  const http = new RegistrationHttpSource();
+  const httpPort = await http.listen(0, '127.0.0.1');
+  embedded.session.attachRegistrationSource(http.candidates$);
+  const p = embedded.room.ports;
+  log(`bridge up; simulators on 127.0.0.1: mlc ${p.mlc}, beam ${p.beam}, couch (Modbus TCP) ${p.couch}, imaging ${p.imaging}`);
+  log(`journal ${embedded.journal.file}`);
+  log(`registrations: POST http://127.0.0.1:${httpPort}/registrations or ws://127.0.0.1:${httpPort}/registrations`);
+  let last = '';
+  embedded.session.actor.subscribe((s) => {
+    const name = stateName(s.value);
+    if (name !== last) log(`state ${last || '(start)'} -> ${name}`);
+    last = name;
+  });
+  for (const [name, d] of Object.entries(embedded.session.drivers)) d.health$.subscribe((h: { fresh: boolean }) => log(`link ${name} ${h.fresh ? 'fresh' : 'STALE'}`));
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+    if (o.exitAfter) setTimeout(resolve, Number(o.exitAfter));
+  });
+  log('shutting down');
+  await http.close();
+  await embedded.close();
+  return 0;
+}
+
+function log(line: string): void {
+  process.stdout.write(`${new Date().toISOString()}  ${line}\n`);
+}

@@ -1,0 +1,102 @@
+/**
+ * The bridge's configuration: which models, device links, tolerances and
+ * action levels. config/default.json is the embedded default (everything
+ * simulated on loopback, port 0 = simulators pick a free port).
+ */
+import { z } from 'zod';
+
+const TcpSpec = z.object({ kind: z.literal('tcp'), host: z.string().min(1), port: z.number().int().min(0).max(65535) });
+const SerialSpec = z.object({ kind: z.literal('serial'), path: z.string().min(1), baudRate: z.number().int().min(1200).max(4_000_000) });
+
+const FramedLink = z
+  .object({
+    transport: z.union([TcpSpec, SerialSpec]),
+    connectTimeoutMs: z.number().int().min(10).max(60_000),
+    requestTimeoutMs: z.number().int().min(5).max(10_000),
+    heartbeatMs: z.number().int().min(10).max(5_000),
+    staleAfterMs: z.number().int().min(10).max(10_000),
+  })
+  .refine((l) => l.staleAfterMs >= l.heartbeatMs && l.staleAfterMs <= 1.6 * l.heartbeatMs, {
+    message: 'staleAfterMs must lie in [heartbeatMs, 1.6 × heartbeatMs] so a dead link is reported within two heartbeat periods',
+    path: ['staleAfterMs'],
+  });
+
+const CouchLink = z
+  .object({
+    /** Modbus TCP, or Modbus RTU over a serial line. */
+    transport: z.union([TcpSpec, SerialSpec]),
+    unitId: z.number().int().min(1).max(247),
+    connectTimeoutMs: z.number().int().min(10).max(60_000),
+    requestTimeoutMs: z.number().int().min(5).max(10_000),
+    pollMs: z.number().int().min(5).max(1_000),
+    /** Poll period on Modbus RTU: a 6-axis poll is ≈ 9.8 ms on the wire at 115200 baud (docs/protocols/couch.md). */
+    rtuPollMs: z.number().int().min(5).max(1_000),
+    heartbeatMs: z.number().int().min(10).max(5_000),
+    staleAfterMs: z.number().int().min(10).max(10_000),
+  })
+  .refine((l) => l.staleAfterMs >= Math.max(l.pollMs, l.rtuPollMs) && l.staleAfterMs <= 1.6 * l.heartbeatMs, {
+    message: 'staleAfterMs must lie in [max(pollMs, rtuPollMs), 1.6 × heartbeatMs]',
+    path: ['staleAfterMs'],
+  });
+
+const ActionLevel = z.object({
+  /** Corrections up to these are applied after operator approval. */
+  applyMaxMm: z.number().positive().max(20),
+  applyMaxDeg: z.number().positive().max(5),
+  /** Up to these, a physician must review; beyond, the patient is set up again. */
+  reviewMaxMm: z.number().positive().max(50),
+  reviewMaxDeg: z.number().positive().max(10),
+  /** A correction larger than these needs a verification image before beam-on. */
+  verifyAboveMm: z.number().min(0).max(50),
+  verifyAboveDeg: z.number().min(0).max(10),
+  /** Verification imaging after every correction (e.g. SRS). */
+  alwaysVerify: z.boolean(),
+  /** The verification image's residual must be inside these. */
+  verificationToleranceMm: z.number().positive().max(10),
+  verificationToleranceDeg: z.number().positive().max(5),
+  /** Intrafraction monitoring is required for beam-on under this protocol. */
+  intrafractionMonitoring: z.boolean(),
+});
+
+export const BridgeConfigSchema = z.object({
+  mlcModel: z.string().min(1),
+  couchModel: z.string().min(1),
+  links: z.object({ mlc: FramedLink, beam: FramedLink, couch: CouchLink }),
+  tolerances: z.object({
+    /** Two dose channels may differ by at most this before the beam is terminated, MU. */
+    muChannelDisagreementMu: z.number().positive().max(5),
+    /** A delivered beam must match its planned MU within this, MU. */
+    deliveredMuToleranceMu: z.number().positive().max(1),
+    /** Door, e-stop and beam status evidence older than this is stale, ms. */
+    evidenceMaxAgeMs: z.number().int().min(10).max(5_000),
+  }),
+  actionLevels: z.record(z.string(), ActionLevel),
+  registration: z.object({
+    maxAgeMs: z.number().int().min(1_000).max(3_600_000),
+    /** An approval not followed by the move within this time expires, ms. */
+    approvalTtlMs: z.number().int().min(1_000).max(3_600_000),
+  }),
+  intrafraction: z.object({
+    /** The target must stay within ± this on every axis, mm. */
+    windowMm: z.number().positive().max(20),
+    /** Out of the window for longer than this holds the beam, ms. */
+    debounceMs: z.number().int().min(0).max(2_000),
+    /** Back in the window for this long before beam-on or resume, ms. */
+    dwellMs: z.number().int().min(0).max(10_000),
+    /** Expected sample period (10–30 Hz streams: 33–100 ms). */
+    samplePeriodMs: z.number().int().min(10).max(1_000),
+    /** No sample for samplePeriodMs × this is a stale stream. */
+    staleSamples: z.number().int().min(1).max(10),
+  }),
+  simulation: z.object({
+    /** Simulated physics runs this many times faster than wall time (1 = real time). */
+    timeScale: z.number().min(0.1).max(100),
+    doseRateMuPerMin: z.number().int().min(50).max(2_400),
+  }),
+  journal: z.object({ dir: z.string().min(1), fsync: z.boolean() }),
+});
+
+export type BridgeConfig = z.infer<typeof BridgeConfigSchema>;
+export type FramedLinkConfig = BridgeConfig['links']['mlc'];
+export type CouchLinkConfig = BridgeConfig['links']['couch'];
+export type ActionLevels = z.infer<typeof ActionLevel>;

@@ -1,0 +1,41 @@
+/**
+ * A treatment plan as the bridge delivers it: step-and-shoot beams whose
+ * segments are apertures on a bixel grid (one grid row per MLC leaf pair,
+ * starting at `grid.firstLeafPair`). Units: MU, mm, degrees.
+ */
+import type { Aperture } from '../../kernels/fluence.js';
+
+export interface BixelGrid {
+  /** Width of one bixel along leaf travel (X_b at isocentre), mm. */
+  readonly bixelWidthMm: number;
+  /** X_b of the left edge of column 0, mm. */
+  readonly originMm: number;
+  /** MLC leaf-pair index (0-based, most negative Y_b first) of grid row 0. */
+  readonly firstLeafPair: number;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+export interface PlanBeam {
+  readonly id: number;
+  readonly name: string;
+  readonly gantryDeg: number;
+  readonly doseRateMuPerMin: number;
+  readonly grid: BixelGrid;
+  readonly segments: readonly Aperture[];
+  /** Intended fluence (MU per bixel), row-major rows × cols; the segments must deliver it exactly. */
+  readonly fluence: readonly (readonly number[])[];
+}
+
+export interface Plan {
+  readonly patientId: string;
+  readonly patientName: string;
+  readonly planId: string;
+  readonly fraction: number;
+  /** Action-level table to use (config `actionLevels` key). */
+  readonly protocol: string;
+  readonly mlcModel: string;
+  readonly beams: readonly PlanBeam[];
+}
+
+export const beamMu = (b: PlanBeam): number => b.segments.reduce((s, seg) => s + seg.mu, 0);

@@ -1,0 +1,97 @@
+/**
+ * Validates a plan file against the configured MLC model and the bridge's
+ * action levels; a corrupt plan is rejected whole with the field and the limit.
+ * The segments must reproduce the beam's fluence exactly (native kernel).
+ */
+import { z } from 'zod';
+import type { MlcModel } from '../../config/mlc-model.js';
+import { BridgeError } from '../../core/bridge-error.js';
+import { accumulateFluence } from '../../kernels/fluence.js';
+import type { Plan } from './plan.js';
+
+const Interval = z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([a, b]) => a <= b, { message: 'first must be <= last' });
+
+const PlanSchema = z.object({
+  patientId: z.string().min(1).max(64),
+  patientName: z.string().min(1).max(128),
+  planId: z.string().min(1).max(64),
+  fraction: z.number().int().min(1).max(100),
+  protocol: z.string().min(1),
+  mlcModel: z.string().min(1),
+  beams: z
+    .array(
+      z.object({
+        id: z.number().int().min(1).max(65535),
+        name: z.string().min(1).max(64),
+        gantryDeg: z.number().min(0).lt(360),
+        doseRateMuPerMin: z.number().int().min(50).max(2400),
+        grid: z.object({
+          bixelWidthMm: z.number().positive().max(50),
+          originMm: z.number().min(-200).max(200),
+          firstLeafPair: z.number().int().min(0),
+          rows: z.number().int().min(1),
+          cols: z.number().int().min(1).max(400),
+        }),
+        segments: z.array(z.object({ mu: z.number().positive().max(1000), rows: z.array(z.union([Interval, z.null()])) })).min(1).max(500),
+        fluence: z.array(z.array(z.number().min(0))),
+      }),
+    )
+    .min(1)
+    .max(20),
+});
+
+const planError = (field: string, summary: string, extra: { actual?: string | number; limit?: string | number; unit?: string } = {}) =>
+  new BridgeError('PLAN_INVALID', summary, { field: `plan.${field}`, ...extra });
+
+export function validatePlan(raw: unknown, mlc: MlcModel, protocols: readonly string[]): Plan {
+  const r = PlanSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw planError(issue.path.map(String).join('.'), issue.message);
+  }
+  const plan = r.data as Plan;
+  if (plan.mlcModel !== mlc.id) throw planError('mlcModel', 'plan is for another MLC', { actual: plan.mlcModel, limit: mlc.id });
+  if (!protocols.includes(plan.protocol)) throw planError('protocol', 'unknown protocol', { actual: plan.protocol, limit: protocols.join(' | ') });
+  const ids = new Set<number>();
+  plan.beams.forEach((b, i) => {
+    if (ids.has(b.id)) throw planError(`beams.${i}.id`, 'duplicate beam id', { actual: b.id });
+    ids.add(b.id);
+    checkGrid(b, i, mlc);
+    checkFluence(b, i);
+  });
+  return plan;
+}
+
+function checkGrid(b: Plan['beams'][number], i: number, mlc: MlcModel): void {
+  const g = b.grid;
+  if (g.firstLeafPair + g.rows > mlc.leafPairs) throw planError(`beams.${i}.grid.rows`, 'grid runs past the last leaf pair', { actual: g.firstLeafPair + g.rows, limit: mlc.leafPairs });
+  const rightMm = g.originMm + g.cols * g.bixelWidthMm;
+  if (g.originMm < mlc.travel.minMm || rightMm > mlc.travel.maxMm) throw planError(`beams.${i}.grid`, 'grid outside leaf travel', { actual: `${g.originMm}..${rightMm}`, limit: `${mlc.travel.minMm}..${mlc.travel.maxMm}`, unit: 'mm' });
+  b.segments.forEach((s, k) => {
+    if (s.rows.length !== g.rows) throw planError(`beams.${i}.segments.${k}.rows`, 'one entry per grid row expected', { actual: s.rows.length, limit: g.rows });
+    s.rows.forEach((iv, r) => {
+      if (iv && iv[1] >= g.cols) throw planError(`beams.${i}.segments.${k}.rows.${r}`, 'interval past the last column', { actual: iv[1], limit: g.cols - 1 });
+    });
+  });
+  if (b.fluence.length !== g.rows || b.fluence.some((row) => row.length !== g.cols)) throw planError(`beams.${i}.fluence`, 'must be grid.rows × grid.cols', { limit: `${g.rows}×${g.cols}` });
+}
+
+function checkFluence(b: Plan['beams'][number], i: number): void {
+  const got = accumulateFluence(b.grid.rows, b.grid.cols, b.segments);
+  for (let r = 0; r < b.grid.rows; r++) {
+    for (let c = 0; c < b.grid.cols; c++) {
+      const d = Math.abs(got.values[r * b.grid.cols + c] - b.fluence[r][c]);
+      if (d > 1e-6) throw planError(`beams.${i}.fluence.${r}.${c}`, 'segments do not deliver the stated fluence', { actual: got.values[r * b.grid.cols + c], limit: b.fluence[r][c], unit: 'MU' });
+    }
+  }
+}
+
+export function loadPlanFile(text: string, file: string, mlc: MlcModel, protocols: readonly string[]): Plan {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new BridgeError('PLAN_INVALID', `not valid JSON: ${(cause as Error).message}`, { field: file, cause });
+  }
+  return validatePlan(raw, mlc, protocols);
+}

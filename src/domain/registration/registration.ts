@@ -1,0 +1,33 @@
+/** A validated CBCT registration result (domain form: epoch ms, Pose6 correction). */
+import type { Pose6 } from '../../core/pose.js';
+
+export type RegistrationMethod = 'bony' | 'soft-tissue' | 'fiducial';
+
+export interface Registration {
+  readonly id: string;
+  readonly patientId: string;
+  readonly planId: string;
+  readonly fraction: number;
+  readonly imageSeries: string;
+  readonly acquiredAtEpochMs: number;
+  readonly registeredAtEpochMs: number;
+  readonly method: RegistrationMethod;
+  readonly roiName: string;
+  /** Correction to apply to the patient about the isocentre, IEC 61217 table-top frame. */
+  readonly correction: Pose6;
+  readonly quality: number;
+  readonly source: string;
+}
+
+/** `reject`: the couch cannot reach the target (range, leg stroke, uncorrectable rotation). */
+export type ActionClass = 'none' | 'apply' | 'review' | 're-setup' | 'reject';
+
+export interface SessionIdentity {
+  readonly patientId: string;
+  readonly planId: string;
+  readonly fraction: number;
+}
+
+/** Largest plausible correction: anything beyond is a unit or sign error, not a setup error. */
+export const PLAUSIBLE_TRANSLATION_MM = 100;
+export const PLAUSIBLE_ROTATION_DEG = 10;

@@ -1,0 +1,114 @@
+/**
+ * Sequences a fluence map for an MLC model and checks the result: the CLI
+ * contract's object (method, sizes, TNMU and its bound, K and its bound, the
+ * segments, exactness, every constraint with its violation count, time).
+ */
+import type { MlcModel } from '../../config/mlc-model.js';
+import { BridgeError } from '../../core/bridge-error.js';
+import { sequenceNative, type NativeMethod } from '../../kernels/sequencer.js';
+import { checkSequence, type ConstraintReport, type SequencedSegment } from './constraint-check.js';
+import { type FluenceMap } from './fluence-map.js';
+import { mapRowsToLeaves } from './leaf-mapping.js';
+import { orderForTravel, deliveryTime, type DeliveryTime } from './delivery-time.js';
+
+export type StepAndShootMethod = 'engel' | 'improved' | 'sweep';
+
+export interface SequenceOptions {
+  readonly method: StepAndShootMethod;
+  readonly interleaf: boolean;
+  readonly tongueGroove: boolean;
+  readonly bixelWidthMm: number;
+  readonly rowHeightMm?: number;
+  readonly doseRateMuPerMin: number;
+  readonly minSegmentMu: number;
+  readonly minOpenAreaMm2: number;
+  readonly segmentOverheadS: number;
+  /** Time for the K search; default scales with the map (about 1 ms per 150 bixels, 1–15 ms). */
+  readonly budgetMs?: number;
+}
+
+export interface SequenceOutput {
+  readonly method: StepAndShootMethod;
+  readonly rows: number;
+  readonly cols: number;
+  readonly levels: number;
+  readonly tnmu: number;
+  readonly tnmuLowerBound: number;
+  /** The unconstrained minimum (max row complexity), for comparison under constraints. */
+  readonly unconstrainedTnmu: number;
+  readonly segmentCount: number;
+  readonly segmentLowerBound: number;
+  readonly segments: Array<{ mu: number; rows: Array<[number, number] | null>; jaws: { x1Edge: number; x2Edge: number; firstRow: number; lastRow: number } | null; edges?: Array<[number, number]> }>;
+  readonly exact: boolean;
+  readonly constraints: ConstraintReport;
+  readonly delivery: DeliveryTime;
+  readonly firstLeafPair: number;
+  /** Time in the native sequencer, ms. */
+  readonly ms: number;
+  /** Wall time including the worker hand-off, ms. */
+  readonly wallMs: number;
+}
+
+export const defaultBudgetMs = (cells: number): number => Math.min(15, Math.max(1, cells / 150));
+
+export async function sequenceMap(input: FluenceMap, mlc: MlcModel, o: SequenceOptions): Promise<SequenceOutput> {
+  if (o.method !== 'sweep' && (o.interleaf || o.tongueGroove)) {
+    throw new BridgeError('INPUT_INVALID', `method ${o.method} does not honour leaf constraints; use --method sweep`, { field: '--method', actual: o.method, limit: 'sweep with --no-interdigitation / --tongue-groove' });
+  }
+  if (input.cols * o.bixelWidthMm > mlc.travel.maxMm - mlc.travel.minMm) {
+    throw new BridgeError('INPUT_INVALID', 'map wider than the leaf travel', { field: 'map.cols', actual: `${input.cols * o.bixelWidthMm} mm`, limit: `${mlc.travel.maxMm - mlc.travel.minMm} mm` });
+  }
+  const placed = mapRowsToLeaves(input, mlc, o.rowHeightMm);
+  const map = placed.map;
+  const t0 = performance.now();
+  const native = await sequenceNative(map.rows, map.cols, map.values, o.method as NativeMethod, { budgetMs: o.budgetMs ?? defaultBudgetMs(map.rows * map.cols), interleaf: o.interleaf, tongueGroove: o.tongueGroove });
+  const wallMs = performance.now() - t0;
+  let segments: SequencedSegment[] = Array.from(native.weights, (mu, k) => ({
+    mu,
+    rows: Array.from({ length: map.rows }, (_, r) => {
+      const f = native.first[k * map.rows + r];
+      const l = native.last[k * map.rows + r];
+      return f >= 0 && l >= f ? ([f, l] as [number, number]) : null;
+    }),
+    edges: native.leftEdge ? Array.from({ length: map.rows }, (_, r) => [native.leftEdge![k * map.rows + r], native.rightEdge![k * map.rows + r]] as [number, number]) : undefined,
+  }));
+  // step-and-shoot segments of an unconstrained decomposition may go in any order: shorten leaf travel
+  if (o.method !== 'sweep') segments = orderForTravel(segments, map.cols);
+  const constraints = checkSequence(map, segments, { bixelWidthMm: o.bixelWidthMm, minGapMm: mlc.minGapMm, minSegmentMu: o.minSegmentMu, minOpenAreaMm2: o.minOpenAreaMm2, rowWidthMm: placed.leafWidthsMm }, { interleaf: o.interleaf, tongueGroove: o.tongueGroove });
+  let levels = 0;
+  for (const v of map.values) levels = Math.max(levels, v);
+  return {
+    method: o.method,
+    rows: map.rows,
+    cols: map.cols,
+    levels,
+    tnmu: native.tnmu,
+    tnmuLowerBound: o.method === 'sweep' && (o.interleaf || o.tongueGroove) ? native.tnmu : native.unconstrainedTnmu,
+    unconstrainedTnmu: native.unconstrainedTnmu,
+    segmentCount: segments.length,
+    segmentLowerBound: native.segmentLowerBound,
+    segments: segments.map((s) => ({ mu: s.mu, rows: s.rows.map((r) => (r ? [r[0], r[1]] : null)) as Array<[number, number] | null>, jaws: jawsOf(s), ...(s.edges ? { edges: s.edges.map((e) => [e[0], e[1]] as [number, number]) } : {}) })),
+    exact: constraints.reconstruction.violations === 0,
+    constraints,
+    delivery: deliveryTime(segments, native.tnmu, { bixelWidthMm: o.bixelWidthMm, maxLeafSpeedMmPerS: mlc.maxLeafSpeedMmPerS, doseRateMuPerMin: o.doseRateMuPerMin, segmentOverheadS: o.segmentOverheadS, cols: map.cols }),
+    firstLeafPair: placed.firstLeafPair,
+    ms: native.ms,
+    wallMs,
+  };
+}
+
+/** Jaws set to the segment's open extent: X in bixel edges, Y in rows. */
+function jawsOf(s: SequencedSegment): SequenceOutput['segments'][number]['jaws'] {
+  let x1 = Infinity;
+  let x2 = -Infinity;
+  let r0 = -1;
+  let r1 = -1;
+  s.rows.forEach((iv, r) => {
+    if (!iv) return;
+    x1 = Math.min(x1, iv[0]);
+    x2 = Math.max(x2, iv[1] + 1);
+    if (r0 < 0) r0 = r;
+    r1 = r;
+  });
+  return r0 < 0 ? null : { x1Edge: x1, x2Edge: x2, firstRow: r0, lastRow: r1 };
+}

@@ -1,0 +1,16 @@
+/** Events every driver reports for journaling and supervision. */
+import type { BridgeError } from '../core/bridge-error.js';
+
+export type DriverEvent =
+  | { readonly type: 'frame-rejected'; readonly device: string; readonly error: BridgeError; readonly rawHex: string }
+  | { readonly type: 'request-failed'; readonly device: string; readonly error: BridgeError; readonly cmd: string }
+  | { readonly type: 'link-fresh'; readonly device: string }
+  | { readonly type: 'link-stale'; readonly device: string; readonly lastValidRxMs: number | undefined }
+  | { readonly type: 'link-closed'; readonly device: string; readonly reason: string };
+
+export interface DriverCounters {
+  framesRejected: number;
+  timeouts: number;
+  naks: number;
+  unexpected: number;
+}

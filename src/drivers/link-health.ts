@@ -1,0 +1,59 @@
+/**
+ * Link freshness from evidence, not events: a link is fresh only while a valid
+ * frame has arrived within `staleAfterMs`. It starts stale (no evidence yet).
+ * Checked every staleAfterMs/8, so staleness is reported within
+ * staleAfterMs·1.125 of the last valid frame; config keeps staleAfterMs ≤ 1.6
+ * heartbeats, so a dead link is reported within two heartbeat periods.
+ */
+import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
+import type { Clock, TimerHandle } from '../core/clock.js';
+
+export interface LinkHealth {
+  readonly fresh: boolean;
+  /** Clock time of the last valid frame, or undefined before the first one. */
+  readonly lastValidRxMs: number | undefined;
+}
+
+export class LinkHealthMonitor {
+  private lastRx: number | undefined;
+  private readonly subject = new BehaviorSubject<LinkHealth>({ fresh: false, lastValidRxMs: undefined });
+  private timer: TimerHandle | undefined;
+  readonly health$: Observable<LinkHealth>;
+
+  constructor(
+    private readonly clock: Clock,
+    readonly staleAfterMs: number,
+  ) {
+    this.health$ = this.subject.pipe(distinctUntilChanged((a, b) => a.fresh === b.fresh));
+  }
+
+  start(): void {
+    this.timer ??= this.clock.setInterval(() => this.check(), Math.max(1, this.staleAfterMs / 8));
+  }
+
+  stop(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.subject.next({ fresh: false, lastValidRxMs: this.lastRx });
+  }
+
+  /** Records a valid frame. */
+  touch(): void {
+    this.lastRx = this.clock.nowMs();
+    if (!this.subject.value.fresh) this.subject.next({ fresh: true, lastValidRxMs: this.lastRx });
+  }
+
+  /** Freshness judged now, from the last valid frame (not from the last timer check). */
+  isFresh(): boolean {
+    return this.lastRx !== undefined && this.clock.nowMs() - this.lastRx <= this.staleAfterMs;
+  }
+
+  get current(): LinkHealth {
+    return this.subject.value;
+  }
+
+  private check(): void {
+    const fresh = this.isFresh();
+    if (fresh !== this.subject.value.fresh) this.subject.next({ fresh, lastValidRxMs: this.lastRx });
+  }
+}

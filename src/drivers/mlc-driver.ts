@@ -1,0 +1,117 @@
+/**
+ * MLC controller driver over a framed byte link (serialport or TCP).
+ * State out: `snapshot$` (readback positions + status, stamped with the clock);
+ * commands in: promises with timeouts. The heartbeat is the status poll.
+ */
+import { BehaviorSubject, type Observable } from 'rxjs';
+import { BridgeError } from '../core/bridge-error.js';
+import type { Clock } from '../core/clock.js';
+import { MlcCmd, decodeIdentity, decodePositions, decodeStatus, encodeHeartbeat, encodePositions, encodeTrajectoryChunk, type MlcIdentity, type MlcPositions, type MlcStatus, type TrajectoryPoint } from '../protocol/mlc-protocol.js';
+import type { ByteLink } from '../transport/byte-link.js';
+import type { DriverEvent } from './driver-event.js';
+import { FramedClient } from './framed-client.js';
+import type { LinkHealth } from './link-health.js';
+import { PollLoop } from './poll-loop.js';
+
+export interface FramedDriverOptions {
+  readonly clock: Clock;
+  readonly requestTimeoutMs: number;
+  readonly heartbeatMs: number;
+  readonly staleAfterMs: number;
+}
+
+export interface MlcSnapshot {
+  readonly positions: MlcPositions;
+  readonly status: MlcStatus;
+  /** Clock time the readback arrived, ms. */
+  readonly atMs: number;
+}
+
+export class MlcDriver {
+  private readonly client: FramedClient;
+  private readonly snapshots = new BehaviorSubject<MlcSnapshot | undefined>(undefined);
+  private readonly poller: PollLoop;
+  private heartbeatCounter = 0;
+
+  constructor(link: ByteLink, private readonly opts: FramedDriverOptions) {
+    this.client = new FramedClient('mlc', link, opts.clock, opts.staleAfterMs, (c) => MlcCmd[c] ?? `0x${c.toString(16)}`);
+    this.poller = new PollLoop(opts.clock, opts.heartbeatMs, () => this.poll());
+    this.poller.start();
+  }
+
+  get snapshot$(): Observable<MlcSnapshot | undefined> {
+    return this.snapshots;
+  }
+  get latest(): MlcSnapshot | undefined {
+    return this.snapshots.value;
+  }
+  get health$(): Observable<LinkHealth> {
+    return this.client.health.health$;
+  }
+  get events$(): Observable<DriverEvent> {
+    return this.client.events$;
+  }
+  get counters() {
+    return this.client.counters;
+  }
+  isFresh(): boolean {
+    return this.client.health.isFresh();
+  }
+
+  async identify(): Promise<MlcIdentity> {
+    const f = await this.client.request(MlcCmd.Identify, Buffer.alloc(0), this.opts.requestTimeoutMs);
+    return this.decoded(decodeIdentity(f.payload), 'identify');
+  }
+
+  async setTargets(targets: MlcPositions): Promise<void> {
+    await this.client.request(MlcCmd.SetTargets, encodePositions(targets), this.opts.requestTimeoutMs);
+  }
+
+  async move(): Promise<void> {
+    await this.client.request(MlcCmd.Move, Buffer.alloc(0), this.opts.requestTimeoutMs);
+  }
+
+  async stop(): Promise<void> {
+    await this.client.request(MlcCmd.Stop, Buffer.alloc(0), this.opts.requestTimeoutMs);
+  }
+
+  async resetFault(): Promise<void> {
+    await this.client.request(MlcCmd.ResetFault, Buffer.alloc(0), this.opts.requestTimeoutMs);
+  }
+
+  /** Loads a dynamic trajectory (MU-indexed control points) in frame-sized chunks. */
+  async loadTrajectory(points: readonly TrajectoryPoint[]): Promise<void> {
+    const perFrame = Math.max(1, Math.floor(1000 / (5 + 4 * points[0].positions.bankAMm.length)));
+    for (let start = 0; start < points.length; start += perFrame) {
+      await this.client.request(MlcCmd.LoadTrajectory, encodeTrajectoryChunk(start, points.length, points.slice(start, start + perFrame)), this.opts.requestTimeoutMs);
+    }
+  }
+
+  /** From now on the leaves follow the loaded trajectory by the linac's delivered-dose fraction. */
+  async startTrajectory(): Promise<void> {
+    await this.client.request(MlcCmd.StartTrajectory, Buffer.alloc(0), this.opts.requestTimeoutMs);
+  }
+
+  async readPositions(): Promise<MlcPositions> {
+    const f = await this.client.request(MlcCmd.ReadPositions, Buffer.alloc(0), this.opts.requestTimeoutMs);
+    return this.decoded(decodePositions(f.payload), 'readPositions');
+  }
+
+  async close(): Promise<void> {
+    this.poller.stop();
+    await this.client.close();
+    this.snapshots.complete();
+  }
+
+  private async poll(): Promise<void> {
+    const hb = await this.client.request(MlcCmd.Heartbeat, encodeHeartbeat(++this.heartbeatCounter), this.opts.requestTimeoutMs);
+    const status = this.decoded(decodeStatus(hb.payload), 'heartbeat');
+    const positions = await this.readPositions();
+    this.snapshots.next({ positions, status, atMs: this.opts.clock.nowMs() });
+  }
+
+  private decoded<T>(v: T | undefined, what: string): T {
+    if (v === undefined) throw new BridgeError('FRAME_MALFORMED', 'reply payload does not decode', { field: `mlc.${what}` });
+    return v;
+  }
+}

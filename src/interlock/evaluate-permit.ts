@@ -1,0 +1,121 @@
+/**
+ * The one beam permit: a whitelist over positive, fresh evidence. Pure and
+ * total: it never throws and never reads a clock (the time is an argument).
+ * Anything not positively shown to be safe is unmet.
+ */
+import { POSE_AXES, isRotationAxis, type Pose6 } from '../core/pose.js';
+import { BeamState } from '../protocol/beam-protocol.js';
+import type { MlcPositions } from '../protocol/mlc-protocol.js';
+import type { Evidence, LinkEvidence, PermitTolerances } from './evidence.js';
+import { INTERLOCK_IDS, type InterlockId } from './interlock-catalogue.js';
+
+export interface PermitInput {
+  readonly planLoaded: boolean;
+  readonly setupVerified: boolean;
+  readonly approvedCouchTarget: Pose6 | undefined;
+  readonly expectedLeaves: MlcPositions | undefined;
+  /** Beam id the session has selected (armed on the linac). */
+  readonly selectedBeamId: number | undefined;
+  /** Cumulative MU at which the current segment must stop; the linac must report exactly this. */
+  readonly expectedSegmentEndMu: number | undefined;
+  readonly latchedFaults: readonly InterlockId[];
+  readonly evidence: Evidence;
+  readonly tolerances: PermitTolerances;
+}
+
+export interface PermitResult {
+  readonly permitted: boolean;
+  /** Unmet interlocks in catalogue order. */
+  readonly unmet: InterlockId[];
+}
+
+const fresh = (atMs: number | undefined, nowMs: number, maxAgeMs: number): boolean => atMs !== undefined && nowMs - atMs <= maxAgeMs && nowMs - atMs >= -1;
+const linkFresh = (l: LinkEvidence, nowMs: number): boolean => fresh(l.lastValidRxMs, nowMs, l.staleAfterMs);
+
+export function couchWithin(actual: Pose6, target: Pose6, t: PermitTolerances): boolean {
+  return POSE_AXES.every((axis) => Math.abs(actual[axis] - target[axis]) <= (isRotationAxis(axis) ? t.couchRotationDeg : t.couchTranslationMm));
+}
+
+export function maxLeafErrorMm(actual: MlcPositions, expected: MlcPositions): number {
+  if (actual.bankAMm.length !== expected.bankAMm.length || actual.bankBMm.length !== expected.bankBMm.length) return Number.POSITIVE_INFINITY;
+  let m = 0;
+  for (let i = 0; i < expected.bankAMm.length; i++) m = Math.max(m, Math.abs(actual.bankAMm[i] - expected.bankAMm[i]), Math.abs(actual.bankBMm[i] - expected.bankBMm[i]));
+  return Number.isFinite(m) ? m : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * `start`: may the beam start (or resume)? `running`: must a running beam be held?
+ * They differ only for motion: a running beam holds once the target has been out
+ * of its window longer than the debounce; a start needs it inside for the dwell.
+ */
+export type PermitMode = 'start' | 'running';
+
+function motionClear(p: PermitInput, nowMs: number, mode: PermitMode): { window: boolean; fresh: boolean } {
+  const t = p.tolerances.motion;
+  if (!t?.required) return { window: true, fresh: true }; // not applicable to this session
+  const m = p.evidence.motion;
+  if (!m) return { window: false, fresh: false };
+  const fresh = nowMs - m.lastSampleMs <= t.staleAfterMs && nowMs - m.lastSampleMs >= -1;
+  const since = nowMs - m.sinceMs;
+  const window = mode === 'start' ? m.inWindow && since >= t.dwellMs : m.inWindow || since < t.debounceMs;
+  return { window, fresh };
+}
+
+/** Each interlock as a named predicate: true means positively clear. */
+function clearances(p: PermitInput, nowMs: number, mode: PermitMode): Record<InterlockId, boolean> {
+  const { evidence: e, tolerances: t } = p;
+  const beam = e.beam && fresh(e.beam.atMs, nowMs, t.evidenceMaxAgeMs) ? e.beam.status : undefined;
+  const couch = e.couch && fresh(e.couch.atMs, nowMs, t.evidenceMaxAgeMs) ? e.couch : undefined;
+  const mlc = e.mlc && fresh(e.mlc.atMs, nowMs, t.evidenceMaxAgeMs) ? e.mlc : undefined;
+  const beamReady =
+    !!beam && p.selectedBeamId !== undefined && beam.beamId === p.selectedBeamId &&
+    [BeamState.Armed, BeamState.SegmentDone, BeamState.Held, BeamState.BeamOn].includes(beam.state) &&
+    p.expectedSegmentEndMu !== undefined && Math.abs(beam.segmentEndMu - p.expectedSegmentEndMu) < 0.0015 && beam.mu1 < beam.segmentEndMu;
+  const motion = motionClear(p, nowMs, mode);
+  return {
+    'IL-PLAN-NOT-LOADED': p.planLoaded,
+    'IL-SETUP-NOT-VERIFIED': p.setupVerified,
+    'IL-BEAM-NOT-READY': beamReady,
+    'IL-DOOR-OPEN': !!beam && beam.doorClosed,
+    'IL-EMERGENCY-STOP': !!beam && !beam.emergencyStop,
+    'IL-COUCH-NOT-IN-POSITION': !!couch && !!p.approvedCouchTarget && couchWithin(couch.actual, p.approvedCouchTarget, t),
+    'IL-COUCH-MOVING': !!couch && !couch.status.moving,
+    'IL-COUCH-FAULT': !!couch && !couch.status.fault,
+    'IL-COUCH-MOTION': !p.latchedFaults.includes('IL-COUCH-MOTION'),
+    'IL-MLC-NOT-IN-POSITION': !!mlc && !!p.expectedLeaves && !mlc.status.moving && maxLeafErrorMm(mlc.positions, p.expectedLeaves) <= t.mlcPositionMm,
+    'IL-MLC-FAULT': !!mlc && !mlc.status.fault,
+    'IL-MLC-STALE': linkFresh(e.links.mlc, nowMs),
+    'IL-COUCH-STALE': linkFresh(e.links.couch, nowMs),
+    'IL-BEAM-STALE': linkFresh(e.links.beam, nowMs),
+    'IL-DOSE-CHANNELS-DISAGREE': !!beam && Math.abs(beam.mu1 - beam.mu2) <= t.muChannelDisagreementMu,
+    'IL-MOTION-OUT-OF-WINDOW': motion.window,
+    'IL-MOTION-STALE': motion.fresh,
+    'IL-LATCHED-FAULT': p.latchedFaults.length === 0,
+  };
+}
+
+export function evaluatePermit(p: PermitInput, nowMs: number, mode: PermitMode = 'start'): PermitResult {
+  let c: Record<InterlockId, boolean>;
+  try {
+    c = clearances(p, nowMs, mode);
+  } catch {
+    return { permitted: false, unmet: [...INTERLOCK_IDS] }; // a malformed input is not evidence of safety
+  }
+  const unmet = INTERLOCK_IDS.filter((id) => c[id] !== true);
+  return { permitted: unmet.length === 0, unmet };
+}
+
+/**
+ * Faults shown by positive, fresh evidence (a fault bit, a pressed e-stop,
+ * channels that disagree). These latch. Missing evidence does not latch:
+ * it is already unmet in the permit and holds a running beam.
+ */
+export function observedLatchedFaults(e: Evidence, t: PermitTolerances, nowMs: number): InterlockId[] {
+  const out: InterlockId[] = [];
+  const beam = e.beam && fresh(e.beam.atMs, nowMs, t.evidenceMaxAgeMs) ? e.beam.status : undefined;
+  if (beam?.emergencyStop) out.push('IL-EMERGENCY-STOP');
+  if (e.couch && fresh(e.couch.atMs, nowMs, t.evidenceMaxAgeMs) && e.couch.status.fault) out.push('IL-COUCH-FAULT');
+  if (e.mlc && fresh(e.mlc.atMs, nowMs, t.evidenceMaxAgeMs) && e.mlc.status.fault) out.push('IL-MLC-FAULT');
+  if (beam && Math.abs(beam.mu1 - beam.mu2) > t.muChannelDisagreementMu) out.push('IL-DOSE-CHANNELS-DISAGREE');
+  return out;
+}

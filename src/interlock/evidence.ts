@@ -1,0 +1,49 @@
+/**
+ * What the session knows about the room, each item stamped with the monotonic
+ * time it arrived. Interlocks are judged from this and the time of judgement:
+ * evidence older than its limit counts as absent.
+ */
+import type { Pose6 } from '../core/pose.js';
+import type { MotionEvidence } from '../domain/motion/motion-monitor.js';
+import type { BeamStatus } from '../protocol/beam-protocol.js';
+import type { CouchStatus } from '../protocol/couch-register-map.js';
+import type { MlcPositions, MlcStatus } from '../protocol/mlc-protocol.js';
+
+export interface LinkEvidence {
+  readonly lastValidRxMs: number | undefined;
+  readonly staleAfterMs: number;
+}
+
+export interface Evidence {
+  readonly beam?: { readonly status: BeamStatus; readonly atMs: number };
+  readonly mlc?: { readonly positions: MlcPositions; readonly status: MlcStatus; readonly atMs: number };
+  readonly couch?: { readonly actual: Pose6; readonly status: CouchStatus; readonly atMs: number };
+  readonly links: { readonly mlc: LinkEvidence; readonly couch: LinkEvidence; readonly beam: LinkEvidence };
+  /** Intrafraction monitoring, when a stream is attached. */
+  readonly motion?: MotionEvidence;
+}
+
+export interface MotionTolerances {
+  /** Monitoring is required for this session (protocol); otherwise the motion interlocks are not applicable. */
+  readonly required: boolean;
+  readonly debounceMs: number;
+  readonly dwellMs: number;
+  /** No sample for this long is a stale stream, ms (sample period × N). */
+  readonly staleAfterMs: number;
+}
+
+export interface PermitTolerances {
+  readonly mlcPositionMm: number;
+  readonly couchTranslationMm: number;
+  readonly couchRotationDeg: number;
+  readonly muChannelDisagreementMu: number;
+  /** Status evidence (door, couch, MLC readback) older than this is treated as absent, ms. */
+  readonly evidenceMaxAgeMs: number;
+  readonly motion?: MotionTolerances;
+}
+
+export const noLinks = (staleAfterMs: number): Evidence['links'] => ({
+  mlc: { lastValidRxMs: undefined, staleAfterMs },
+  couch: { lastValidRxMs: undefined, staleAfterMs },
+  beam: { lastValidRxMs: undefined, staleAfterMs },
+});

@@ -1,0 +1,128 @@
+/**
+ * Pure judgements the statechart's guards and actions use. Each takes the
+ * context and the event; evidence and time come from the event when it
+ * carries them, so a guard judges exactly what the transition will store.
+ */
+import { beamMu, type PlanBeam } from '../domain/plan/plan.js';
+import { apertureToLeaves } from '../domain/plan/aperture-leaves.js';
+import type { MlcPositions } from '../protocol/mlc-protocol.js';
+import { BeamState } from '../protocol/beam-protocol.js';
+import { couchWithin, evaluatePermit, observedLatchedFaults, type PermitMode, type PermitResult } from './evaluate-permit.js';
+import type { Evidence } from './evidence.js';
+import { latchPolicy, type InterlockId } from './interlock-catalogue.js';
+import type { SessionContext, SessionEvent } from './session-types.js';
+
+export const evidenceOf = (c: SessionContext, e: SessionEvent): Evidence => (e.type === 'EVIDENCE' ? e.evidence : c.evidence);
+
+export const currentBeam = (c: SessionContext): PlanBeam | undefined => c.plan?.beams[c.beamIndex];
+
+/** Cumulative MU at the end of segment `k` of the current beam. */
+export function segmentEndMu(c: SessionContext, k = c.segmentIndex): number | undefined {
+  const beam = currentBeam(c);
+  if (!beam || k >= beam.segments.length) return undefined;
+  let sum = 0;
+  for (let i = 0; i <= k; i++) sum += beam.segments[i].mu;
+  return Math.round(sum * 1000) / 1000;
+}
+
+export function leavesFor(c: SessionContext, k: number): MlcPositions | undefined {
+  const beam = currentBeam(c);
+  return beam && k < beam.segments.length ? apertureToLeaves(beam.segments[k].rows, beam.grid, c.mlcModel) : undefined;
+}
+
+export function permitFor(c: SessionContext, e: SessionEvent, mode: PermitMode = 'start', expectedLeaves = c.expectedLeaves, segment = c.segmentIndex): PermitResult {
+  return evaluatePermit(
+    {
+      planLoaded: c.plan !== undefined,
+      setupVerified: c.setupVerified,
+      approvedCouchTarget: c.approvedCouchTarget,
+      expectedLeaves,
+      selectedBeamId: currentBeam(c)?.id,
+      expectedSegmentEndMu: segmentEndMu(c, segment),
+      latchedFaults: c.latchedFaults,
+      evidence: evidenceOf(c, e),
+      tolerances: c.tolerances,
+    },
+    e.atMs,
+    mode,
+  );
+}
+
+export const latchedNow = (c: SessionContext, e: SessionEvent): InterlockId[] => observedLatchedFaults(evidenceOf(c, e), c.tolerances, e.atMs);
+
+/** Interlocks that must hold a running beam (hold policy, unmet now). */
+export const holdCauses = (c: SessionContext, e: SessionEvent): InterlockId[] => permitFor(c, e, 'running').unmet.filter((id) => latchPolicy(id) === 'hold');
+
+export function couchSettled(c: SessionContext, e: SessionEvent): boolean {
+  const ev = evidenceOf(c, e);
+  if (!ev.couch || !c.approvedCouchTarget || e.atMs - ev.couch.atMs > c.tolerances.evidenceMaxAgeMs) return false;
+  if (ev.couch.status.moving || !couchWithin(ev.couch.actual, c.approvedCouchTarget, c.tolerances)) return false;
+  return c.couchInPositionSinceMs !== undefined && e.atMs - c.couchInPositionSinceMs >= c.settleMs;
+}
+
+/** Start of the current in-position-and-still period, or undefined when the couch is not there. */
+export function nextInPositionSince(c: SessionContext, e: SessionEvent): number | undefined {
+  const ev = evidenceOf(c, e);
+  const still = !!ev.couch && !!c.approvedCouchTarget && !ev.couch.status.moving && couchWithin(ev.couch.actual, c.approvedCouchTarget, c.tolerances);
+  return still ? (c.couchInPositionSinceMs ?? e.atMs) : undefined;
+}
+
+function beamStatus(c: SessionContext, e: SessionEvent) {
+  const ev = evidenceOf(c, e).beam;
+  return ev && e.atMs - ev.atMs <= c.tolerances.evidenceMaxAgeMs ? ev.status : undefined;
+}
+
+/** The linac reports the current segment's MU delivered (paused at its end, or beam complete). */
+export function segmentDelivered(c: SessionContext, e: SessionEvent): boolean {
+  const s = beamStatus(c, e);
+  const end = segmentEndMu(c);
+  const beam = currentBeam(c);
+  return !!s && !!beam && end !== undefined && s.beamId === beam.id && (s.state === BeamState.SegmentDone || s.state === BeamState.Complete) && s.mu1 >= end - 0.0015;
+}
+
+export const isLastSegment = (c: SessionContext): boolean => c.segmentIndex + 1 >= (currentBeam(c)?.segments.length ?? 0);
+export const isLastBeam = (c: SessionContext): boolean => c.beamIndex + 1 >= (c.plan?.beams.length ?? 0);
+
+/** The linac stopped the beam by itself (termination) while the session had it on. */
+export function linacTerminated(c: SessionContext, e: SessionEvent): boolean {
+  return beamStatus(c, e)?.state === BeamState.Terminated;
+}
+
+/** The linac reports the beam on (measured state). */
+export const linacBeamOn = (c: SessionContext, e: SessionEvent): boolean => beamStatus(c, e)?.state === BeamState.BeamOn;
+
+/**
+ * The linac reports a hold the session did not command (its door, e-stop or
+ * watchdog). Only after it was seen beam-on in this visit: a status taken
+ * before it processed BEAM_ON still says Held.
+ */
+export const linacHeld = (c: SessionContext, e: SessionEvent): boolean => c.beamOnConfirmed && beamStatus(c, e)?.state === BeamState.Held;
+
+/** The linac must report the beam on within this time of the session asking, ms. */
+export const BEAM_ON_CONFIRM_MS = 1000;
+
+export const beamOnUnconfirmed = (c: SessionContext, e: SessionEvent): boolean =>
+  !c.beamOnConfirmed && !linacBeamOn(c, e) && c.beamOnSinceMs !== undefined && e.atMs - c.beamOnSinceMs > BEAM_ON_CONFIRM_MS;
+
+export const presetMu = (beam: PlanBeam): number => Math.round(beamMu(beam) * 1000) / 1000;
+
+/** The action levels of the loaded plan's protocol. */
+export const levelsOf = (c: SessionContext) => (c.plan ? c.actionLevels[c.plan.protocol] : undefined);
+
+/** Whether the pending correction, once applied, needs a verification image. */
+export function needsVerification(c: SessionContext): boolean {
+  const l = levelsOf(c);
+  const p = c.pending;
+  if (!l || !p) return true; // unknown: verify
+  return l.alwaysVerify || p.classification.maxTranslationMm > l.verifyAboveMm || p.classification.maxRotationDeg > l.verifyAboveDeg;
+}
+
+/** A verification registration whose residual is inside the protocol's tolerance. */
+export function verificationPassed(c: SessionContext, e: SessionEvent): boolean {
+  const l = levelsOf(c);
+  if (e.type !== 'REGISTRATION' || !l) return false;
+  const k = e.pending.classification;
+  return k.action !== 'reject' && k.maxTranslationMm <= l.verificationToleranceMm && k.maxRotationDeg <= l.verificationToleranceDeg;
+}
+
+export const couchMovingNow = (c: SessionContext, e: SessionEvent): boolean => !!evidenceOf(c, e).couch?.status.moving;

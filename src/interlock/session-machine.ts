@@ -1,0 +1,282 @@
+/**
+ * The treatment-session statechart (XState v5). Pure: it decides, and emits
+ * commands ({ type: 'command' }) that the session runner sends to devices.
+ * Beam-on is reachable only through guards that call evaluatePermit; hold and
+ * fault leave only on operator events (RESUME, RESET).
+ *
+ *  idle ─LOAD_PLAN─▶ setup[awaitingRegistration ─REGISTRATION─▶ awaitingApproval ─APPROVE─▶ couchMoving]
+ *    ─settled─▶ beamSelected ─▶ mlcPositioning ─in position─▶ ready ─BEAM_ON[permit]─▶ beamOn
+ *    beamOn ─segment done─▶ mlcPositioning (beam off, next segment) … ─last─▶ beamComplete ─▶ next beam | fractionComplete
+ *    beamOn ─hold interlock / OPERATOR_HOLD─▶ beamHold ─RESUME[permit]─▶ beamOn
+ *    any ─latched fault─▶ fault ─RESET[clear]─▶ aborted
+ */
+import { assign, emit, setup } from 'xstate';
+import { approvalRefusal } from './approval.js';
+import { noLinks } from './evidence.js';
+import {
+  beamOnUnconfirmed, couchMovingNow, couchSettled, currentBeam, needsVerification, verificationPassed, holdCauses, isLastBeam, isLastSegment, latchedNow, leavesFor, linacBeamOn, linacHeld, linacTerminated,
+  evidenceOf, nextInPositionSince, permitFor, presetMu, segmentDelivered, segmentEndMu,
+} from './session-guards.js';
+import type { SessionContext, SessionEmitted, SessionEvent, SessionInput } from './session-types.js';
+
+export const sessionMachine = setup({
+  types: { context: {} as SessionContext, events: {} as SessionEvent, input: {} as SessionInput, emitted: {} as SessionEmitted },
+  guards: {
+    latchedFault: ({ context, event }) => latchedNow(context, event).length > 0,
+    linacTerminated: ({ context, event }) => linacTerminated(context, event),
+    linacHeld: ({ context, event }) => linacHeld(context, event),
+    approvalValid: ({ context, event }) => approvalRefusal(context, event) === undefined,
+    couchSettled: ({ context, event }) => couchSettled(context, event),
+    permitted: ({ context, event }) => permitFor(context, event).permitted,
+    holdNeeded: ({ context, event }) => holdCauses(context, event).length > 0,
+    segmentDelivered: ({ context, event }) => segmentDelivered(context, event),
+    moreSegments: ({ context, event }) => segmentDelivered(context, event) && !isLastSegment(context),
+    lastSegmentDelivered: ({ context, event }) => segmentDelivered(context, event) && isLastSegment(context),
+    isLastBeam: ({ context }) => isLastBeam(context),
+    verificationRequired: ({ context }) => context.verificationRequired,
+    verificationPassed: ({ context, event }) => verificationPassed(context, event),
+    couchMovingNow: ({ context, event }) => couchMovingNow(context, event),
+    firstSegmentInPosition: ({ context, event }) => context.segmentIndex === 0 && !permitFor(context, event).unmet.includes('IL-MLC-NOT-IN-POSITION'),
+    // between segments of a running beam the target need not dwell again: judged as running
+    continuationPermitted: ({ context, event }) => context.segmentIndex > 0 && permitFor(context, event, 'running').permitted,
+    continuationBlocked: ({ context, event }) =>
+      context.segmentIndex > 0 && permitFor(context, event, 'running').unmet.some((id) => id !== 'IL-MLC-NOT-IN-POSITION' && id !== 'IL-BEAM-NOT-READY'),
+    linacBeamOn: ({ context, event }) => linacBeamOn(context, event),
+    beamOnUnconfirmed: ({ context, event }) => beamOnUnconfirmed(context, event),
+    holdCommandFailed: ({ event }) => event.type === 'COMMAND_FAILED' && (event.command === 'HOLD_BEAM' || event.command === 'TERMINATE_BEAM'),
+    latchClear: ({ context, event }) => latchedNow(context, event).length === 0 && !evidenceOf(context, event).couch?.status.moving,
+  },
+  actions: {
+    storeEvidence: assign({ evidence: ({ context, event }) => (event.type === 'EVIDENCE' ? event.evidence : context.evidence) }),
+    trackCouch: assign({ couchInPositionSinceMs: ({ context, event }) => nextInPositionSince(context, event) }),
+    latch: assign({
+      latchedFaults: ({ context, event }) => [...new Set([...context.latchedFaults, ...latchedNow(context, event)])],
+      faultReason: ({ context, event }) => {
+        const ids = latchedNow(context, event);
+        if (ids.length) return `latched: ${ids.join(', ')}`;
+        if (event.type === 'COMMAND_FAILED') return `${event.command} failed: ${event.error}`;
+        return linacTerminated(context, event) ? 'the linac terminated the beam' : (context.faultReason ?? 'fault');
+      },
+    }),
+    latchCouchMotion: assign({
+      latchedFaults: ({ context }) => [...new Set([...context.latchedFaults, 'IL-COUCH-MOTION' as const])],
+      faultReason: ({ event }) => (event.type === 'COUCH_MOTION_FAULT' ? `couch motion: ${event.reason}` : 'couch motion'),
+    }),
+    /** Once setup is verified, any couch motion voids it: beam-on and resume then need a new setup. */
+    invalidateSetupOnCouchMotion: assign({
+      setupVerified: ({ context, event }) => context.setupVerified && !evidenceOf(context, event).couch?.status.moving,
+    }),
+    recordHoldCauses: assign({
+      holdCauses: ({ context, event }) => {
+        const causes = holdCauses(context, event);
+        if (causes.length) return causes;
+        return event.type === 'OPERATOR_HOLD' ? [] : ['IL-BEAM-NOT-READY'];
+      },
+    }),
+    recordDenial: assign({ lastPermit: ({ context, event }) => permitFor(context, event), holdCauses: ({ context, event }) => permitFor(context, event).unmet }),
+    noticeDenied: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'permit-denied' as const, unmet: permitFor(context, event).unmet, event: event.type })),
+    commandHold: emit({ type: 'command', command: 'HOLD_BEAM' }),
+    commandBeamOn: emit({ type: 'command', command: 'BEAM_ON' }),
+  },
+}).createMachine({
+  id: 'session',
+  initial: 'idle',
+  context: ({ input }) => ({
+    mlcModel: input.mlcModel, actionLevels: input.actionLevels, motionSettings: input.motionSettings, verificationRequired: false, tolerances: input.tolerances, settleMs: input.settleMs, approvalTtlMs: input.approvalTtlMs,
+    evidence: input.evidence ?? { links: noLinks(150) }, appliedCorrectionIds: [], setupVerified: false, beamIndex: 0, segmentIndex: 0,
+    latchedFaults: [], holdCauses: [], beamOnConfirmed: false,
+  }),
+  on: {
+    EVIDENCE: { actions: 'storeEvidence' },
+    TICK: {},
+    COUCH_MOTION_FAULT: { target: '.fault', actions: 'latchCouchMotion' },
+    // a device that refused or did not answer a command: stop and let the operator decide
+    COMMAND_FAILED: { target: '.fault', actions: 'latch' },
+    ABORT: { target: '.aborted' },
+    '*': { actions: emit(({ event, self }) => ({ type: 'notice' as const, kind: 'unhandled-event' as const, event: event.type, state: JSON.stringify(self.getSnapshot().value) })) },
+  },
+  states: {
+    idle: {
+      on: {
+        LOAD_PLAN: {
+          target: 'setup',
+          actions: assign({
+            plan: ({ event }) => event.plan,
+            // the protocol decides whether intrafraction monitoring gates the beam
+            tolerances: ({ context, event }) => ({ ...context.tolerances, motion: { ...context.motionSettings, required: context.actionLevels[event.plan.protocol]?.intrafractionMonitoring ?? true } }),
+          }),
+        },
+      },
+    },
+    setup: {
+      initial: 'awaitingRegistration',
+      on: { EVIDENCE: [{ guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'latch'] }, { actions: 'storeEvidence' }] },
+      states: {
+        awaitingRegistration: {
+          on: { REGISTRATION: { target: 'awaitingApproval', actions: assign({ pending: ({ event }) => event.pending }) } },
+        },
+        awaitingApproval: {
+          on: {
+            // a couch that moves while a correction awaits approval makes the image stale: image again
+            EVIDENCE: [
+              { guard: 'latchedFault', target: '#session.fault', actions: ['storeEvidence', 'latch'] },
+              {
+                guard: 'couchMovingNow',
+                target: 'awaitingRegistration',
+                actions: [
+                  'storeEvidence',
+                  emit(({ context }) => ({ type: 'notice' as const, kind: 'approval-voided' as const, reason: 'the couch moved while the correction awaited approval', registrationId: context.pending?.registration.id ?? '' })),
+                  assign({ pending: () => undefined }),
+                ],
+              },
+              { actions: 'storeEvidence' },
+            ],
+            REGISTRATION: { target: 'awaitingApproval', reenter: true, actions: assign({ pending: ({ event }) => event.pending }) },
+            APPROVE: [
+              {
+                guard: 'approvalValid',
+                target: 'couchMoving',
+                actions: [
+                  assign({
+                    verificationRequired: ({ context }) => needsVerification(context),
+                    approvedCouchTarget: ({ context }) => context.pending!.target,
+                    appliedCorrectionIds: ({ context }) => [...context.appliedCorrectionIds, context.pending!.registration.id],
+                    couchInPositionSinceMs: () => undefined,
+                  }),
+                  emit(({ context }) => ({ type: 'command' as const, command: 'MOVE_COUCH' as const, target: context.approvedCouchTarget!, moveId: context.appliedCorrectionIds.length, registrationId: context.pending!.registration.id })),
+                ],
+              },
+              { actions: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'approval-refused' as const, reason: approvalRefusal(context, event) ?? '', registrationId: event.registrationId })) },
+            ],
+          },
+        },
+        couchMoving: {
+          on: {
+            EVIDENCE: [
+              { guard: 'latchedFault', target: '#session.fault', actions: ['storeEvidence', 'latch'] },
+              { guard: 'couchSettled', target: 'settled', actions: 'storeEvidence' },
+              { actions: ['trackCouch', 'storeEvidence'] },
+            ],
+            TICK: { guard: 'couchSettled', target: 'settled' },
+          },
+        },
+        settled: {
+          always: [{ guard: 'verificationRequired', target: 'awaitingVerification' }, { target: '#session.beamSelected', actions: assign({ setupVerified: true }) }],
+        },
+        awaitingVerification: {
+          on: {
+            REGISTRATION: [
+              {
+                guard: 'verificationPassed',
+                target: '#session.beamSelected',
+                actions: [
+                  assign({ setupVerified: true, verificationRequired: false }),
+                  emit(({ event }) => ({ type: 'notice' as const, kind: 'verification' as const, passed: true, registrationId: event.type === 'REGISTRATION' ? event.pending.registration.id : '', residualMm: event.type === 'REGISTRATION' ? event.pending.classification.maxTranslationMm : 0, residualDeg: event.type === 'REGISTRATION' ? event.pending.classification.maxRotationDeg : 0 })),
+                ],
+              },
+              {
+                // residual outside tolerance: it becomes the next correction, approved like the first
+                target: 'awaitingApproval',
+                actions: [
+                  assign({ pending: ({ event }) => (event.type === 'REGISTRATION' ? event.pending : undefined) }),
+                  emit(({ event }) => ({ type: 'notice' as const, kind: 'verification' as const, passed: false, registrationId: event.type === 'REGISTRATION' ? event.pending.registration.id : '', residualMm: event.type === 'REGISTRATION' ? event.pending.classification.maxTranslationMm : 0, residualDeg: event.type === 'REGISTRATION' ? event.pending.classification.maxRotationDeg : 0 })),
+                ],
+              },
+            ],
+          },
+        },
+      },
+    },
+    beamSelected: {
+      entry: [
+        assign({ segmentIndex: 0, expectedLeaves: undefined }),
+        emit(({ context }) => {
+          const beam = currentBeam(context)!;
+          return { type: 'command' as const, command: 'ARM_BEAM' as const, beamId: beam.id, presetMu: presetMu(beam), doseRateMuPerMin: beam.doseRateMuPerMin };
+        }),
+      ],
+      always: 'mlcPositioning',
+    },
+    mlcPositioning: {
+      entry: [
+        assign({ expectedLeaves: ({ context }) => leavesFor(context, context.segmentIndex) }),
+        emit(({ context }) => ({ type: 'command' as const, command: 'MOVE_MLC' as const, leaves: context.expectedLeaves!, beamId: currentBeam(context)!.id, segment: context.segmentIndex })),
+        emit(({ context }) => ({ type: 'command' as const, command: 'SET_SEGMENT_END' as const, endMu: segmentEndMu(context)! })),
+      ],
+      on: {
+        EVIDENCE: [
+          { guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'latch'] },
+          { guard: 'firstSegmentInPosition', target: 'ready', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
+          { guard: 'continuationPermitted', target: 'beamOn', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
+          { guard: 'continuationBlocked', target: 'beamHold', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'recordHoldCauses'] },
+          { actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
+        ],
+      },
+    },
+    ready: {
+      on: {
+        EVIDENCE: [{ guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'latch'] }, { actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] }],
+        BEAM_ON: [{ guard: 'permitted', target: 'beamOn' }, { actions: ['recordDenial', 'noticeDenied'] }],
+      },
+    },
+    beamOn: {
+      entry: [assign({ holdCauses: [], beamOnSinceMs: ({ event }) => event.atMs, beamOnConfirmed: false }), 'commandBeamOn'],
+      on: {
+        EVIDENCE: [
+          { guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'latch'] },
+          { guard: 'linacTerminated', target: 'fault', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'latch'] },
+          { guard: 'lastSegmentDelivered', target: 'beamComplete', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
+          { guard: 'moreSegments', target: 'mlcPositioning', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', assign({ segmentIndex: ({ context }) => context.segmentIndex + 1 })] },
+          { guard: 'holdNeeded', target: 'beamHold', actions: ['recordHoldCauses', 'storeEvidence', 'invalidateSetupOnCouchMotion'] },
+          { guard: 'linacHeld', target: 'beamHold', actions: ['recordHoldCauses', 'storeEvidence', 'invalidateSetupOnCouchMotion'] },
+          { guard: 'beamOnUnconfirmed', target: 'beamHold', actions: ['recordHoldCauses', 'storeEvidence', 'invalidateSetupOnCouchMotion'] },
+          { actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', assign({ beamOnConfirmed: ({ context, event }) => context.beamOnConfirmed || linacBeamOn(context, event) })] },
+        ],
+        TICK: [
+          { guard: 'holdNeeded', target: 'beamHold', actions: 'recordHoldCauses' },
+          { guard: 'beamOnUnconfirmed', target: 'beamHold', actions: 'recordHoldCauses' },
+        ],
+        OPERATOR_HOLD: { target: 'beamHold', actions: 'recordHoldCauses' },
+        COMMAND_FAILED: { target: 'beamHold', actions: 'recordHoldCauses' },
+      },
+    },
+    beamHold: {
+      entry: 'commandHold',
+      on: {
+        EVIDENCE: [
+          { guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'latch'] },
+          { guard: 'linacTerminated', target: 'fault', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'latch'] },
+          // the linac reports beam on while the session holds: send the hold again
+          { guard: 'linacBeamOn', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'commandHold'] },
+          { actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
+        ],
+        COMMAND_FAILED: { guard: 'holdCommandFailed', target: 'fault', actions: 'latch' },
+        RESUME: [
+          { guard: 'lastSegmentDelivered', target: 'beamComplete' },
+          { guard: 'moreSegments', target: 'mlcPositioning', actions: assign({ segmentIndex: ({ context }) => context.segmentIndex + 1 }) },
+          { guard: 'permitted', target: 'beamOn' },
+          { actions: ['recordDenial', 'noticeDenied'] },
+        ],
+      },
+    },
+    beamComplete: {
+      entry: emit(({ context }) => ({ type: 'notice' as const, kind: 'beam-delivered' as const, beamId: currentBeam(context)!.id })),
+      always: [{ guard: 'isLastBeam', target: 'fractionComplete' }, { target: 'beamSelected', actions: assign({ beamIndex: ({ context }) => context.beamIndex + 1 }) }],
+    },
+    fractionComplete: {},
+    fault: {
+      entry: [emit({ type: 'command', command: 'TERMINATE_BEAM' }), emit({ type: 'command', command: 'STOP_MLC' }), emit({ type: 'command', command: 'STOP_COUCH' })],
+      on: {
+        COUCH_MOTION_FAULT: { actions: 'latchCouchMotion' },
+        COMMAND_FAILED: {}, // journaled by the session; re-entering would resend the terminate in a loop
+        RESET: [{ guard: 'latchClear', target: 'aborted', actions: assign({ latchedFaults: [] }) }, { actions: ['recordDenial', 'noticeDenied'] }],
+      },
+    },
+    aborted: {
+      entry: [emit({ type: 'command', command: 'TERMINATE_BEAM' }), emit({ type: 'command', command: 'STOP_MLC' }), emit({ type: 'command', command: 'STOP_COUCH' })],
+      on: { ABORT: {}, COUCH_MOTION_FAULT: {}, COMMAND_FAILED: {} },
+    },
+  },
+});
+
+export type SessionMachine = typeof sessionMachine;

@@ -1,0 +1,101 @@
+/** Context, events and emitted commands of the treatment-session statechart. */
+import type { ActionLevels } from '../config/bridge-config.js';
+import type { MlcModel } from '../config/mlc-model.js';
+import type { Pose6 } from '../core/pose.js';
+import type { Plan } from '../domain/plan/plan.js';
+import type { Classification } from '../domain/registration/classify-correction.js';
+import type { Registration } from '../domain/registration/registration.js';
+import type { MlcPositions } from '../protocol/mlc-protocol.js';
+import type { Evidence, MotionTolerances, PermitTolerances } from './evidence.js';
+import type { InterlockId } from './interlock-catalogue.js';
+import type { PermitResult } from './evaluate-permit.js';
+
+export type OperatorRole = 'therapist' | 'physician' | 'physicist';
+
+export interface PendingRegistration {
+  readonly registration: Registration;
+  readonly classification: Classification;
+  /** Couch target computed from the couch pose when the registration arrived. */
+  readonly target: Pose6;
+  readonly receivedAtMs: number;
+}
+
+export interface SessionContext {
+  readonly plan?: Plan;
+  readonly mlcModel: MlcModel;
+  readonly actionLevels: Readonly<Record<string, ActionLevels>>;
+  readonly motionSettings: Omit<MotionTolerances, 'required'>;
+  /** Set at approval: this correction needs a verification image before beam-on. */
+  readonly verificationRequired: boolean;
+  readonly tolerances: PermitTolerances;
+  readonly settleMs: number;
+  readonly approvalTtlMs: number;
+  readonly pending?: PendingRegistration;
+  readonly appliedCorrectionIds: readonly string[];
+  readonly approvedCouchTarget?: Pose6;
+  readonly couchInPositionSinceMs?: number;
+  readonly setupVerified: boolean;
+  readonly beamIndex: number;
+  readonly segmentIndex: number;
+  readonly expectedLeaves?: MlcPositions;
+  readonly evidence: Evidence;
+  readonly latchedFaults: readonly InterlockId[];
+  /** The interlocks that caused the current hold, or the last denial. */
+  readonly holdCauses: readonly InterlockId[];
+  readonly lastPermit?: PermitResult;
+  /** When the session last entered beamOn, and whether the linac has since been seen with the beam on. */
+  readonly beamOnSinceMs?: number;
+  readonly beamOnConfirmed: boolean;
+  readonly faultReason?: string;
+}
+
+export interface SessionInput {
+  readonly mlcModel: MlcModel;
+  readonly actionLevels: Readonly<Record<string, ActionLevels>>;
+  readonly motionSettings: Omit<MotionTolerances, 'required'>;
+  readonly tolerances: PermitTolerances;
+  readonly settleMs: number;
+  readonly approvalTtlMs: number;
+  readonly evidence: Evidence;
+}
+
+interface Timed {
+  /** Monotonic time of the event, ms: every guard judges evidence at this time. */
+  readonly atMs: number;
+}
+
+export type SessionEvent =
+  | (Timed & { readonly type: 'LOAD_PLAN'; readonly plan: Plan })
+  | (Timed & { readonly type: 'REGISTRATION'; readonly pending: PendingRegistration })
+  | (Timed & { readonly type: 'APPROVE'; readonly registrationId: string; readonly operator: string; readonly role: OperatorRole })
+  | (Timed & { readonly type: 'EVIDENCE'; readonly evidence: Evidence })
+  | (Timed & { readonly type: 'TICK' })
+  | (Timed & { readonly type: 'BEAM_ON'; readonly operator: string })
+  | (Timed & { readonly type: 'OPERATOR_HOLD'; readonly operator: string })
+  | (Timed & { readonly type: 'RESUME'; readonly operator: string })
+  | (Timed & { readonly type: 'RESET'; readonly operator: string })
+  | (Timed & { readonly type: 'ABORT'; readonly operator: string })
+  | (Timed & { readonly type: 'COUCH_MOTION_FAULT'; readonly reason: string })
+  | (Timed & { readonly type: 'COMMAND_FAILED'; readonly command: SessionCommand['command']; readonly error: string });
+
+export type SessionCommand =
+  | { readonly type: 'command'; readonly command: 'MOVE_COUCH'; readonly target: Pose6; readonly moveId: number; readonly registrationId: string }
+  | { readonly type: 'command'; readonly command: 'ARM_BEAM'; readonly beamId: number; readonly presetMu: number; readonly doseRateMuPerMin: number }
+  | { readonly type: 'command'; readonly command: 'MOVE_MLC'; readonly leaves: MlcPositions; readonly beamId: number; readonly segment: number }
+  | { readonly type: 'command'; readonly command: 'SET_SEGMENT_END'; readonly endMu: number }
+  | { readonly type: 'command'; readonly command: 'BEAM_ON' }
+  | { readonly type: 'command'; readonly command: 'HOLD_BEAM' }
+  | { readonly type: 'command'; readonly command: 'TERMINATE_BEAM' }
+  | { readonly type: 'command'; readonly command: 'STOP_COUCH' }
+  | { readonly type: 'command'; readonly command: 'STOP_MLC' };
+
+export type SessionNotice =
+  | { readonly type: 'notice'; readonly kind: 'permit-denied'; readonly unmet: readonly InterlockId[]; readonly event: string }
+  | { readonly type: 'notice'; readonly kind: 'approval-refused'; readonly reason: string; readonly registrationId: string }
+  | { readonly type: 'notice'; readonly kind: 'approval-voided'; readonly reason: string; readonly registrationId: string }
+  | { readonly type: 'notice'; readonly kind: 'verification'; readonly passed: boolean; readonly registrationId: string; readonly residualMm: number; readonly residualDeg: number }
+  | { readonly type: 'notice'; readonly kind: 'unhandled-event'; readonly event: string; readonly state: string }
+  | { readonly type: 'notice'; readonly kind: 'segment-delivered'; readonly beamId: number; readonly segment: number }
+  | { readonly type: 'notice'; readonly kind: 'beam-delivered'; readonly beamId: number };
+
+export type SessionEmitted = SessionCommand | SessionNotice;

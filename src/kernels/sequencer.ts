@@ -1,0 +1,30 @@
+/**
+ * The native leaf sequencer (runs on an addon worker thread; the event loop
+ * never waits on the K search). Input: an integer fluence matrix, rows = leaf
+ * pairs, columns = bixels; output: segments as per-row bixel intervals.
+ */
+import { native } from './native.js';
+
+export type NativeMethod = 'engel' | 'improved' | 'sweep';
+
+export interface NativeSequence {
+  readonly weights: Int32Array;
+  /** K × rows, row-major; first > last (or −1) = closed. */
+  readonly first: Int32Array;
+  readonly last: Int32Array;
+  /** Sweep only: leaf positions in bixel edges for every row of every segment, closed rows included. */
+  readonly leftEdge?: Int32Array;
+  readonly rightEdge?: Int32Array;
+  readonly tnmu: number;
+  readonly unconstrainedTnmu: number;
+  readonly segmentLowerBound: number;
+  readonly ms: number;
+}
+
+interface AddonWithSequencer {
+  sequenceAsync(rows: number, cols: number, values: Int32Array, method: NativeMethod, budgetMs: number, interleaf: boolean, tongueGroove: boolean): Promise<NativeSequence>;
+}
+
+export function sequenceNative(rows: number, cols: number, values: Int32Array, method: NativeMethod, opts: { budgetMs: number; interleaf: boolean; tongueGroove: boolean }): Promise<NativeSequence> {
+  return (native() as unknown as AddonWithSequencer).sequenceAsync(rows, cols, values, method, opts.budgetMs, opts.interleaf, opts.tongueGroove);
+}

@@ -1,0 +1,8 @@
+/** Opens a ByteLink from a link spec: the one place that picks a transport. */
+import type { ByteLink, LinkSpec } from './byte-link.js';
+import { openSerialLink } from './serial-link.js';
+import { openTcpLink } from './tcp-link.js';
+
+export function openByteLink(spec: LinkSpec, connectTimeoutMs: number): Promise<ByteLink> {
+  return spec.kind === 'tcp' ? openTcpLink(spec.host, spec.port, connectTimeoutMs) : openSerialLink(spec.path, spec.baudRate);
+}

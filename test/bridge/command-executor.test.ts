@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { CommandExecutor } from '../../src/bridge/command-executor.js';
+import type { RoomDrivers } from '../../src/bridge/evidence-feed.js';
+import { BeamState } from '../../src/protocol/beam-protocol.js';
+
+/** A linac whose SET_SEGMENT_END is slow, so a later hold overtakes the queued beam-on. */
+function fakeRoom(calls: string[]) {
+  const beam = {
+    setSegmentEnd: () => new Promise((r) => setTimeout(() => (calls.push('setSegmentEnd'), r(undefined)), 30)),
+    beamOn: async () => void calls.push('beamOn'),
+    hold: async () => void calls.push('hold'),
+    status: async () => ({ state: BeamState.Idle }),
+  };
+  const couch = { moveTo: async () => void calls.push('moveTo') };
+  return { beam, mlc: {}, couch } as unknown as RoomDrivers;
+}
+
+describe('command executor', () => {
+  it('never sends a queued beam-on after the session has left beamOn (a hold overtook it)', async () => {
+    const calls: string[] = [];
+    let sessionInBeamOn = true;
+    const ex = new CommandExecutor(fakeRoom(calls), { beamOnWanted: () => sessionInBeamOn, correctionApproved: () => true });
+    const seg = ex.execute({ type: 'command', command: 'SET_SEGMENT_END', endMu: 5 });
+    const on = ex.execute({ type: 'command', command: 'BEAM_ON' });
+    sessionInBeamOn = false; // an interlock held the beam
+    await ex.execute({ type: 'command', command: 'HOLD_BEAM' });
+    await seg;
+    await expect(on).rejects.toMatchObject({ code: 'PERMIT_DENIED' });
+    expect(calls).toEqual(['hold', 'setSegmentEnd']);
+  });
+
+  it('sends beam-on in order after the segment end while the session still wants it', async () => {
+    const calls: string[] = [];
+    const ex = new CommandExecutor(fakeRoom(calls), { beamOnWanted: () => true, correctionApproved: () => true });
+    void ex.execute({ type: 'command', command: 'SET_SEGMENT_END', endMu: 5 });
+    await ex.execute({ type: 'command', command: 'BEAM_ON' });
+    expect(calls).toEqual(['setSegmentEnd', 'beamOn']);
+  });
+});
+
+describe('couch moves at the executor', () => {
+  const move = (registrationId: string) => ({ type: 'command' as const, command: 'MOVE_COUCH' as const, target: { lateralMm: 1, longitudinalMm: 0, verticalMm: 0, pitchDeg: 0, rollDeg: 0, yawDeg: 0 }, moveId: 1, registrationId });
+
+  it('refuses a move for a correction that was not approved', async () => {
+    const calls: string[] = [];
+    const ex = new CommandExecutor(fakeRoom(calls), { beamOnWanted: () => false, correctionApproved: (id) => id === 'ok' });
+    await expect(ex.execute(move('other'))).rejects.toMatchObject({ code: 'PERMIT_DENIED', field: 'registrationId' });
+    expect(calls).toEqual([]);
+  });
+
+  it('applies a correction once: a second move for it is refused', async () => {
+    const calls: string[] = [];
+    const ex = new CommandExecutor(fakeRoom(calls), { beamOnWanted: () => false, correctionApproved: () => true });
+    await ex.execute(move('r1'));
+    await expect(ex.execute(move('r1'))).rejects.toMatchObject({ code: 'PERMIT_DENIED' });
+    expect(calls).toEqual(['moveTo']);
+  });
+});

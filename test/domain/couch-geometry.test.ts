@@ -1,0 +1,144 @@
+import fc from 'fast-check';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG_DIR, readValidated } from '../../src/config/load-config.js';
+import { CouchModelSchema, type CouchModel } from '../../src/config/couch-model.js';
+import { ZERO_POSE, type Pose6 } from '../../src/core/pose.js';
+import { rotationTravel, wrap180, wrap360 } from '../../src/domain/couch/angles.js';
+import { hexapodGeometry } from '../../src/domain/couch/couch-limits.js';
+import { legLengthsMm } from '../../src/domain/couch/hexapod.js';
+import { planCorrection } from '../../src/domain/couch/plan-correction.js';
+import { fromAngles, matVec, type Vec3 } from '../../src/domain/couch/rotation.js';
+import { CouchCommand, CouchReg, encodePose } from '../../src/protocol/couch-register-map.js';
+import { CouchDevice } from '../../simulators/couch-device.js';
+
+const model = (id: string): CouchModel => readValidated(path.join(DEFAULT_CONFIG_DIR, 'couch', `${id}.json`), CouchModelSchema);
+const levels = { applyMaxMm: 3, applyMaxDeg: 1, reviewMaxMm: 10, reviewMaxDeg: 3 };
+const pose = (p: Partial<Pose6>): Pose6 => ({ ...ZERO_POSE, ...p });
+
+describe('angles wrap and rotations carry a direction', () => {
+  it.each([
+    [-10, 350], [360, 0], [720.5, 0.5], [-360, 0], [359.999, 359.999],
+  ])('wrap360(%f) = %f', (a, want) => expect(wrap360(a)).toBeCloseTo(want, 9));
+
+  it.each([
+    [190, -170], [180, 180], [-180, 180], [-190, 170], [540, 180],
+  ])('wrap180(%f) = %f', (a, want) => expect(wrap180(a)).toBeCloseTo(want, 9));
+
+  it('turns the way it is told, never the short way by assumption', () => {
+    expect(rotationTravel(170, 160, 'CC')).toBe(-10);
+    expect(rotationTravel(170, 160, 'CW')).toBe(350); // the long way, as commanded
+    expect(rotationTravel(350, 10, 'CW')).toBe(20); // across 0/360
+    expect(rotationTravel(10, 350, 'CC')).toBe(-20);
+    expect(rotationTravel(10, 350, 'CW')).toBe(340);
+    expect(rotationTravel(-179, 179, 'CC')).toBe(-2); // across ±180
+    expect(() => rotationTravel(10, 20, 'NONE')).toThrow(/needs a direction/);
+    expect(rotationTravel(10, 370, 'NONE')).toBe(0);
+  });
+});
+
+describe('hexapod inverse kinematics', () => {
+  const hexapod = model('hexapod-6dof');
+  const g = hexapodGeometry(hexapod)!;
+
+  it('gives the hand-computed leg length at home', () => {
+    // base joint 1 at −10° on r = 300: (295.44, −52.09, 0);
+    // platform joint 1 at 310° on r = 200: (128.56, −153.21, 0), raised by h = 350.
+    // d = (−166.88, −101.12, 350); |d| = √(27 849 + 10 225 + 122 500) = √160 574 = 400.72 mm
+    const legs = legLengthsMm(g, { translationMm: [0, 0, 0], pitchDeg: 0, rollDeg: 0, yawDeg: 0 });
+    expect(legs[0]).toBeCloseTo(400.72, 2);
+    for (const l of legs) expect(l).toBeCloseTo(legs[0], 9); // symmetric
+  });
+
+  it('rejects a pose inside every axis range whose legs would leave their stroke', () => {
+    // vertical +40 mm is the edge of the vertical range, but every leg becomes
+    // √(27 849 + 10 225 + 390²) = √190 174 = 436.09 mm > 435 mm stroke.
+    const p = planCorrection(ZERO_POSE, pose({ verticalMm: 40 }), [0, 0, 0], [0, 0, 0], hexapod, levels);
+    expect(p.classification).toBe('reject');
+    expect(p.errors[0]).toMatchObject({ code: 'LIMIT_EXCEEDED', field: 'couch.leg1LengthMm', limit: '370..435', unit: 'mm' });
+    expect(Number(p.errors[0].actual)).toBeCloseTo(436.09, 2);
+  });
+
+  it('reports leg lengths for a reachable pose', () => {
+    const p = planCorrection(ZERO_POSE, pose({ lateralMm: 2, pitchDeg: 1 }), [0, 0, 0], [0, 0, 0], hexapod, levels);
+    expect(p.legLengthsMm).toHaveLength(6);
+    expect(p.classification).toBe('apply');
+  });
+});
+
+describe('couches that cannot rotate', () => {
+  const c4 = model('couch-4dof');
+  it('applies yaw on a 4DOF couch and reports pitch and roll as residual', () => {
+    const p = planCorrection(ZERO_POSE, pose({ lateralMm: 1, pitchDeg: 0.6, rollDeg: -0.4, yawDeg: 0.8 }), [0, 0, 0], [0, 0, 0], c4, levels);
+    expect(p.residualDeg).toEqual({ pitch: 0.6, roll: -0.4, yaw: 0 });
+    expect(p.target.pitchDeg).toBe(0);
+    expect(p.target.yawDeg).toBeCloseTo(0.8, 9);
+    expect(p.reasons.join(' ')).toMatch(/residual pitch 0.60° not corrected by a 4DOF couch/);
+  });
+
+  it('refuses, rather than drops, a rotation beyond the residual limit', () => {
+    const p = planCorrection(ZERO_POSE, pose({ pitchDeg: 1.5 }), [0, 0, 0], [0, 0, 0], c4, levels);
+    expect(p.classification).toBe('reject');
+    expect(p.errors[0]).toMatchObject({ field: 'correction.pitchDeg', actual: 1.5, limit: '±1' });
+  });
+
+  it('on a 3DOF couch every rotation is residual', () => {
+    const c3 = { ...c4, dof: 3 as const, rangeDeg: { ...c4.rangeDeg, yaw: { min: 0, max: 0 } } };
+    const p = planCorrection(ZERO_POSE, pose({ yawDeg: 0.5 }), [0, 0, 0], [0, 0, 0], c3, levels);
+    expect(p.residualDeg.yaw).toBe(0.5);
+    expect(p.target.yawDeg).toBe(0);
+  });
+});
+
+describe('limits before motion', () => {
+  it('refuses a target outside the travel with the axis, value and limit; the target is not clamped', () => {
+    const p = planCorrection(pose({ lateralMm: 38 }), pose({ lateralMm: 2.5 }), [0, 0, 0], [0, 0, 0], model('hexapod-6dof'), levels);
+    expect(p.classification).toBe('reject');
+    expect(p.target.lateralMm).toBeCloseTo(40.5, 9);
+    expect(p.errors.find((e) => e.field === 'couch.lateralMm')).toMatchObject({ actual: 40.5, limit: '-40..40', unit: 'mm' });
+  });
+});
+
+describe('property: the simulated couch puts the isocentre where the registration said', () => {
+  const c6 = model('couch-6dof-pitch-roll');
+  const I: Vec3 = [0, 0, 0];
+  const P: Vec3 = [c6.pivotFromIsocentreMm[0], c6.pivotFromIsocentreMm[1], c6.pivotFromIsocentreMm[2]];
+
+  function moveSimCouch(target: Pose6): Pose6 {
+    const ranges = {
+      lateralMm: c6.rangeMm.lateral, longitudinalMm: c6.rangeMm.longitudinal, verticalMm: c6.rangeMm.vertical,
+      pitchDeg: c6.rangeDeg.pitch, rollDeg: c6.rangeDeg.roll, yawDeg: c6.rangeDeg.yaw,
+    };
+    const dev = new CouchDevice({ ranges, translationMmPerS: 20, rotationDegPerS: 1, translationMmPerS2: 40, rotationDegPerS2: 2, watchdogMs: 1e9, noise: { translationMm: 0, rotationDeg: 0 } });
+    dev.write(CouchReg.watchdog, [1]);
+    dev.write(CouchReg.targetPose, encodePose(target));
+    dev.write(CouchReg.command, [CouchCommand.Move]);
+    for (let i = 0; i < 20_000 && dev.moving; i++) dev.advance(10, 10);
+    return dev.pose;
+  }
+
+  it('within 0.1 mm for random corrections within limits', () => {
+    const correction = fc.record({
+      lateralMm: fc.double({ min: -10, max: 10, noNaN: true }),
+      longitudinalMm: fc.double({ min: -10, max: 10, noNaN: true }),
+      verticalMm: fc.double({ min: -10, max: 10, noNaN: true }),
+      pitchDeg: fc.double({ min: -2.5, max: 2.5, noNaN: true }),
+      rollDeg: fc.double({ min: -2.5, max: 2.5, noNaN: true }),
+      yawDeg: fc.double({ min: -3, max: 3, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(correction, (c) => {
+        const plan = planCorrection(ZERO_POSE, c, I, P, c6, levels);
+        expect(plan.classification).not.toBe('reject');
+        const final = moveSimCouch(plan.target);
+        // where the couch carries the patient's isocentre point: R_c (I − P) + P + T
+        const Rc = fromAngles(final.pitchDeg, final.rollDeg, final.yawDeg);
+        const moved = matVec(Rc, [I[0] - P[0], I[1] - P[1], I[2] - P[2]]).map((v, i) => v + P[i] + [final.lateralMm, final.longitudinalMm, final.verticalMm][i]);
+        // where the registration said it must go: R (I − I) + I + t = I + t
+        const want = [I[0] + c.lateralMm, I[1] + c.longitudinalMm, I[2] + c.verticalMm];
+        expect(Math.hypot(moved[0] - want[0], moved[1] - want[1], moved[2] - want[2])).toBeLessThan(0.1);
+      }),
+      { numRuns: 200, seed: 20261123 },
+    );
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { evaluatePermit, observedLatchedFaults, type PermitInput } from '../../src/interlock/evaluate-permit.js';
+import { INTERLOCKS, INTERLOCK_IDS, type InterlockId } from '../../src/interlock/interlock-catalogue.js';
+import { BeamState } from '../../src/protocol/beam-protocol.js';
+import { SessionHarness, SETUP_TARGET } from '../helpers/session-harness.js';
+
+const NOW = 5_000;
+
+function clearInput(): PermitInput {
+  const h = new SessionHarness();
+  h.t = NOW;
+  const leaves = { bankAMm: new Array(60).fill(10), bankBMm: new Array(60).fill(-10) };
+  h.room.mlc = leaves;
+  h.room.couch = { ...SETUP_TARGET };
+  Object.assign(h.room.beam, { state: BeamState.Armed, beamId: 1, presetMu: 60, segmentEndMu: 18 });
+  return {
+    planLoaded: true, setupVerified: true, approvedCouchTarget: SETUP_TARGET, expectedLeaves: leaves, selectedBeamId: 1, expectedSegmentEndMu: 18,
+    latchedFaults: [], evidence: { ...h.evidence(), motion: { lastSampleMs: NOW, inWindow: true, sinceMs: NOW - 2000, offsetMm: [0.5, -0.4, 1.1] } },
+    tolerances: { mlcPositionMm: 1, couchTranslationMm: 0.5, couchRotationDeg: 0.2, muChannelDisagreementMu: 0.5, evidenceMaxAgeMs: 300, motion: { required: true, debounceMs: 100, dwellMs: 1000, staleAfterMs: 150 } },
+  };
+}
+
+type Breaker = (p: PermitInput) => PermitInput;
+const ev = (p: PermitInput, f: (e: any) => void): PermitInput => {
+  const e = structuredClone(p.evidence) as any;
+  f(e);
+  return { ...p, evidence: e };
+};
+
+/** One way to break each interlock, and nothing else. */
+const BREAK: Record<InterlockId, Breaker> = {
+  'IL-PLAN-NOT-LOADED': (p) => ({ ...p, planLoaded: false }),
+  'IL-SETUP-NOT-VERIFIED': (p) => ({ ...p, setupVerified: false }),
+  'IL-BEAM-NOT-READY': (p) => ({ ...p, expectedSegmentEndMu: 25 }), // linac has 18 MU loaded, the plan says 25
+  'IL-DOOR-OPEN': (p) => ev(p, (e) => (e.beam.status.doorClosed = false)),
+  'IL-EMERGENCY-STOP': (p) => ev(p, (e) => (e.beam.status.emergencyStop = true)),
+  'IL-COUCH-NOT-IN-POSITION': (p) => ev(p, (e) => (e.couch.actual.verticalMm += 0.6)),
+  'IL-COUCH-MOVING': (p) => ev(p, (e) => (e.couch.status.moving = true)),
+  'IL-COUCH-FAULT': (p) => ev(p, (e) => (e.couch.status.fault = true)),
+  'IL-COUCH-MOTION': (p) => ({ ...p, latchedFaults: ['IL-COUCH-MOTION'] }),
+  'IL-MLC-NOT-IN-POSITION': (p) => ev(p, (e) => (e.mlc.positions.bankAMm[30] += 1.2)),
+  'IL-MLC-FAULT': (p) => ev(p, (e) => (e.mlc.status.fault = true)),
+  'IL-MLC-STALE': (p) => ev(p, (e) => (e.links.mlc.lastValidRxMs = NOW - 151)),
+  'IL-COUCH-STALE': (p) => ev(p, (e) => (e.links.couch.lastValidRxMs = NOW - 151)),
+  'IL-BEAM-STALE': (p) => ev(p, (e) => (e.links.beam.lastValidRxMs = NOW - 151)),
+  'IL-DOSE-CHANNELS-DISAGREE': (p) => ev(p, (e) => (e.beam.status.mu2 = e.beam.status.mu1 + 0.6)),
+  'IL-MOTION-OUT-OF-WINDOW': (p) => ev(p, (e) => Object.assign(e.motion, { inWindow: false, sinceMs: NOW - 500, offsetMm: [3.5, 0, 0] })),
+  'IL-MOTION-STALE': (p) => ev(p, (e) => (e.motion.lastSampleMs = NOW - 151)),
+  'IL-LATCHED-FAULT': (p) => ({ ...p, latchedFaults: ['IL-COUCH-FAULT'] }),
+};
+
+describe('evaluatePermit', () => {
+  it('permits beam-on when every interlock is positively clear', () => {
+    expect(evaluatePermit(clearInput(), NOW)).toEqual({ permitted: true, unmet: [] });
+  });
+
+  it('covers every interlock in the catalogue, each with a reason and a latch policy', () => {
+    expect(Object.keys(BREAK).sort()).toEqual([...INTERLOCK_IDS].sort());
+    for (const id of INTERLOCK_IDS) expect(INTERLOCKS[id]).toMatchObject({ id, reason: expect.any(String), latch: expect.stringMatching(/permit|hold|latched/) });
+  });
+
+  it.each(INTERLOCK_IDS)('vetoes beam-on for %s, and names it', (id) => {
+    const r = evaluatePermit(BREAK[id](clearInput()), NOW);
+    expect(r.permitted).toBe(false);
+    expect(r.unmet).toContain(id);
+  });
+
+  it('treats missing evidence as unmet, not as clear', () => {
+    const p = clearInput();
+    const r = evaluatePermit({ ...p, evidence: { links: p.evidence.links } }, NOW);
+    expect(r.unmet).toEqual(expect.arrayContaining(['IL-DOOR-OPEN', 'IL-EMERGENCY-STOP', 'IL-COUCH-NOT-IN-POSITION', 'IL-MLC-NOT-IN-POSITION', 'IL-BEAM-NOT-READY']));
+  });
+
+  it('treats door status older than its limit as absent', () => {
+    const p = ev(clearInput(), (e) => (e.beam.atMs = NOW - 301));
+    expect(evaluatePermit(p, NOW).unmet).toContain('IL-DOOR-OPEN');
+  });
+
+  it('treats a NaN leaf readback as out of position', () => {
+    const p = ev(clearInput(), (e) => (e.mlc.positions.bankBMm[3] = Number.NaN));
+    expect(evaluatePermit(p, NOW).unmet).toContain('IL-MLC-NOT-IN-POSITION');
+  });
+
+  it('fails closed on malformed input instead of throwing', () => {
+    const r = evaluatePermit({ ...clearInput(), evidence: null as never }, NOW);
+    expect(r.permitted).toBe(false);
+    expect(r.unmet).toEqual([...INTERLOCK_IDS]);
+  });
+
+  it('latches only on positive evidence of a fault, not on missing evidence', () => {
+    const p = clearInput();
+    expect(observedLatchedFaults({ links: p.evidence.links }, p.tolerances, NOW)).toEqual([]);
+    expect(observedLatchedFaults(BREAK['IL-COUCH-FAULT'](p).evidence, p.tolerances, NOW)).toEqual(['IL-COUCH-FAULT']);
+  });
+});
+
+describe('intrafraction motion in the permit', () => {
+  const withMotion = (m: Record<string, unknown>) => ev(clearInput(), (e) => Object.assign(e.motion, m));
+
+  it('does not hold a running beam for an excursion shorter than the debounce', () => {
+    const p = withMotion({ inWindow: false, sinceMs: NOW - 80 });
+    expect(evaluatePermit(p, NOW, 'running').unmet).not.toContain('IL-MOTION-OUT-OF-WINDOW');
+    expect(evaluatePermit(p, NOW + 21, 'running').unmet).toContain('IL-MOTION-OUT-OF-WINDOW');
+  });
+
+  it('needs the target back inside for the dwell time before a start or resume', () => {
+    expect(evaluatePermit(withMotion({ inWindow: true, sinceMs: NOW - 999 }), NOW, 'start').unmet).toContain('IL-MOTION-OUT-OF-WINDOW');
+    expect(evaluatePermit(withMotion({ inWindow: true, sinceMs: NOW - 1000 }), NOW, 'start').unmet).not.toContain('IL-MOTION-OUT-OF-WINDOW');
+  });
+
+  it('treats a missing stream as both out of window and stale when monitoring is required', () => {
+    const p = ev(clearInput(), (e) => delete e.motion);
+    expect(evaluatePermit(p, NOW).unmet).toEqual(expect.arrayContaining(['IL-MOTION-OUT-OF-WINDOW', 'IL-MOTION-STALE']));
+  });
+
+  it('does not apply when the protocol does not require monitoring', () => {
+    const p = clearInput();
+    const q = { ...ev(p, (e) => delete e.motion), tolerances: { ...p.tolerances, motion: { ...p.tolerances.motion!, required: false } } };
+    expect(evaluatePermit(q, NOW).permitted).toBe(true);
+  });
+});
