@@ -16,7 +16,10 @@ let skipped = 0;
 try {
   const r = JSON.parse(fs.readFileSync(report, 'utf8'));
   passed = r.numPassedTests ?? 0;
-  failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0);
+  // A file that failed to load has no failed test of its own: count it once, so the
+  // line agrees with vitest's "Tests" count and still shows a broken file.
+  const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+  failed = (r.numFailedTests ?? 0) + brokenFiles;
   skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   fs.rmSync(report, { force: true });
 } catch (e) {

@@ -2,6 +2,7 @@
  * `linac-bridge sim <device>`: one simulator alone, as its own process, on a
  * loopback TCP port or (MLC, beam) on a pseudo-terminal whose path it prints.
  */
+import { shutdownSignal } from './shutdown-signal.js';
 import { simOptionsFrom } from './sim-options.js';
 import { loadConfig } from '../config/load-config.js';
 import { BridgeError } from '../core/bridge-error.js';
@@ -20,6 +21,7 @@ const DEVICES = ['mlc', 'beam', 'couch', 'imaging'] as const;
 
 export async function simCommand(device: string, o: { config?: string; port: string; pty?: boolean; timeScale?: string }): Promise<number> {
   if (!DEVICES.includes(device as (typeof DEVICES)[number])) throw new BridgeError('INPUT_INVALID', 'unknown simulator', { field: 'device', actual: device, limit: DEVICES.join(' | ') });
+  const stop = shutdownSignal();
   const cfg = loadConfig(o.config);
   const opts = simOptionsFrom(cfg, o.timeScale ? Number(o.timeScale) : undefined);
   let host: StreamHost;
@@ -47,10 +49,7 @@ export async function simCommand(device: string, o: { config?: string; port: str
     const port = await host.listenTcp(Number(o.port), '127.0.0.1');
     process.stdout.write(`${device} simulator on tcp://127.0.0.1:${port}${device === 'imaging' ? ' (press Enter to publish a registration)' : ''}\n`);
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stop;
   loop?.stop();
   await host.close();
   return 0;

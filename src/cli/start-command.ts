@@ -7,11 +7,13 @@ import { BridgeError } from '../core/bridge-error.js';
 import { stateName } from '../bridge/bridge-session.js';
 import { RegistrationHttpSource } from '../bridge/registration-sources/http-source.js';
 import { startEmbeddedRoom, waitForLinks } from './embedded-room.js';
+import { shutdownSignal } from './shutdown-signal.js';
 
 export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string }): Promise<number> {
   if (!o.simulate) {
     throw new BridgeError('INPUT_INVALID', 'only the embedded simulators are supported by `start` so far; real hardware links come with the console API', { field: '--simulate', limit: 'required' });
   }
+  const stop = shutdownSignal();
   const cfg = loadConfig(o.config);
   const embedded = await startEmbeddedRoom(cfg, { journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m) => log(`registration rejected: ${m}`) });
   await waitForLinks(embedded.session, 5000);
@@ -29,11 +31,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
     last = name;
   });
   for (const [name, d] of Object.entries(embedded.session.drivers)) d.health$.subscribe((h: { fresh: boolean }) => log(`link ${name} ${h.fresh ? 'fresh' : 'STALE'}`));
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-    if (o.exitAfter) setTimeout(resolve, Number(o.exitAfter));
-  });
+  await (o.exitAfter ? Promise.race([stop, new Promise((r) => setTimeout(r, Number(o.exitAfter)))]) : stop);
   log('shutting down');
   await http.close();
   await embedded.close();
