@@ -28,7 +28,8 @@ export interface FractionRecord {
   readonly patientId: string;
   readonly planId: string;
   readonly fraction: number;
-  readonly outcome: 'complete' | 'aborted' | 'fault' | 'timeout';
+  /** 'held': the beam was still held when the run gave up waiting for a resume. */
+  readonly outcome: 'complete' | 'aborted' | 'fault' | 'timeout' | 'held';
   readonly startedAt: string;
   readonly endedAt: string;
   readonly registration?: {
@@ -47,7 +48,7 @@ export interface FractionRecord {
     readonly toleranceDeg: number;
   };
   readonly beams: BeamRecord[];
-  readonly holds: Array<{ readonly causes: readonly InterlockId[] }>;
+  readonly holds: Array<{ readonly causes: readonly InterlockId[]; readonly atIso: string; readonly resumedAtIso?: string; readonly resumedBy?: string }>;
   readonly faultReason?: string;
   readonly framesRejected: { readonly mlc: number; readonly couch: number; readonly beam: number };
   readonly journal?: string;

@@ -18,6 +18,13 @@ export interface RunnerOptions {
   readonly acquireImage: () => void;
   readonly log: (line: string) => void;
   readonly timeoutMs: number;
+  /**
+   * What the simulated therapist does when the beam holds: wait `waitMs`, press
+   * RESUME (the statechart still decides), repeat while refused, and give up
+   * after `giveUpAfterMs` or once `maxResumes` accepted resumes are spent.
+   * Absent: any hold ends the run (outcome 'held').
+   */
+  readonly resumeAfterHold?: { readonly maxResumes: number; readonly waitMs: number; readonly giveUpAfterMs: number };
 }
 
 const TERMINAL = new Set(['fault', 'aborted', 'fractionComplete']);
@@ -32,7 +39,10 @@ export async function runFraction(session: BridgeSession, plan: Plan, opts: Runn
   let previous = '';
   const stateSub = states$.subscribe((s) => {
     const name = stateName(s.value);
-    if (name === 'beamHold' && previous !== 'beamHold') holds.push({ causes: s.context.holdCauses });
+    if (name === 'beamHold' && previous !== 'beamHold') {
+      holds.push({ causes: s.context.holdCauses, atIso: new Date().toISOString() });
+      opts.log(`beam hold: ${s.context.holdCauses.join(', ') || 'operator / linac'}`);
+    }
     previous = name;
   });
   const deadline = performance.now() + opts.timeoutMs;
@@ -40,6 +50,23 @@ export async function runFraction(session: BridgeSession, plan: Plan, opts: Runn
     const left = Math.max(1, deadline - performance.now());
     const reached$ = states$.pipe(map((s) => stateName(s.value)), filter((n) => wanted(n) || TERMINAL.has(n)));
     return firstValueFrom(race(reached$, timer(left).pipe(map(() => 'timeout'))));
+  };
+  let resumes = 0;
+  const resumeAfterHold = async (): Promise<void> => {
+    const policy = opts.resumeAfterHold;
+    const heldSince = performance.now();
+    while (stateName(session.snapshot.value) === 'beamHold') {
+      if (!policy || resumes >= policy.maxResumes || performance.now() - heldSince > policy.giveUpAfterMs) throw new Stop('beamHold');
+      await new Promise((r) => setTimeout(r, policy.waitMs));
+      if (stateName(session.snapshot.value) !== 'beamHold') break;
+      session.send({ type: 'RESUME', operator: opts.operator });
+      if (stateName(session.snapshot.value) !== 'beamHold') {
+        resumes++;
+        const hold = holds[holds.length - 1];
+        if (hold) holds[holds.length - 1] = { ...hold, resumedAtIso: new Date().toISOString(), resumedBy: opts.operator };
+        opts.log(`resumed by ${opts.operator} (${resumes}/${policy.maxResumes})`);
+      }
+    }
   };
   tracker.start();
   let outcome: FractionRecord['outcome'] = 'complete';
@@ -69,14 +96,18 @@ export async function runFraction(session: BridgeSession, plan: Plan, opts: Runn
       const beam = plan.beams[b];
       opts.log(`beam ${beam.id} (${beam.name}): MLC at first segment, beam-on requested`);
       session.send({ type: 'BEAM_ON', operator: opts.operator });
-      st = await waitFor((n) => n === 'fractionComplete' || (n === 'ready' && session.snapshot.context.beamIndex > b));
+      for (;;) {
+        st = await waitFor((n) => n === 'fractionComplete' || n === 'beamHold' || (n === 'ready' && session.snapshot.context.beamIndex > b));
+        if (st !== 'beamHold') break;
+        await resumeAfterHold();
+      }
       if (st !== 'fractionComplete' && st !== 'ready') throw new Stop(st);
       const seen = tracker.beams.get(beam.id);
       opts.log(`beam ${beam.id} delivered: ${seen?.mu1.toFixed(3)} / ${seen?.mu2.toFixed(3)} MU in ${seen?.segments.length} segments`);
     }
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
-    outcome = e.state === 'timeout' ? 'timeout' : e.state === 'fault' ? 'fault' : 'aborted';
+    outcome = e.state === 'timeout' ? 'timeout' : e.state === 'fault' ? 'fault' : e.state === 'beamHold' ? 'held' : 'aborted';
     opts.log(`fraction stopped: ${e.state}${session.snapshot.context.faultReason ? ` (${session.snapshot.context.faultReason})` : ''}`);
   } finally {
     tracker.stop();

@@ -20,6 +20,7 @@ export function buildProgram(): Command {
     .option('--setup-error <lat,long,vert,pitch,roll,yaw>', 'correction the simulated CBCT reports (mm, deg)', DEFAULT_SETUP_ERROR)
     .option('--operator <name>', 'operator recorded for approvals and beam-on', 'sim-therapist')
     .option('--timeout <ms>', 'give up after this long', '300000')
+    .option('--max-resumes <n>', 'the simulated therapist presses RESUME after a beam hold at most n times (0: a hold ends the run)', '3')
     .action(async (plan: string, opts) => exit(await simulateCommand(plan, { ...opts, config: program.opts().config })));
   program
     .command('start')

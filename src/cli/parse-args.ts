@@ -21,3 +21,9 @@ export function parsePositive(text: string, option: string, max: number): number
   if (!Number.isFinite(v) || v <= 0 || v > max) throw new BridgeError('INPUT_INVALID', 'out of range', { field: option, actual: text, limit: `0 < value <= ${max}` });
   return v;
 }
+
+export function parseCount(text: string, option: string, max: number): number {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new BridgeError('INPUT_INVALID', 'out of range', { field: option, actual: text, limit: `integer 0..${max}` });
+  return v;
+}

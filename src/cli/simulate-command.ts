@@ -5,7 +5,7 @@ import { fmtPose, runFraction } from '../bridge/fraction-runner.js';
 import type { FractionRecord } from '../bridge/fraction-record.js';
 import { loadConfig } from '../config/load-config.js';
 import { loadPlanFile } from '../domain/plan/validate-plan.js';
-import { parsePose, parsePositive } from './parse-args.js';
+import { parseCount, parsePose, parsePositive } from './parse-args.js';
 import { startEmbeddedRoom, waitForLinks } from './embedded-room.js';
 
 export interface SimulateOptions {
@@ -15,6 +15,7 @@ export interface SimulateOptions {
   readonly setupError: string;
   readonly operator: string;
   readonly timeout: string;
+  readonly maxResumes: string;
 }
 
 export async function simulateCommand(planFile: string, o: SimulateOptions): Promise<number> {
@@ -36,6 +37,7 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
       operator: o.operator,
       log,
       timeoutMs: parsePositive(o.timeout, '--timeout', 3_600_000),
+      resumeAfterHold: { maxResumes: parseCount(o.maxResumes, '--max-resumes', 20), waitMs: 1000, giveUpAfterMs: 30_000 },
       acquireImage: () => embedded.room.imaging.acquire({ patientId: plan.patientId, planId: plan.planId, fraction: plan.fraction }, setupError),
     });
   } finally {
@@ -56,7 +58,7 @@ function printSummary(r: FractionRecord): void {
   for (const b of r.beams) {
     out(`beam ${b.id} ${b.name}: planned ${b.plannedMu} MU, delivered ${b.deliveredMu1} / ${b.deliveredMu2} MU (ch1/ch2) ${b.muWithinTolerance ? 'OK' : 'OUT OF TOLERANCE'}; ${b.segments.length} segments; fluence from readback max error ${b.fluence.maxAbsErrorMu} MU`);
   }
-  if (r.holds.length) out(`holds: ${r.holds.map((h) => h.causes.join('+') || 'operator').join(', ')}`);
+  if (r.holds.length) out(`holds: ${r.holds.map((h) => `${h.causes.join('+') || 'operator/linac'}${h.resumedBy ? ` (resumed by ${h.resumedBy})` : ' (not resumed)'}`).join(', ')}`);
   if (r.faultReason) out(`fault: ${r.faultReason}`);
   out(`journal: ${r.journal}`);
 }

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EmbeddedRoom } from '../../src/cli/embedded-room.js';
+import { runFraction, type RunnerOptions } from '../../src/bridge/fraction-runner.js';
+import { readJournal } from '../../src/journal/journal.js';
+import { BeamState } from '../../src/protocol/beam-protocol.js';
+import { startRoom, stateOf } from '../helpers/embedded.js';
+import { examplePlan } from '../helpers/session-harness.js';
+import { until } from '../helpers/wait.js';
+
+let embedded: EmbeddedRoom | undefined;
+afterEach(async () => {
+  await embedded?.close();
+  embedded = undefined;
+});
+
+const correction = { lateralMm: 1.5, longitudinalMm: -1, verticalMm: 0.8, pitchDeg: 0.4, rollDeg: -0.3, yawDeg: 0.5 };
+
+function runnerFor(e: EmbeddedRoom, resumeAfterHold: RunnerOptions['resumeAfterHold']): RunnerOptions {
+  return {
+    operator: 'rtt',
+    log: () => undefined,
+    timeoutMs: 60_000,
+    acquireImage: () => e.room.imaging.acquire({ patientId: examplePlan.patientId, planId: examplePlan.planId, fraction: examplePlan.fraction }, correction),
+    resumeAfterHold,
+  };
+}
+
+/** Opens the door once the first beam has delivered `mu` MU; closes it `openMs` later. */
+async function openDoorMidBeam(e: EmbeddedRoom, mu: number, openMs: number): Promise<void> {
+  await until(() => e.room.beam.status.state === BeamState.BeamOn && e.room.beam.status.mu1 > mu, 20_000, 'beam on');
+  e.room.beam.room.doorClosed = false;
+  await until(() => stateOf(e) === 'beamHold', 2000, 'hold');
+  await new Promise((r) => setTimeout(r, openMs));
+  e.room.beam.room.doorClosed = true;
+}
+
+const operatorEvents = (e: EmbeddedRoom) => readJournal(e.journal.file).entries.filter((x) => x.kind === 'operator').map((x) => (x.data as { type: string }).type);
+
+describe('fraction runner in the therapist seat: beam holds', () => {
+  it('presses RESUME only after the door is closed again, and completes the fraction', async () => {
+    const e = (embedded = await startRoom());
+    const run = runFraction(e.session, examplePlan, runnerFor(e, { maxResumes: 2, waitMs: 150, giveUpAfterMs: 10_000 }));
+    await openDoorMidBeam(e, 1, 600);
+    const rec = await run;
+    expect(rec.outcome).toBe('complete');
+    expect(rec.holds).toHaveLength(1);
+    expect(rec.holds[0]).toMatchObject({ causes: ['IL-DOOR-OPEN'], resumedBy: 'rtt' });
+    expect(Date.parse(rec.holds[0].resumedAtIso!) - Date.parse(rec.holds[0].atIso)).toBeGreaterThanOrEqual(600);
+    // the presses while the door was open were refused and journaled, not silently dropped
+    const ops = operatorEvents(e);
+    expect(ops.filter((t) => t === 'RESUME').length).toBeGreaterThanOrEqual(2);
+    const denials = readJournal(e.journal.file).entries.filter((x) => x.kind === 'notice' && (x.data as { kind: string }).kind === 'permit-denied');
+    expect(denials.length).toBe(ops.filter((t) => t === 'RESUME').length - 1);
+    for (const d of denials) expect((d.data as { unmet: string[] }).unmet).toContain('IL-DOOR-OPEN');
+    for (const b of rec.beams) expect(b.muWithinTolerance).toBe(true);
+  });
+
+  it('with no resumes allowed, a hold ends the run as held and the linac stays held', async () => {
+    const e = (embedded = await startRoom());
+    const run = runFraction(e.session, examplePlan, runnerFor(e, { maxResumes: 0, waitMs: 100, giveUpAfterMs: 10_000 }));
+    await openDoorMidBeam(e, 1, 100);
+    const rec = await run;
+    expect(rec.outcome).toBe('held');
+    expect(rec.holds[0].resumedBy).toBeUndefined();
+    expect(stateOf(e)).toBe('beamHold');
+    const mu = e.room.beam.status.mu1;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(e.room.beam.status.state).toBe(BeamState.Held);
+    expect(e.room.beam.status.mu1).toBe(mu);
+    expect(operatorEvents(e)).not.toContain('RESUME');
+  });
+
+  it('gives up as held when the hold cause never clears', async () => {
+    const e = (embedded = await startRoom());
+    const run = runFraction(e.session, examplePlan, runnerFor(e, { maxResumes: 3, waitMs: 100, giveUpAfterMs: 800 }));
+    await until(() => e.room.beam.status.state === BeamState.BeamOn && e.room.beam.status.mu1 > 1, 20_000, 'beam on');
+    e.room.beam.room.doorClosed = false; // and it stays open
+    const rec = await run;
+    expect(rec.outcome).toBe('held');
+    expect(e.room.beam.status.state).toBe(BeamState.Held);
+  });
+});
