@@ -22,7 +22,8 @@ export interface RunnerOptions {
    * What the simulated therapist does when the beam holds: wait `waitMs`, press
    * RESUME (the statechart still decides), repeat while refused, and give up
    * after `giveUpAfterMs` or once `maxResumes` accepted resumes are spent.
-   * Absent: any hold ends the run (outcome 'held').
+   * A refused BEAM_ON is pressed again the same way (not counted as a resume).
+   * Absent: any hold ends the run (outcome 'held'), a refused BEAM_ON aborts it.
    */
   readonly resumeAfterHold?: { readonly maxResumes: number; readonly waitMs: number; readonly giveUpAfterMs: number };
 }
@@ -68,6 +69,18 @@ export async function runFraction(session: BridgeSession, plan: Plan, opts: Runn
       }
     }
   };
+  /** Presses BEAM_ON; while it is refused (the session stays in ready), presses again as the policy allows. */
+  const pressBeamOn = async (b: number): Promise<void> => {
+    const policy = opts.resumeAfterHold;
+    const since = performance.now();
+    const refused = () => stateName(session.snapshot.value) === 'ready' && session.snapshot.context.beamIndex === b;
+    session.send({ type: 'BEAM_ON', operator: opts.operator });
+    while (refused()) {
+      if (!policy || performance.now() - since > policy.giveUpAfterMs) throw new Stop('aborted');
+      await new Promise((r) => setTimeout(r, policy.waitMs));
+      if (refused()) session.send({ type: 'BEAM_ON', operator: opts.operator });
+    }
+  };
   tracker.start();
   let outcome: FractionRecord['outcome'] = 'complete';
   let approvedBy = '';
@@ -95,7 +108,7 @@ export async function runFraction(session: BridgeSession, plan: Plan, opts: Runn
       if (st !== 'ready') throw new Stop(st);
       const beam = plan.beams[b];
       opts.log(`beam ${beam.id} (${beam.name}): MLC at first segment, beam-on requested`);
-      session.send({ type: 'BEAM_ON', operator: opts.operator });
+      await pressBeamOn(b);
       for (;;) {
         st = await waitFor((n) => n === 'fractionComplete' || n === 'beamHold' || (n === 'ready' && session.snapshot.context.beamIndex > b));
         if (st !== 'beamHold') break;

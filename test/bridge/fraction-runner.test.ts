@@ -79,4 +79,20 @@ describe('fraction runner in the therapist seat: beam holds', () => {
     expect(rec.outcome).toBe('held');
     expect(e.room.beam.status.state).toBe(BeamState.Held);
   });
+
+  it('presses BEAM_ON again when it was refused (door open at ready), and only once the door is closed', async () => {
+    const e = (embedded = await startRoom());
+    e.room.beam.room.doorClosed = false;
+    const run = runFraction(e.session, examplePlan, runnerFor(e, { maxResumes: 0, waitMs: 150, giveUpAfterMs: 10_000 }));
+    await until(() => operatorEvents(e).includes('BEAM_ON'), 20_000, 'first beam-on press');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stateOf(e)).toBe('ready');
+    expect(e.room.beam.status.mu1).toBe(0);
+    e.room.beam.room.doorClosed = true;
+    const rec = await run;
+    expect(rec.outcome).toBe('complete');
+    expect(rec.holds).toEqual([]);
+    const presses = operatorEvents(e).filter((t) => t === 'BEAM_ON').length;
+    expect(presses).toBeGreaterThan(examplePlan.beams.length); // the refused ones are journaled too
+  });
 });
