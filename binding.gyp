@@ -8,6 +8,7 @@
         "native/src/pty.cc",
         "native/src/sequencer.cc",
         "native/src/sweep.cc",
+        "native/src/sweep_graph.cc",
         "native/src/sequence_binding.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

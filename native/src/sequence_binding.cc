@@ -19,7 +19,7 @@ struct SequenceJob {
   std::vector<Segment> segments;
   std::vector<std::vector<int32_t>> left, right;
   int64_t tnmu = 0, unconstrained = 0;
-  int32_t segmentLowerBound = 0;
+  int32_t segmentLowerBound = 0, sweepSegmentLowerBound = 0;
   double ms = 0;
 };
 
@@ -33,6 +33,7 @@ void Run(SequenceJob& j) {
     j.left = std::move(r.leftEdge);
     j.right = std::move(r.rightEdge);
     j.tnmu = r.tnmu;
+    j.sweepSegmentLowerBound = r.segmentLowerBound;
   } else {
     SequenceOptions o;
     o.improved = j.method == "improved";
@@ -86,6 +87,7 @@ class SequenceWorker : public Napi::AsyncWorker {
     o.Set("tnmu", Napi::Number::New(env, static_cast<double>(job_.tnmu)));
     o.Set("unconstrainedTnmu", Napi::Number::New(env, static_cast<double>(job_.unconstrained)));
     o.Set("segmentLowerBound", Napi::Number::New(env, job_.segmentLowerBound));
+    if (job_.method == "sweep") o.Set("sweepSegmentLowerBound", Napi::Number::New(env, job_.sweepSegmentLowerBound));
     o.Set("ms", Napi::Number::New(env, job_.ms));
     deferred_.Resolve(o);
   }

@@ -41,6 +41,7 @@ struct SweepResult {
   std::vector<Segment> segments;
   std::vector<std::vector<int32_t>> leftEdge, rightEdge;  // [segment][row]
   int64_t tnmu = 0;
+  int32_t segmentLowerBound = 0;  // for unidirectional sweeps at this total MU, either direction
 };
 SweepResult SequenceConstrainedSweep(const Matrix& m, bool interleaf, bool tongueGroove);
 

@@ -65,7 +65,7 @@ export async function sequenceCommand(file: string, o: SequenceCliOptions): Prom
   if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
   else {
     process.stdout.write(`${out.method}: ${out.rows}×${out.cols}, levels 0..${out.levels}\n`);
-    process.stdout.write(`TNMU ${out.tnmu} (bound ${out.tnmuLowerBound}; unconstrained ${out.unconstrainedTnmu}), segments ${out.segmentCount} (lower bound ${out.segmentLowerBound}), exact ${out.exact}, ${out.ms.toFixed(2)} ms\n`);
+    process.stdout.write(`TNMU ${out.tnmu} (bound ${out.tnmuLowerBound}; unconstrained ${out.unconstrainedTnmu}), segments ${out.segmentCount} (lower bound ${out.segmentLowerBound}${out.sweepSegmentLowerBound !== undefined ? `; ${out.sweepSegmentLowerBound} for unidirectional sweeps` : ''}), exact ${out.exact}, ${out.ms.toFixed(2)} ms\n`);
     for (const [name, c] of Object.entries(out.constraints)) process.stdout.write(`  ${name}: ${JSON.stringify(c)}\n`);
     process.stdout.write(`delivery ≈ ${out.delivery.totalS.toFixed(1)} s (beam-on ${out.delivery.beamOnS.toFixed(1)}, leaf travel ${out.delivery.leafTravelS.toFixed(1)}, overhead ${out.delivery.overheadS.toFixed(1)})\n`);
   }

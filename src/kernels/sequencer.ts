@@ -18,6 +18,8 @@ export interface NativeSequence {
   readonly tnmu: number;
   readonly unconstrainedTnmu: number;
   readonly segmentLowerBound: number;
+  /** Sweep only: a lower bound on K for unidirectional sweeps at this total MU (forced leaf events). */
+  readonly sweepSegmentLowerBound?: number;
   readonly ms: number;
 }
 

@@ -6,6 +6,7 @@ import { parseFluenceCsv, unconstrainedMinimumMu, type FluenceMap } from '../../
 import { mapRowsToLeaves } from '../../src/domain/sequencing/leaf-mapping.js';
 import { sequenceMap, type SequenceOptions } from '../../src/domain/sequencing/sequence-map.js';
 import { slidingWindow } from '../../src/domain/sequencing/sliding-window.js';
+import { bruteForceMinSweepK } from '../helpers/brute-force-sweep.js';
 import { referenceConstrainedTnmu } from '../helpers/reference-constrained-tnmu.js';
 
 const mlc = loadMlcModel('millennium-120');
@@ -67,6 +68,25 @@ describe('step-and-shoot without interdigitation and with tongue-and-groove', ()
       }),
       { numRuns: 150, seed: 7 },
     );
+  });
+
+  it('segment count: between the forced-event lower bound and the exhaustive optimum over all unidirectional sweeps (tiny maps)', async () => {
+    let optimal = 0;
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(matrix(fc.integer({ min: 2, max: 3 }), fc.integer({ min: 2, max: 4 }), 4), fc.boolean(), async (a, tg) => {
+        const map = toMap(a);
+        const r = await sequenceMap(map, mlc, opts({ method: 'sweep', interleaf: true, tongueGroove: tg }));
+        const mirrored = a.map((row) => [...row].reverse());
+        const best = Math.min(bruteForceMinSweepK(a, r.tnmu, true, tg), bruteForceMinSweepK(mirrored, r.tnmu, true, tg));
+        expect(r.sweepSegmentLowerBound).toBeLessThanOrEqual(best);
+        expect(r.segmentCount).toBeGreaterThanOrEqual(best);
+        runs++;
+        if (r.segmentCount === best) optimal++;
+      }),
+      { numRuns: 50, seed: 11 },
+    );
+    expect(optimal / runs).toBeGreaterThanOrEqual(0.8);
   });
 
   it('refuses constraint flags with a method that cannot honour them', async () => {

@@ -38,6 +38,8 @@ export interface SequenceOutput {
   readonly unconstrainedTnmu: number;
   readonly segmentCount: number;
   readonly segmentLowerBound: number;
+  /** Sweep only: a lower bound on K for any unidirectional sweep at this total MU (from leaf events every such sweep must have). */
+  readonly sweepSegmentLowerBound?: number;
   readonly segments: Array<{ mu: number; rows: Array<[number, number] | null>; jaws: { x1Edge: number; x2Edge: number; firstRow: number; lastRow: number } | null; edges?: Array<[number, number]> }>;
   readonly exact: boolean;
   readonly constraints: ConstraintReport;
@@ -87,6 +89,7 @@ export async function sequenceMap(input: FluenceMap, mlc: MlcModel, o: SequenceO
     unconstrainedTnmu: native.unconstrainedTnmu,
     segmentCount: segments.length,
     segmentLowerBound: native.segmentLowerBound,
+    ...(native.sweepSegmentLowerBound !== undefined ? { sweepSegmentLowerBound: native.sweepSegmentLowerBound } : {}),
     segments: segments.map((s) => ({ mu: s.mu, rows: s.rows.map((r) => (r ? [r[0], r[1]] : null)) as Array<[number, number] | null>, jaws: jawsOf(s), ...(s.edges ? { edges: s.edges.map((e) => [e[0], e[1]] as [number, number]) } : {}) })),
     exact: constraints.reconstruction.violations === 0,
     constraints,
