@@ -6,7 +6,7 @@ import { BeamDriver } from '../drivers/beam-driver.js';
 import { CouchDriver } from '../drivers/couch-driver.js';
 import { MlcDriver } from '../drivers/mlc-driver.js';
 import type { LinkSpec } from '../transport/byte-link.js';
-import { openByteLink } from '../transport/open-link.js';
+import { openReconnectingByteLink } from '../transport/open-link.js';
 import type { RoomDrivers } from './evidence-feed.js';
 
 export interface PortOverrides {
@@ -29,8 +29,8 @@ function withPort(spec: LinkSpec, port: number | undefined, name: string): LinkS
 export async function connectRoom(cfg: LoadedConfig, clock: Clock, ports: PortOverrides = {}): Promise<RoomDrivers> {
   const l = cfg.bridge.links;
   const framed = (link: typeof l.mlc) => ({ clock, requestTimeoutMs: link.requestTimeoutMs, heartbeatMs: link.heartbeatMs, staleAfterMs: link.staleAfterMs });
-  const mlcLink = await openByteLink(withPort(l.mlc.transport, ports.mlc, 'mlc'), l.mlc.connectTimeoutMs);
-  const beamLink = await openByteLink(withPort(l.beam.transport, ports.beam, 'beam'), l.beam.connectTimeoutMs);
+  const mlcLink = await openReconnectingByteLink(withPort(l.mlc.transport, ports.mlc, 'mlc'), l.mlc.connectTimeoutMs);
+  const beamLink = await openReconnectingByteLink(withPort(l.beam.transport, ports.beam, 'beam'), l.beam.connectTimeoutMs);
   const couchSpec: LinkSpec = ports.couchSerialPath ? { kind: 'serial', path: ports.couchSerialPath, baudRate: 115200 } : withPort(l.couch.transport, ports.couch, 'couch');
   const couch = await CouchDriver.connect({
     clock, transport: couchSpec, unitId: l.couch.unitId,

@@ -6,7 +6,9 @@ export type DriverEvent =
   | { readonly type: 'request-failed'; readonly device: string; readonly error: BridgeError; readonly cmd: string }
   | { readonly type: 'link-fresh'; readonly device: string }
   | { readonly type: 'link-stale'; readonly device: string; readonly lastValidRxMs: number | undefined }
-  | { readonly type: 'link-closed'; readonly device: string; readonly reason: string };
+  | { readonly type: 'link-closed'; readonly device: string; readonly reason: string }
+  /** The transport is back; the link stays stale until the device answers. */
+  | { readonly type: 'link-reopened'; readonly device: string };
 
 export interface DriverCounters {
   framesRejected: number;

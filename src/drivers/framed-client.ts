@@ -20,7 +20,7 @@ interface InFlight {
 }
 
 export class FramedClient {
-  private readonly decoder = new FrameDecoder();
+  private decoder = new FrameDecoder();
   private seq = 0;
   private inFlight: InFlight | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -41,9 +41,14 @@ export class FramedClient {
     );
     link.onData((chunk) => this.onBytes(chunk));
     link.onClose((reason) => {
+      this.health.invalidate();
       this.events$.next({ type: 'link-closed', device, reason: reason?.message ?? 'closed' });
       this.inFlight?.reject(new BridgeError('LINK_CLOSED', 'link closed with a request in flight', { field: link.endpoint }));
       this.inFlight = undefined;
+    });
+    link.onReopen?.(() => {
+      this.decoder = new FrameDecoder(); // a partial frame from the old connection is not the start of a new one
+      this.events$.next({ type: 'link-reopened', device });
     });
     this.health.start();
   }

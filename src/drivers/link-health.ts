@@ -16,6 +16,7 @@ export interface LinkHealth {
 
 export class LinkHealthMonitor {
   private lastRx: number | undefined;
+  private lost = false;
   private readonly subject = new BehaviorSubject<LinkHealth>({ fresh: false, lastValidRxMs: undefined });
   private timer: TimerHandle | undefined;
   readonly health$: Observable<LinkHealth>;
@@ -37,15 +38,22 @@ export class LinkHealthMonitor {
     this.subject.next({ fresh: false, lastValidRxMs: this.lastRx });
   }
 
+  /** The transport went away: stale now, not when the last frame ages out; fresh again on the next valid frame. */
+  invalidate(): void {
+    this.lost = true;
+    if (this.subject.value.fresh) this.subject.next({ fresh: false, lastValidRxMs: this.lastRx });
+  }
+
   /** Records a valid frame. */
   touch(): void {
+    this.lost = false;
     this.lastRx = this.clock.nowMs();
     if (!this.subject.value.fresh) this.subject.next({ fresh: true, lastValidRxMs: this.lastRx });
   }
 
   /** Freshness judged now, from the last valid frame (not from the last timer check). */
   isFresh(): boolean {
-    return this.lastRx !== undefined && this.clock.nowMs() - this.lastRx <= this.staleAfterMs;
+    return !this.lost && this.lastRx !== undefined && this.clock.nowMs() - this.lastRx <= this.staleAfterMs;
   }
 
   get current(): LinkHealth {

@@ -8,9 +8,11 @@ export interface ByteLink {
   write(bytes: Buffer): void;
   /** Registers the single consumer of incoming bytes. */
   onData(handler: (chunk: Buffer) => void): void;
-  /** Called once when the link closes for any reason (error or remote close). */
+  /** Called when the link closes for any reason (error or remote close): once, or once per drop for a reconnecting link. */
   onClose(handler: (reason: Error | undefined) => void): void;
   readonly isOpen: boolean;
+  /** Reconnecting links only: called after the transport has been reopened (then onClose may fire again). */
+  onReopen?(handler: () => void): void;
   close(): Promise<void>;
 }
 

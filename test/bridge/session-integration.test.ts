@@ -71,6 +71,25 @@ describe('bridge session on the simulators over real transports', () => {
     await until(() => e.room.beam.status.state === BeamState.Held, 1000, 'linac held');
   });
 
+  it('holds when the MLC link drops mid-beam; the link reopens by itself, but only RESUME restarts the beam', async () => {
+    const e = await start();
+    await toReady(e);
+    e.session.send({ type: 'BEAM_ON', operator: 'rtt' });
+    await until(() => e.room.beam.status.state === BeamState.BeamOn && e.room.beam.status.mu1 > 1, 3000, 'beam on');
+    e.room.mlcHost.host.dropConnections();
+    await until(() => state(e) === 'beamHold', 1000, 'hold');
+    expect(e.session.snapshot.context.holdCauses).toContain('IL-MLC-STALE');
+    await until(() => e.session.drivers.mlc.isFresh(), 3000, 'MLC link reopened and fresh');
+    const heldAt = e.room.beam.status.mu1;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(state(e)).toBe('beamHold');
+    expect(e.room.beam.status.mu1).toBe(heldAt);
+    e.session.send({ type: 'RESUME', operator: 'rtt' });
+    await until(() => e.room.beam.status.mu1 > heldAt, 3000, 'beam resumed');
+    const events = readJournal(e.journal.file).entries.filter((x) => x.kind === 'device-event' && (x.data as { device: string }).device === 'mlc').map((x) => (x.data as { type: string }).type);
+    expect(events).toEqual(expect.arrayContaining(['link-closed', 'link-stale', 'link-reopened', 'link-fresh']));
+  });
+
   it('latches a fault and terminates the beam when the couch reports a collision', async () => {
     const e = await start();
     await toReady(e);
