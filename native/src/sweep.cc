@@ -64,6 +64,25 @@ SweepResult Extract(const Matrix& m, const std::vector<int64_t>& R, int64_t tnmu
   return out;
 }
 
+// Which variables are pinned and which event times are in use; variables whose window is already a
+// single time start pinned.
+struct Pins {
+  explicit Pins(const SweepGraph& graph) : g(graph), fixed(graph.size(), 0), left(graph.size()) {
+    for (int32_t v = 0; v < g.size(); ++v)
+      if (g.lo(v) == g.hi(v)) Pin(v);
+  }
+  void Pin(int32_t v) {
+    fixed[v] = 1;
+    --left;
+    used.insert(g.lo(v));
+    used.insert(g.lo(v) + g.fluence(v));
+  }
+  const SweepGraph& g;
+  std::vector<char> fixed;
+  std::set<int64_t> used;
+  int32_t left;
+};
+
 // Fewer segments at the same total MU: every leaf event (a bixel opening at R or closing at L)
 // has a window of feasible times; a segment boundary is a distinct event time, so pin as many
 // events as possible onto few times. Greedy point-stabbing in time order (optimal for independent
@@ -72,38 +91,28 @@ SweepResult Extract(const Matrix& m, const std::vector<int64_t>& R, int64_t tnmu
 // and pin there every event whose window still allows it, most urgent first.
 void AlignEvents(SweepGraph& g) {
   const int32_t n = g.size();
-  std::vector<char> fixed(n, 0);
-  std::set<int64_t> used;
-  int32_t left = n;
-  auto pin = [&](int32_t v) {
-    fixed[v] = 1;
-    --left;
-    used.insert(g.lo(v));
-    used.insert(g.lo(v) + g.fluence(v));
-  };
-  for (int32_t v = 0; v < n; ++v)
-    if (g.lo(v) == g.hi(v)) pin(v);
+  Pins p(g);
   int64_t processed = std::numeric_limits<int64_t>::min();
   std::vector<std::pair<int64_t, int32_t>> cand;
-  while (left > 0) {
+  while (p.left > 0) {
     int64_t deadline = std::numeric_limits<int64_t>::max();
     for (int32_t v = 0; v < n; ++v)
-      if (!fixed[v]) deadline = std::min(deadline, g.hi(v));
-    auto it = used.upper_bound(processed);
-    const int64_t tau = (it != used.end() && *it <= deadline) ? *it : deadline;
+      if (!p.fixed[v]) deadline = std::min(deadline, g.hi(v));
+    auto it = p.used.upper_bound(processed);
+    const int64_t tau = (it != p.used.end() && *it <= deadline) ? *it : deadline;
     cand.clear();
     for (int32_t v = 0; v < n; ++v) {
-      if (fixed[v]) continue;
+      if (p.fixed[v]) continue;
       if (g.lo(v) <= tau && tau <= g.hi(v)) cand.push_back({g.hi(v), v});  // opening at tau
       const int64_t r = tau - g.fluence(v);                                  // closing at tau
-      if (g.fluence(v) > 0 && g.lo(v) <= r && r <= g.hi(v) && used.count(r)) cand.push_back({g.hi(v), ~v});
+      if (g.fluence(v) > 0 && g.lo(v) <= r && r <= g.hi(v) && p.used.count(r)) cand.push_back({g.hi(v), ~v});
     }
     std::sort(cand.begin(), cand.end());
     for (const auto& c : cand) {
       const bool closing = c.second < 0;
       const int32_t v = closing ? ~c.second : c.second;
-      if (fixed[v]) continue;
-      if (g.TryFix(v, closing ? tau - g.fluence(v) : tau)) pin(v);
+      if (p.fixed[v]) continue;
+      if (g.TryFix(v, closing ? tau - g.fluence(v) : tau)) p.Pin(v);
     }
     processed = tau;
   }
@@ -115,25 +124,15 @@ void AlignEvents(SweepGraph& g) {
 // leave the most room to the others, as in AlignEvents).
 void PinCheapestFirst(SweepGraph& g) {
   const int32_t n = g.size();
-  std::vector<char> fixed(n, 0);
-  std::set<int64_t> used;
-  int32_t left = n;
-  auto pin = [&](int32_t v) {
-    fixed[v] = 1;
-    --left;
-    used.insert(g.lo(v));
-    used.insert(g.lo(v) + g.fluence(v));
-  };
-  for (int32_t v = 0; v < n; ++v)
-    if (g.lo(v) == g.hi(v)) pin(v);
-  auto cost = [&](int32_t v, int64_t t) { return (used.count(t) ? 0 : 1) + (g.fluence(v) > 0 && !used.count(t + g.fluence(v)) ? 1 : 0); };
-  while (left > 0) {
+  Pins p(g);
+  auto cost = [&](int32_t v, int64_t t) { return (p.used.count(t) ? 0 : 1) + (g.fluence(v) > 0 && !p.used.count(t + g.fluence(v)) ? 1 : 0); };
+  while (p.left > 0) {
     bool any = false;
     for (int32_t v = 0; v < n; ++v) {
-      if (fixed[v]) continue;
-      for (auto it = used.lower_bound(g.lo(v)); it != used.end() && *it <= g.hi(v); ++it) {
+      if (p.fixed[v]) continue;
+      for (auto it = p.used.lower_bound(g.lo(v)); it != p.used.end() && *it <= g.hi(v); ++it) {
         if (cost(v, *it) == 0 && g.TryFix(v, *it)) {
-          pin(v);
+          p.Pin(v);
           any = true;
           break;
         }
@@ -142,15 +141,15 @@ void PinCheapestFirst(SweepGraph& g) {
     if (any) continue;
     int32_t best = -1;
     for (int32_t v = 0; v < n; ++v)
-      if (!fixed[v] && (best < 0 || g.hi(v) - g.lo(v) < g.hi(best) - g.lo(best))) best = v;
+      if (!p.fixed[v] && (best < 0 || g.hi(v) - g.lo(v) < g.hi(best) - g.lo(best))) best = v;
     // candidates: times in use, times whose closing lands on a time in use, and the window's end
     std::vector<int64_t> ts{g.hi(best)};
-    for (auto it = used.lower_bound(g.lo(best)); it != used.end() && *it <= g.hi(best); ++it) ts.push_back(*it);
-    for (auto it = used.lower_bound(g.lo(best) + g.fluence(best)); it != used.end() && *it <= g.hi(best) + g.fluence(best); ++it) ts.push_back(*it - g.fluence(best));
+    for (auto it = p.used.lower_bound(g.lo(best)); it != p.used.end() && *it <= g.hi(best); ++it) ts.push_back(*it);
+    for (auto it = p.used.lower_bound(g.lo(best) + g.fluence(best)); it != p.used.end() && *it <= g.hi(best) + g.fluence(best); ++it) ts.push_back(*it - g.fluence(best));
     std::sort(ts.begin(), ts.end(), [&](int64_t a, int64_t b) { return cost(best, a) != cost(best, b) ? cost(best, a) < cost(best, b) : a > b; });
     for (int64_t t : ts) {
       if (g.TryFix(best, t)) {
-        pin(best);
+        p.Pin(best);
         break;
       }
     }

@@ -45,64 +45,38 @@ void SweepGraph::Record(bool upper, int32_t v) {
   if (recording_) trail_.push_back({v, upper, upper ? hi_[v] : lo_[v]});
 }
 
-// FIFO label correcting (queue-based Bellman-Ford, O(V·E) at worst). The graph has no positive
-// cycle for a feasible sweep, and the bounds stop any runaway: lo > hi is reported as infeasible.
-bool SweepGraph::RaiseFrom(std::vector<int32_t>& start) {
+// FIFO label correcting (queue-based Bellman-Ford, O(V·E) at worst), forward over lower bounds or
+// backward over upper bounds. The graph has no positive cycle for a feasible sweep, and the bounds
+// stop any runaway: lo > hi is reported as infeasible.
+bool SweepGraph::Propagate(const std::vector<int32_t>& start, bool upper) {
   std::deque<int32_t> q(start.begin(), start.end());
-  std::vector<char>& in = inQueue_;
-  for (int32_t v : start) in[v] = 1;
+  for (int32_t v : start) inQueue_[v] = 1;
   bool ok = true;
   while (!q.empty() && ok) {
     const int32_t u = q.front();
     q.pop_front();
-    in[u] = 0;
-    for (const Arc& e : out_[u]) {
-      const int64_t want = lo_[u] + e.c;
-      if (want > lo_[e.other]) {
-        Record(false, e.other);
-        lo_[e.other] = want;
-        if (want > hi_[e.other]) {
-          ok = false;
-          break;
-        }
-        if (!in[e.other]) in[e.other] = 1, q.push_back(e.other);
+    inQueue_[u] = 0;
+    for (const Arc& e : upper ? in_[u] : out_[u]) {
+      const int64_t want = upper ? hi_[u] - e.c : lo_[u] + e.c;
+      int64_t& bound = upper ? hi_[e.other] : lo_[e.other];
+      if (upper ? want >= bound : want <= bound) continue;
+      Record(upper, e.other);
+      bound = want;
+      if (lo_[e.other] > hi_[e.other]) {
+        ok = false;
+        break;
       }
+      if (!inQueue_[e.other]) inQueue_[e.other] = 1, q.push_back(e.other);
     }
   }
-  for (int32_t v : q) in[v] = 0;
-  return ok;
-}
-
-bool SweepGraph::LowerFrom(std::vector<int32_t>& start) {
-  std::deque<int32_t> q(start.begin(), start.end());
-  std::vector<char>& in = inQueue_;
-  for (int32_t v : start) in[v] = 1;
-  bool ok = true;
-  while (!q.empty() && ok) {
-    const int32_t u = q.front();
-    q.pop_front();
-    in[u] = 0;
-    for (const Arc& e : in_[u]) {
-      const int64_t want = hi_[u] - e.c;
-      if (want < hi_[e.other]) {
-        Record(true, e.other);
-        hi_[e.other] = want;
-        if (want < lo_[e.other]) {
-          ok = false;
-          break;
-        }
-        if (!in[e.other]) in[e.other] = 1, q.push_back(e.other);
-      }
-    }
-  }
-  for (int32_t v : q) in[v] = 0;
+  for (int32_t v : q) inQueue_[v] = 0;
   return ok;
 }
 
 int64_t SweepGraph::SolveEarliest() {
   std::vector<int32_t> q(n_);
   for (int32_t v = 0; v < n_; ++v) q[v] = v;
-  RaiseFrom(q);
+  Propagate(q, false);
   int64_t tnmu = 0;
   for (int32_t v = 0; v < n_; ++v) tnmu = std::max(tnmu, lo_[v] + a_[v]);
   return tnmu;
@@ -114,7 +88,7 @@ void SweepGraph::CapTotal(int64_t tnmu) {
     hi_[v] = std::min(hi_[v], tnmu - a_[v]);
     q.push_back(v);
   }
-  LowerFrom(q);
+  Propagate(q, true);
 }
 
 bool SweepGraph::Reset(const std::vector<int64_t>& value, const std::vector<char>& pin, int64_t tnmu) {
@@ -124,7 +98,7 @@ bool SweepGraph::Reset(const std::vector<int64_t>& value, const std::vector<char
     hi_[v] = pin[v] ? value[v] : tnmu - a_[v];
     up[v] = down[v] = v;
   }
-  return RaiseFrom(up) && LowerFrom(down);
+  return Propagate(up, false) && Propagate(down, true);
 }
 
 bool SweepGraph::TryFix(int32_t v, int64_t t) {
@@ -135,7 +109,7 @@ bool SweepGraph::TryFix(int32_t v, int64_t t) {
   Record(true, v);
   lo_[v] = hi_[v] = t;
   std::vector<int32_t> up{v}, down{v};
-  const bool ok = RaiseFrom(up) && LowerFrom(down);
+  const bool ok = Propagate(up, false) && Propagate(down, true);
   recording_ = false;
   if (!ok) {
     for (auto it = trail_.rbegin(); it != trail_.rend(); ++it) (it->upper ? hi_ : lo_)[it->v] = it->old;

@@ -35,8 +35,8 @@ class SweepGraph {
     int64_t c;
   };
   void AddEdge(int32_t from, int32_t to, int64_t c);
-  bool RaiseFrom(std::vector<int32_t>& queue);  // propagate lower bounds; false if lo > hi
-  bool LowerFrom(std::vector<int32_t>& queue);  // propagate upper bounds; false if lo > hi
+  // lower bounds forward (upper = false) or upper bounds backward; false once some lo > hi
+  bool Propagate(const std::vector<int32_t>& start, bool upper);
   void Record(bool upper, int32_t v);
 
   int32_t n_;
