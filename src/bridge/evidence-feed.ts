@@ -2,9 +2,9 @@
  * Turns driver snapshots and link health into EVIDENCE events for the session,
  * and sends a TICK every tickMs so staleness is judged even when nothing arrives.
  *
- *   mlc.snapshot$ ─┐
- *   couch.snapshot$ ├─ merge ─▶ build Evidence (stamped) ─▶ EVIDENCE
- *   beam.snapshot$ ─┘
+ *   mlc.snapshot$, health$ ─┐
+ *   couch.snapshot$, health$ ├─ merge ─▶ build Evidence (stamped) ─▶ EVIDENCE
+ *   beam.snapshot$, health$ ─┘
  *   clock interval ─────────────────────────────────────▶ TICK
  */
 import { merge, type Subscription } from 'rxjs';
@@ -46,6 +46,7 @@ export class EvidenceFeed {
     this.emit = emit;
     this.sub = merge(
       d.mlc.snapshot$, d.couch.snapshot$, d.beam.snapshot$,
+      d.mlc.health$, d.couch.health$, d.beam.health$, // a dropped link is news at once, not when its last snapshot ages out
     ).subscribe(() => emit());
     this.tick = this.clock.setInterval(() => onTick(this.clock.nowMs()), this.tickMs);
   }
@@ -65,6 +66,7 @@ export class EvidenceFeed {
   /**
    * Evidence as of now. A link's freshness is the time of its last fully
    * decoded snapshot: only a complete, valid poll counts as the device alive.
+   * A driver that reports its link lost (or stale) gives no link evidence at all.
    */
   current(): Evidence {
     const { mlc, couch, beam } = this.drivers;
@@ -77,9 +79,9 @@ export class EvidenceFeed {
       beam: b && { status: b.status, atMs: b.atMs },
       motion: this.motion,
       links: {
-        mlc: { lastValidRxMs: m?.atMs, staleAfterMs: this.stale.mlc },
-        couch: { lastValidRxMs: c?.atMs, staleAfterMs: this.stale.couch },
-        beam: { lastValidRxMs: b?.atMs, staleAfterMs: this.stale.beam },
+        mlc: { lastValidRxMs: mlc.isFresh() ? m?.atMs : undefined, staleAfterMs: this.stale.mlc },
+        couch: { lastValidRxMs: couch.isFresh() ? c?.atMs : undefined, staleAfterMs: this.stale.couch },
+        beam: { lastValidRxMs: beam.isFresh() ? b?.atMs : undefined, staleAfterMs: this.stale.beam },
       },
     };
   }

@@ -76,8 +76,13 @@ describe('bridge session on the simulators over real transports', () => {
     await toReady(e);
     e.session.send({ type: 'BEAM_ON', operator: 'rtt' });
     await until(() => e.room.beam.status.state === BeamState.BeamOn && e.room.beam.status.mu1 > 1, 3000, 'beam on');
+    let evidenceAtDrop: number | undefined | 'unseen' = 'unseen';
+    e.session.drivers.mlc.events$.subscribe((ev) => {
+      if (ev.type === 'link-closed') evidenceAtDrop = e.session.snapshot.context.evidence.links.mlc.lastValidRxMs;
+    });
     e.room.mlcHost.host.dropConnections();
     await until(() => state(e) === 'beamHold', 1000, 'hold');
+    expect(evidenceAtDrop).toBeUndefined(); // the session lost the MLC link evidence at the drop, not 150 ms later
     expect(e.session.snapshot.context.holdCauses).toContain('IL-MLC-STALE');
     await until(() => e.session.drivers.mlc.isFresh(), 3000, 'MLC link reopened and fresh');
     const heldAt = e.room.beam.status.mu1;
