@@ -52,34 +52,33 @@ export async function runFraction(session: BridgeSession, plan: Plan, opts: Runn
     const reached$ = states$.pipe(map((s) => stateName(s.value)), filter((n) => wanted(n) || TERMINAL.has(n)));
     return firstValueFrom(race(reached$, timer(left).pipe(map(() => 'timeout'))));
   };
-  let resumes = 0;
-  const resumeAfterHold = async (): Promise<void> => {
-    const policy = opts.resumeAfterHold;
-    const heldSince = performance.now();
-    while (stateName(session.snapshot.value) === 'beamHold') {
-      if (!policy || resumes >= policy.maxResumes || performance.now() - heldSince > policy.giveUpAfterMs) throw new Stop('beamHold');
+  const policy = opts.resumeAfterHold;
+  /** The therapist's patience: while `pending`, wait and `press` again; give up (Stop) when the policy says so. */
+  const pressWhile = async (pending: () => boolean, press: () => void, spent: () => boolean, giveUpAs: string): Promise<void> => {
+    const since = performance.now();
+    while (pending()) {
+      if (!policy || spent() || performance.now() - since > policy.giveUpAfterMs) throw new Stop(giveUpAs);
       await new Promise((r) => setTimeout(r, policy.waitMs));
-      if (stateName(session.snapshot.value) !== 'beamHold') break;
-      session.send({ type: 'RESUME', operator: opts.operator });
-      if (stateName(session.snapshot.value) !== 'beamHold') {
-        resumes++;
-        const hold = holds[holds.length - 1];
-        if (hold) holds[holds.length - 1] = { ...hold, resumedAtIso: new Date().toISOString(), resumedBy: opts.operator };
-        opts.log(`resumed by ${opts.operator} (${resumes}/${policy.maxResumes})`);
-      }
+      if (pending()) press();
     }
   };
+  let resumes = 0;
+  const held = () => stateName(session.snapshot.value) === 'beamHold';
+  const resumeAfterHold = () =>
+    pressWhile(held, () => {
+      session.send({ type: 'RESUME', operator: opts.operator });
+      if (held()) return; // refused: the statechart journaled why
+      resumes++;
+      const hold = holds[holds.length - 1];
+      if (hold) holds[holds.length - 1] = { ...hold, resumedAtIso: new Date().toISOString(), resumedBy: opts.operator };
+      opts.log(`resumed by ${opts.operator} (${resumes}/${policy?.maxResumes})`);
+    }, () => resumes >= (policy?.maxResumes ?? 0), 'beamHold');
   /** Presses BEAM_ON; while it is refused (the session stays in ready), presses again as the policy allows. */
-  const pressBeamOn = async (b: number): Promise<void> => {
-    const policy = opts.resumeAfterHold;
-    const since = performance.now();
+  const pressBeamOn = (b: number) => {
     const refused = () => stateName(session.snapshot.value) === 'ready' && session.snapshot.context.beamIndex === b;
-    session.send({ type: 'BEAM_ON', operator: opts.operator });
-    while (refused()) {
-      if (!policy || performance.now() - since > policy.giveUpAfterMs) throw new Stop('aborted');
-      await new Promise((r) => setTimeout(r, policy.waitMs));
-      if (refused()) session.send({ type: 'BEAM_ON', operator: opts.operator });
-    }
+    const press = () => session.send({ type: 'BEAM_ON', operator: opts.operator });
+    press();
+    return pressWhile(refused, press, () => false, 'aborted');
   };
   tracker.start();
   let outcome: FractionRecord['outcome'] = 'complete';
