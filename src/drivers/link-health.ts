@@ -56,6 +56,11 @@ export class LinkHealthMonitor {
     return !this.lost && this.lastRx !== undefined && this.clock.nowMs() - this.lastRx <= this.staleAfterMs;
   }
 
+  /** Clock time of the last valid frame (undefined before the first). */
+  get lastValidRxMs(): number | undefined {
+    return this.lastRx;
+  }
+
   get current(): LinkHealth {
     return this.subject.value;
   }
