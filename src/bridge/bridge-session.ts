@@ -10,7 +10,7 @@ import { BridgeError, isBridgeError } from '../core/bridge-error.js';
 import type { Clock } from '../core/clock.js';
 import type { Pose6 } from '../core/pose.js';
 import { CouchMotionSupervisor } from '../domain/couch/motion-supervisor.js';
-import { planCorrection } from '../domain/couch/plan-correction.js';
+import { planCorrectionFromPose } from '../domain/couch/plan-correction.js';
 import { MotionMonitor } from '../domain/motion/motion-monitor.js';
 import type { MotionLinkSample } from '../drivers/motion-link.js';
 import type { Plan } from '../domain/plan/plan.js';
@@ -158,8 +158,7 @@ export class BridgeSession {
     const plan = this.snapshot.context.plan!;
     const couch = this.drivers.couch.latest;
     if (!couch || !this.drivers.couch.isFresh()) return this.reject(new BridgeError('LINK_STALE', 'couch pose unknown: cannot compute the target', { field: 'couch.actual' }), reg, source);
-    const pivot = this.config.couch.pivotFromIsocentreMm;
-    const planned = planCorrection(couch.actual, reg.correction, [0, 0, 0], [pivot[0], pivot[1], pivot[2]], this.config.couch, this.config.bridge.actionLevels[plan.protocol]);
+    const planned = planCorrectionFromPose(couch.actual, reg.correction, this.config.couch, this.config.bridge.actionLevels[plan.protocol]);
     const c = reg.correction;
     const classification = {
       action: planned.classification,

@@ -6,7 +6,9 @@
 import { loadConfig, readValidated } from '../config/load-config.js';
 import { CouchModelSchema } from '../config/couch-model.js';
 import { BridgeError } from '../core/bridge-error.js';
+import { pivotAt } from '../domain/couch/couch-correction.js';
 import { planCorrection } from '../domain/couch/plan-correction.js';
+import type { Vec3 } from '../domain/couch/rotation.js';
 import path from 'node:path';
 import { parseNumberList, parsePose } from './parse-args.js';
 
@@ -27,8 +29,11 @@ export function couchCorrectionCommand(o: CouchCorrectionOptions): number {
   const levels = cfg.bridge.actionLevels[o.protocol];
   if (!levels) throw new BridgeError('INPUT_INVALID', 'unknown protocol', { field: '--protocol', actual: o.protocol, limit: Object.keys(cfg.bridge.actionLevels).join(' | ') });
   const iso = parseNumberList(o.isocenter, '--isocenter', 3) as [number, number, number];
-  const pivot = o.pivot ? (parseNumberList(o.pivot, '--pivot', 3) as [number, number, number]) : ([iso[0] + model.pivotFromIsocentreMm[0], iso[1] + model.pivotFromIsocentreMm[1], iso[2] + model.pivotFromIsocentreMm[2]] as [number, number, number]);
-  const plan = planCorrection(parsePose(o.pose, '--pose'), parsePose(o.shift, '--shift'), iso, pivot, model, levels);
+  const pose = parsePose(o.pose, '--pose');
+  // --pivot: where the pivot is now; default: the model's pivot at couch zero, carried by the table to this pose
+  const p0 = model.pivotFromIsocentreMm;
+  const pivot = o.pivot ? (parseNumberList(o.pivot, '--pivot', 3) as [number, number, number]) : pivotAt(pose, [iso[0] + p0[0], iso[1] + p0[1], iso[2] + p0[2]]);
+  const plan = planCorrection(pose, parsePose(o.shift, '--shift'), iso, pivot, model, levels);
   const r6 = (v: number): number => Math.round(v * 1e6) / 1e6;
   const out = {
     target: Object.fromEntries(Object.entries(plan.target).map(([k, v]) => [k, r6(v)])),

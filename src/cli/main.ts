@@ -42,7 +42,7 @@ export function buildProgram(): Command {
     .requiredOption('--pose <lat,long,vert,pitch,roll,yaw>', 'present couch pose')
     .requiredOption('--shift <lat,long,vert,pitch,roll,yaw>', "the registration's correction about the isocentre")
     .requiredOption('--isocenter <x,y,z>', 'isocentre, table-top frame, mm')
-    .option('--pivot <x,y,z>', 'pitch/roll pivot, table-top frame, mm (default: from the couch model)')
+    .option('--pivot <x,y,z>', 'pitch/roll pivot where it is at --pose, mm (default: the couch model\'s pivot at couch zero, moved with the table)')
     .option('--couch <model>', 'couch model id (default: the configured one)')
     .option('--protocol <name>', 'action-level table', 'conventional')
     .option('--json', 'print JSON')

@@ -7,7 +7,7 @@ import { ZERO_POSE, type Pose6 } from '../../src/core/pose.js';
 import { rotationTravel, wrap180, wrap360 } from '../../src/domain/couch/angles.js';
 import { hexapodGeometry } from '../../src/domain/couch/couch-limits.js';
 import { legLengthsMm } from '../../src/domain/couch/hexapod.js';
-import { planCorrection } from '../../src/domain/couch/plan-correction.js';
+import { planCorrection, planCorrectionFromPose } from '../../src/domain/couch/plan-correction.js';
 import { fromAngles, matVec, type Vec3 } from '../../src/domain/couch/rotation.js';
 import { CouchCommand, CouchReg, encodePose } from '../../src/protocol/couch-register-map.js';
 import { CouchDevice } from '../../simulators/couch-device.js';
@@ -139,6 +139,49 @@ describe('property: the simulated couch puts the isocentre where the registratio
         expect(Math.hypot(moved[0] - want[0], moved[1] - want[1], moved[2] - want[2])).toBeLessThan(0.1);
       }),
       { numRuns: 200, seed: 20261123 },
+    );
+  });
+
+  it('from a couch far from zero too: the pivot rides on the table (the session path)', () => {
+    const grades = { applyMaxMm: 50, applyMaxDeg: 5, reviewMaxMm: 60, reviewMaxDeg: 6 } as unknown as Parameters<typeof planCorrectionFromPose>[3];
+    const pose = fc.record({
+      lateralMm: fc.double({ min: -200, max: 200, noNaN: true }),
+      longitudinalMm: fc.double({ min: -400, max: 900, noNaN: true }),
+      verticalMm: fc.double({ min: -600, max: 100, noNaN: true }),
+      pitchDeg: fc.double({ min: -0.2, max: 0.2, noNaN: true }),
+      rollDeg: fc.double({ min: -0.2, max: 0.2, noNaN: true }),
+      yawDeg: fc.double({ min: -30, max: 30, noNaN: true }),
+    });
+    const small = fc.record({
+      lateralMm: fc.double({ min: -10, max: 10, noNaN: true }),
+      longitudinalMm: fc.double({ min: -10, max: 10, noNaN: true }),
+      verticalMm: fc.double({ min: -10, max: 10, noNaN: true }),
+      // with the couch yawed, the correction's pitch and roll mix on the table's axes (≤ 1.8·(cos 30° + sin 30°) ≈ 2.5°): inside ±3°
+      pitchDeg: fc.double({ min: -1.8, max: 1.8, noNaN: true }),
+      rollDeg: fc.double({ min: -1.8, max: 1.8, noNaN: true }),
+      yawDeg: fc.double({ min: -3, max: 3, noNaN: true }),
+    });
+    // the couch carries a table-frame point x to R_c (x − P₀) + P₀ + T_c (rotation about the pivot at couch zero, then translation)
+    const world = (p: Pose6, x: Vec3): number[] => matVec(fromAngles(p.pitchDeg, p.rollDeg, p.yawDeg), [x[0] - P[0], x[1] - P[1], x[2] - P[2]]).map((v, i) => v + P[i] + [p.lateralMm, p.longitudinalMm, p.verticalMm][i]);
+    const tableFrame = (p: Pose6, y: Vec3): Vec3 => {
+      const r = fromAngles(p.pitchDeg, p.rollDeg, p.yawDeg);
+      const d = [y[0] - P[0] - p.lateralMm, y[1] - P[1] - p.longitudinalMm, y[2] - P[2] - p.verticalMm];
+      const col = (i: number) => r[0][i] * d[0] + r[1][i] * d[1] + r[2][i] * d[2] + P[i];
+      return [col(0), col(1), col(2)]; // Rᵀ d + P₀
+    };
+    fc.assert(
+      fc.property(pose, small, (current, c) => {
+        const plan = planCorrectionFromPose(current, c, c6, grades);
+        expect(plan.classification).not.toBe('reject');
+        const R = fromAngles(c.pitchDeg, c.rollDeg, c.yawDeg);
+        // the isocentre point and one 80 mm away must land where the registration says: R(y − I) + I + t, I = 0
+        for (const y of [[0, 0, 0], [50, -30, 60]] as Vec3[]) {
+          const moved = world(plan.target, tableFrame(current, y));
+          const want = matVec(R, y).map((v, i) => v + [c.lateralMm, c.longitudinalMm, c.verticalMm][i]);
+          expect(Math.hypot(moved[0] - want[0], moved[1] - want[1], moved[2] - want[2])).toBeLessThan(0.01);
+        }
+      }),
+      { numRuns: 300, seed: 20261123 },
     );
   });
 });

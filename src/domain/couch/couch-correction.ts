@@ -22,6 +22,15 @@ export interface CouchTarget {
   readonly translationMm: Vec3;
 }
 
+/**
+ * Where the pitch/roll pivot is for the present pose. It rides on the table, so
+ * the table's translation from couch zero carries it: P = P₀ + T. (A fixed P₀
+ * is wrong by (1 − R)·T: for 3° and a couch 1000 mm from zero, about 52 mm.)
+ */
+export function pivotAt(current: Pose6, pivotAtZeroMm: Vec3): Vec3 {
+  return [pivotAtZeroMm[0] + current.lateralMm, pivotAtZeroMm[1] + current.longitudinalMm, pivotAtZeroMm[2] + current.verticalMm];
+}
+
 /** Table translation needed for a rotation about `pivotMm` to act as one about `isocentreMm`. */
 export function tableTranslation(c: RigidCorrection, isocentreMm: Vec3, pivotMm: Vec3): Vec3 {
   const r = fromAngles(c.pitchDeg, c.rollDeg, c.yawDeg);

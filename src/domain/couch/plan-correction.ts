@@ -10,7 +10,7 @@ import type { CouchModel } from '../../config/couch-model.js';
 import { BridgeError } from '../../core/bridge-error.js';
 import type { Pose6 } from '../../core/pose.js';
 import { classifyCorrection, type GradeLevels } from '../registration/classify-correction.js';
-import { couchTargetFor } from './couch-correction.js';
+import { couchTargetFor, pivotAt } from './couch-correction.js';
 import { hexapodLegs, rangeViolations } from './couch-limits.js';
 import type { Vec3 } from './rotation.js';
 
@@ -49,4 +49,13 @@ export function planCorrection(current: Pose6, correction: Pose6, isocentreMm: V
   const reasons = [...errors.map((e) => e.message), ...graded.reasons];
   const residualNote = Object.entries(residualDeg).filter(([, v]) => v !== 0).map(([k, v]) => `residual ${k} ${v.toFixed(2)}° not corrected by a ${model.dof}DOF couch`);
   return { target, translationMm, classification: errors.length ? 'reject' : graded.action, reasons: [...reasons, ...residualNote], errors, residualDeg, legLengthsMm: hex.legs };
+}
+
+/**
+ * The session's case: the isocentre is the origin and the couch model gives the
+ * pivot relative to it at couch zero; the pivot is then moved with the table.
+ */
+export function planCorrectionFromPose(current: Pose6, correction: Pose6, model: CouchModel, levels: GradeLevels): CorrectionPlan {
+  const p0 = model.pivotFromIsocentreMm;
+  return planCorrection(current, correction, [0, 0, 0], pivotAt(current, [p0[0], p0[1], p0[2]]), model, levels);
 }
