@@ -99,6 +99,17 @@ describe('limits before motion', () => {
   });
 });
 
+/** Registration corrections: ±10 mm, pitch and roll within ±tiltDeg, yaw ±3°. */
+const correctionWithin = (tiltDeg: number) =>
+  fc.record({
+    lateralMm: fc.double({ min: -10, max: 10, noNaN: true }),
+    longitudinalMm: fc.double({ min: -10, max: 10, noNaN: true }),
+    verticalMm: fc.double({ min: -10, max: 10, noNaN: true }),
+    pitchDeg: fc.double({ min: -tiltDeg, max: tiltDeg, noNaN: true }),
+    rollDeg: fc.double({ min: -tiltDeg, max: tiltDeg, noNaN: true }),
+    yawDeg: fc.double({ min: -3, max: 3, noNaN: true }),
+  });
+
 describe('property: the simulated couch puts the isocentre where the registration said', () => {
   const c6 = model('couch-6dof-pitch-roll');
   const I: Vec3 = [0, 0, 0];
@@ -118,14 +129,7 @@ describe('property: the simulated couch puts the isocentre where the registratio
   }
 
   it('within 0.1 mm for random corrections within limits', () => {
-    const correction = fc.record({
-      lateralMm: fc.double({ min: -10, max: 10, noNaN: true }),
-      longitudinalMm: fc.double({ min: -10, max: 10, noNaN: true }),
-      verticalMm: fc.double({ min: -10, max: 10, noNaN: true }),
-      pitchDeg: fc.double({ min: -2.5, max: 2.5, noNaN: true }),
-      rollDeg: fc.double({ min: -2.5, max: 2.5, noNaN: true }),
-      yawDeg: fc.double({ min: -3, max: 3, noNaN: true }),
-    });
+    const correction = correctionWithin(2.5);
     fc.assert(
       fc.property(correction, (c) => {
         const plan = planCorrection(ZERO_POSE, c, I, P, c6, levels);
@@ -152,15 +156,8 @@ describe('property: the simulated couch puts the isocentre where the registratio
       rollDeg: fc.double({ min: -0.2, max: 0.2, noNaN: true }),
       yawDeg: fc.double({ min: -30, max: 30, noNaN: true }),
     });
-    const small = fc.record({
-      lateralMm: fc.double({ min: -10, max: 10, noNaN: true }),
-      longitudinalMm: fc.double({ min: -10, max: 10, noNaN: true }),
-      verticalMm: fc.double({ min: -10, max: 10, noNaN: true }),
-      // with the couch yawed, the correction's pitch and roll mix on the table's axes (≤ 1.8·(cos 30° + sin 30°) ≈ 2.5°): inside ±3°
-      pitchDeg: fc.double({ min: -1.8, max: 1.8, noNaN: true }),
-      rollDeg: fc.double({ min: -1.8, max: 1.8, noNaN: true }),
-      yawDeg: fc.double({ min: -3, max: 3, noNaN: true }),
-    });
+    // with the couch yawed, the correction's pitch and roll mix on the table's axes (≤ 1.8·(cos 30° + sin 30°) ≈ 2.5°): inside ±3°
+    const small = correctionWithin(1.8);
     // the couch carries a table-frame point x to R_c (x − P₀) + P₀ + T_c (rotation about the pivot at couch zero, then translation)
     const world = (p: Pose6, x: Vec3): number[] => matVec(fromAngles(p.pitchDeg, p.rollDeg, p.yawDeg), [x[0] - P[0], x[1] - P[1], x[2] - P[2]]).map((v, i) => v + P[i] + [p.lateralMm, p.longitudinalMm, p.verticalMm][i]);
     const tableFrame = (p: Pose6, y: Vec3): Vec3 => {
