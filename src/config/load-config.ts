@@ -4,14 +4,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ZodType } from 'zod';
 import { BridgeError } from '../core/bridge-error.js';
+import { PROJECT_ROOT } from '../core/project-root.js';
 import { BridgeConfigSchema, type BridgeConfig } from './bridge-config.js';
 import { CouchModelSchema, type CouchModel } from './couch-model.js';
 import { MlcModelSchema, type MlcModel } from './mlc-model.js';
 
-export const DEFAULT_CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'config');
+export const DEFAULT_CONFIG_DIR = path.join(PROJECT_ROOT, 'config');
 
 export interface LoadedConfig {
   readonly file: string;

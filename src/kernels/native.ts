@@ -3,9 +3,8 @@
  * fails loudly: there is no silent TypeScript fallback for safety kernels.
  */
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import { BridgeError } from '../core/bridge-error.js';
+import { PROJECT_ROOT } from '../core/project-root.js';
 
 export interface NativeAddon {
   accumulateFluence(rows: number, cols: number, intervals: Int32Array, weights: Float64Array): Float64Array;
@@ -15,7 +14,6 @@ export interface NativeAddon {
   abiVersion: number;
 }
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let cached: NativeAddon | undefined;
 
 export function native(): NativeAddon {
@@ -23,7 +21,7 @@ export function native(): NativeAddon {
   const require = createRequire(import.meta.url);
   try {
     const load = require('node-gyp-build') as (dir: string) => NativeAddon;
-    cached = load(projectRoot);
+    cached = load(PROJECT_ROOT);
   } catch (cause) {
     throw new BridgeError('NATIVE_UNAVAILABLE', 'the linac_native addon did not load; run `npm install` or `npm run build:native`', { cause });
   }
