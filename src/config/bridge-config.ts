@@ -63,8 +63,11 @@ export const BridgeConfigSchema = z.object({
   couchModel: z.string().min(1),
   links: z.object({ mlc: FramedLink, beam: FramedLink, couch: CouchLink }),
   tolerances: z.object({
-    /** Two dose channels may differ by at most this before the beam is terminated, MU. */
-    muChannelDisagreementMu: z.number().positive().max(5),
+    /**
+     * Two dose channels may differ by at most max(floorMu, fraction × the larger reading)
+     * before the beam is terminated (IEC 60601-2-1 two channels; values unverified: configurable).
+     */
+    muChannelDisagreement: z.object({ fraction: z.number().positive().max(0.1), floorMu: z.number().positive().max(5) }),
     /** A delivered beam must match its planned MU within this, MU. */
     deliveredMuToleranceMu: z.number().positive().max(1),
     /** Door, e-stop and beam status evidence older than this is stale, ms. */
