@@ -96,6 +96,14 @@ export const BridgeConfigSchema = z.object({
     timeScale: z.number().min(0.1).max(100),
     doseRateMuPerMin: z.number().int().min(50).max(2_400),
   }),
+  sequencing: z.object({
+    /** A sliding-window result whose delivered fluence differs from the map by more than this in any bixel is refused, MU. */
+    slidingWindowMaxBixelErrorMu: z.number().positive().max(5),
+  }),
+  margins: z.object({
+    /** A per-fraction setup error larger than this on any axis is refused as implausible, mm. */
+    maxSetupErrorMm: z.number().positive().max(500),
+  }),
   journal: z.object({ dir: z.string().min(1), fsync: z.boolean() }),
 });
 
