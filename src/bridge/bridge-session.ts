@@ -238,7 +238,7 @@ export function toleranceSet(cfg: LoadedConfig): PermitTolerances {
     mlcPositionMm: cfg.mlc.positionToleranceMm,
     couchTranslationMm: cfg.couch.inPosition.translationMm,
     couchRotationDeg: cfg.couch.inPosition.rotationDeg,
-    muChannelDisagreementMu: cfg.bridge.tolerances.muChannelDisagreementMu,
+    muChannelDisagreement: cfg.bridge.tolerances.muChannelDisagreement,
     evidenceMaxAgeMs: cfg.bridge.tolerances.evidenceMaxAgeMs,
   };
 }

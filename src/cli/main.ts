@@ -66,7 +66,7 @@ export function buildProgram(): Command {
     .command('margins <inputs...>')
     .description('setup-error statistics and van Herk CTV-to-PTV margins from journals or a CSV (patient,fraction,lateral_mm,longitudinal_mm,vertical_mm)')
     .option('--json', 'print JSON')
-    .action((inputs: string[], opts) => exit(marginsCommand(inputs, opts)));
+    .action((inputs: string[], opts) => exit(marginsCommand(inputs, { ...opts, config: program.opts().config })));
   return program;
 }
 

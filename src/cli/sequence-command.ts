@@ -44,8 +44,9 @@ export async function sequenceCommand(file: string, o: SequenceCliOptions): Prom
   const doseRateMuPerMin = parsePositive(o.doseRate, '--dose-rate', 2400);
   if (o.method === 'sliding-window') {
     if (map.rows > mlc.leafPairs) throw new BridgeError('INPUT_INVALID', 'more rows than the MLC has leaf pairs', { field: 'map.rows', actual: map.rows, limit: mlc.leafPairs });
-    const sw = slidingWindow(map, { bixelWidthMm, maxLeafSpeedMmPerS: mlc.maxLeafSpeedMmPerS, doseRateMuPerMin, minGapMm: mlc.minGapMm, originMm: (-map.cols * bixelWidthMm) / 2 });
-    const out = { method: 'sliding-window', rows: map.rows, cols: map.cols, totalMu: sw.totalMu, analyticMinimumMu: sw.analyticMinimumMu, muPerBixelTravel: sw.muPerBixelTravel, maxLeafSpeedMmPerS: sw.maxLeafSpeedMmPerS, speedLimitMmPerS: mlc.maxLeafSpeedMmPerS, maxAbsErrorMu: sw.maxAbsErrorMu, errorPerBixelMu: sw.errorPerBixelMu, controlPoints: sw.controlPoints };
+    const maxBixelErrorMu = loadConfig(o.config).bridge.sequencing.slidingWindowMaxBixelErrorMu;
+    const sw = slidingWindow(map, { bixelWidthMm, maxLeafSpeedMmPerS: mlc.maxLeafSpeedMmPerS, doseRateMuPerMin, minGapMm: mlc.minGapMm, originMm: (-map.cols * bixelWidthMm) / 2, maxBixelErrorMu, firstLeafPair: Math.floor((mlc.leafPairs - map.rows) / 2) });
+    const out = { method: 'sliding-window', rows: map.rows, cols: map.cols, totalMu: sw.totalMu, analyticMinimumMu: sw.analyticMinimumMu, muPerBixelTravel: sw.muPerBixelTravel, maxLeafSpeedMmPerS: sw.maxLeafSpeedMmPerS, speedLimitMmPerS: mlc.maxLeafSpeedMmPerS, maxAbsErrorMu: sw.maxAbsErrorMu, maxBixelErrorMu, errorPerBixelMu: sw.errorPerBixelMu, controlPoints: sw.controlPoints };
     if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
     else process.stdout.write(`sliding window: ${sw.totalMu.toFixed(2)} MU (analytic minimum ${sw.analyticMinimumMu.toFixed(2)}), ${sw.controlPoints.length} control points, max leaf speed ${sw.maxLeafSpeedMmPerS.toFixed(2)} mm/s (limit ${mlc.maxLeafSpeedMmPerS}), max fluence error ${sw.maxAbsErrorMu.toFixed(3)} MU\n`);
     return 0;

@@ -63,8 +63,11 @@ export const BridgeConfigSchema = z.object({
   couchModel: z.string().min(1),
   links: z.object({ mlc: FramedLink, beam: FramedLink, couch: CouchLink }),
   tolerances: z.object({
-    /** Two dose channels may differ by at most this before the beam is terminated, MU. */
-    muChannelDisagreementMu: z.number().positive().max(5),
+    /**
+     * Two dose channels may differ by at most max(floorMu, fraction × the larger reading)
+     * before the beam is terminated (IEC 60601-2-1 two channels; values unverified: configurable).
+     */
+    muChannelDisagreement: z.object({ fraction: z.number().positive().max(0.1), floorMu: z.number().positive().max(5) }),
     /** A delivered beam must match its planned MU within this, MU. */
     deliveredMuToleranceMu: z.number().positive().max(1),
     /** Door, e-stop and beam status evidence older than this is stale, ms. */
@@ -92,6 +95,14 @@ export const BridgeConfigSchema = z.object({
     /** Simulated physics runs this many times faster than wall time (1 = real time). */
     timeScale: z.number().min(0.1).max(100),
     doseRateMuPerMin: z.number().int().min(50).max(2_400),
+  }),
+  sequencing: z.object({
+    /** A sliding-window result whose delivered fluence differs from the map by more than this in any bixel is refused, MU. */
+    slidingWindowMaxBixelErrorMu: z.number().positive().max(5),
+  }),
+  margins: z.object({
+    /** A per-fraction setup error larger than this on any axis is refused as implausible, mm. */
+    maxSetupErrorMm: z.number().positive().max(500),
   }),
   journal: z.object({ dir: z.string().min(1), fsync: z.boolean() }),
 });

@@ -6,6 +6,7 @@
 import { POSE_AXES, isRotationAxis, type Pose6 } from '../core/pose.js';
 import { BeamState } from '../protocol/beam-protocol.js';
 import type { MlcPositions } from '../protocol/mlc-protocol.js';
+import { doseChannelsAgree } from './dose-channels.js';
 import type { Evidence, LinkEvidence, PermitTolerances } from './evidence.js';
 import { INTERLOCK_IDS, type InterlockId } from './interlock-catalogue.js';
 
@@ -87,7 +88,7 @@ function clearances(p: PermitInput, nowMs: number, mode: PermitMode): Record<Int
     'IL-MLC-STALE': linkFresh(e.links.mlc, nowMs),
     'IL-COUCH-STALE': linkFresh(e.links.couch, nowMs),
     'IL-BEAM-STALE': linkFresh(e.links.beam, nowMs),
-    'IL-DOSE-CHANNELS-DISAGREE': !!beam && Math.abs(beam.mu1 - beam.mu2) <= t.muChannelDisagreementMu,
+    'IL-DOSE-CHANNELS-DISAGREE': !!beam && doseChannelsAgree(beam.mu1, beam.mu2, t.muChannelDisagreement),
     'IL-MOTION-OUT-OF-WINDOW': motion.window,
     'IL-MOTION-STALE': motion.fresh,
     'IL-LATCHED-FAULT': p.latchedFaults.length === 0,
@@ -116,6 +117,6 @@ export function observedLatchedFaults(e: Evidence, t: PermitTolerances, nowMs: n
   if (beam?.emergencyStop) out.push('IL-EMERGENCY-STOP');
   if (e.couch && fresh(e.couch.atMs, nowMs, t.evidenceMaxAgeMs) && e.couch.status.fault) out.push('IL-COUCH-FAULT');
   if (e.mlc && fresh(e.mlc.atMs, nowMs, t.evidenceMaxAgeMs) && e.mlc.status.fault) out.push('IL-MLC-FAULT');
-  if (beam && Math.abs(beam.mu1 - beam.mu2) > t.muChannelDisagreementMu) out.push('IL-DOSE-CHANNELS-DISAGREE');
+  if (beam && !doseChannelsAgree(beam.mu1, beam.mu2, t.muChannelDisagreement)) out.push('IL-DOSE-CHANNELS-DISAGREE');
   return out;
 }

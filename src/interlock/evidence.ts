@@ -4,6 +4,7 @@
  * evidence older than its limit counts as absent.
  */
 import type { Pose6 } from '../core/pose.js';
+import type { DoseChannelTolerance } from './dose-channels.js';
 import type { MotionEvidence } from '../domain/motion/motion-monitor.js';
 import type { BeamStatus } from '../protocol/beam-protocol.js';
 import type { CouchStatus } from '../protocol/couch-register-map.js';
@@ -36,7 +37,8 @@ export interface PermitTolerances {
   readonly mlcPositionMm: number;
   readonly couchTranslationMm: number;
   readonly couchRotationDeg: number;
-  readonly muChannelDisagreementMu: number;
+  /** The two dose channels must agree within this (relative, with an absolute floor). */
+  readonly muChannelDisagreement: DoseChannelTolerance;
   /** Status evidence (door, couch, MLC readback) older than this is treated as absent, ms. */
   readonly evidenceMaxAgeMs: number;
   readonly motion?: MotionTolerances;

@@ -50,8 +50,8 @@ describe('config loading', () => {
   });
 
   it('names the limit for a number out of range', () => {
-    const file = withConfig((c) => (c.tolerances.muChannelDisagreementMu = 50));
-    expect(() => loadConfig(file)).toThrowError(expect.objectContaining({ field: 'default.json:tolerances.muChannelDisagreementMu', limit: '<= 5' }));
+    const file = withConfig((c) => (c.tolerances.muChannelDisagreement.floorMu = 50));
+    expect(() => loadConfig(file)).toThrowError(expect.objectContaining({ field: 'default.json:tolerances.muChannelDisagreement.floorMu', limit: '<= 5' }));
   });
 
   it('rejects an MLC model whose widths do not match its leaf count', () => {

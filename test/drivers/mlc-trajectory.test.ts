@@ -30,7 +30,7 @@ async function rig() {
 
 // a small sliding-window map: 3 leaf pairs, 6 bixels of 5 mm, levels 0..4
 const map = parseFluenceCsv('0,1,3,4,2,0\n1,2,2,3,3,1\n0,0,2,4,1,0\n');
-const sw = slidingWindow(map, { bixelWidthMm: 5, maxLeafSpeedMmPerS: 25, doseRateMuPerMin: 600, minGapMm: 0.5, originMm: -15 });
+const sw = slidingWindow(map, { bixelWidthMm: 5, maxLeafSpeedMmPerS: 25, doseRateMuPerMin: 600, minGapMm: 0.5, originMm: -15, maxBixelErrorMu: 0.25 });
 const points = controlPointsOnBank(sw, 60, 28, 0.5, -15);
 
 describe('the MLC simulator following sliding-window control points', () => {

@@ -16,7 +16,7 @@ function clearInput(): PermitInput {
   return {
     planLoaded: true, setupVerified: true, approvedCouchTarget: SETUP_TARGET, expectedLeaves: leaves, selectedBeamId: 1, expectedSegmentEndMu: 18,
     latchedFaults: [], evidence: { ...h.evidence(), motion: { lastSampleMs: NOW, inWindow: true, sinceMs: NOW - 2000, offsetMm: [0.5, -0.4, 1.1] } },
-    tolerances: { mlcPositionMm: 1, couchTranslationMm: 0.5, couchRotationDeg: 0.2, muChannelDisagreementMu: 0.5, evidenceMaxAgeMs: 300, motion: { required: true, debounceMs: 100, dwellMs: 1000, staleAfterMs: 150 } },
+    tolerances: { mlcPositionMm: 1, couchTranslationMm: 0.5, couchRotationDeg: 0.2, muChannelDisagreement: { fraction: 0.02, floorMu: 0.1 }, evidenceMaxAgeMs: 300, motion: { required: true, debounceMs: 100, dwellMs: 1000, staleAfterMs: 150 } },
   };
 }
 
@@ -117,5 +117,42 @@ describe('intrafraction motion in the permit', () => {
     const p = clearInput();
     const q = { ...ev(p, (e) => delete e.motion), tolerances: { ...p.tolerances, motion: { ...p.tolerances.motion!, required: false } } };
     expect(evaluatePermit(q, NOW).permitted).toBe(true);
+  });
+});
+
+describe('dose-channel agreement, relative with an absolute floor', () => {
+  /** A beam armed for a segment ending at `endMu`, channel 1 at `mu1`, channel 2 at `mu2`. */
+  const beamAt = (endMu: number, mu1: number, mu2: number): PermitInput => {
+    const p = clearInput();
+    return { ...ev(p, (e) => Object.assign(e.beam.status, { presetMu: endMu, segmentEndMu: endMu, mu1, mu2 })), expectedSegmentEndMu: endMu };
+  };
+
+  it('vetoes and latches a 0.4 MU disagreement in a 2 MU beam (20 %, above the 2 % and the 0.1 MU floor)', () => {
+    const p = beamAt(2, 1.9, 2.3);
+    expect(evaluatePermit(p, NOW, 'running').unmet).toContain('IL-DOSE-CHANNELS-DISAGREE');
+    expect(observedLatchedFaults(p.evidence, p.tolerances, NOW)).toContain('IL-DOSE-CHANNELS-DISAGREE');
+  });
+
+  it('lets a 600 MU beam run with channels 1 MU apart (0.17 %, inside 2 % of the reading)', () => {
+    const p = beamAt(600, 590, 591);
+    expect(evaluatePermit(p, NOW, 'running').unmet).not.toContain('IL-DOSE-CHANNELS-DISAGREE');
+    expect(observedLatchedFaults(p.evidence, p.tolerances, NOW)).toEqual([]);
+  });
+
+  it('holds a 600 MU beam whose channels are 13 MU apart (2.2 % of 591 MU)', () => {
+    expect(evaluatePermit(beamAt(600, 578, 591), NOW, 'running').unmet).toContain('IL-DOSE-CHANNELS-DISAGREE');
+  });
+
+  it('judges the start of a beam by the floor: 0.1 MU apart passes, 0.11 MU does not', () => {
+    expect(evaluatePermit(beamAt(600, 0, 0.1), NOW, 'running').unmet).not.toContain('IL-DOSE-CHANNELS-DISAGREE');
+    expect(evaluatePermit(beamAt(600, 0, 0.11), NOW, 'running').unmet).toContain('IL-DOSE-CHANNELS-DISAGREE');
+  });
+
+  it('catches a stuck channel: one channel at 0 while the other reads 50 MU', () => {
+    expect(evaluatePermit(beamAt(600, 50, 0), NOW, 'running').unmet).toContain('IL-DOSE-CHANNELS-DISAGREE');
+  });
+
+  it('treats a non-finite channel reading as disagreement', () => {
+    expect(evaluatePermit(beamAt(600, 10, Number.NaN), NOW, 'running').unmet).toContain('IL-DOSE-CHANNELS-DISAGREE');
   });
 });

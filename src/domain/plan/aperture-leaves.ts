@@ -2,23 +2,24 @@
  * Converts between bixel apertures and MLC leaf positions. An open row
  * [first, last] puts bank B (X1) at the left edge of `first` and bank A (X2)
  * at the right edge of `last`; a closed row, and every leaf pair outside the
- * grid, is closed at the minimum gap centred on `parkMm`.
+ * grid, is closed at the minimum gap where it keeps the no-interdigitation
+ * rule with both neighbours (`parkClosedPairs`), as near the grid centre as that allows.
  */
 import type { MlcModel } from '../../config/mlc-model.js';
 import type { MlcPositions } from '../../protocol/mlc-protocol.js';
+import { parkClosedPairs, type Opening } from '../sequencing/park-closed-pairs.js';
 import type { BixelGrid } from './plan.js';
 
 export function apertureToLeaves(rows: ReadonlyArray<readonly [number, number] | null>, grid: BixelGrid, mlc: MlcModel): MlcPositions {
   const half = mlc.minGapMm / 2;
-  const park = grid.originMm + (grid.cols * grid.bixelWidthMm) / 2;
-  const bankAMm = new Array<number>(mlc.leafPairs).fill(park + half);
-  const bankBMm = new Array<number>(mlc.leafPairs).fill(park - half);
+  const centre = grid.originMm + (grid.cols * grid.bixelWidthMm) / 2;
+  const openings: Opening[] = new Array<Opening>(mlc.leafPairs).fill(null);
   rows.forEach((iv, r) => {
-    if (!iv) return;
-    const leaf = grid.firstLeafPair + r;
-    bankBMm[leaf] = grid.originMm + iv[0] * grid.bixelWidthMm;
-    bankAMm[leaf] = grid.originMm + (iv[1] + 1) * grid.bixelWidthMm;
+    if (iv) openings[grid.firstLeafPair + r] = [grid.originMm + iv[0] * grid.bixelWidthMm, grid.originMm + (iv[1] + 1) * grid.bixelWidthMm];
   });
+  const park = parkClosedPairs(openings, half, centre);
+  const bankAMm = openings.map((o, p) => (o ? o[1] : park[p] + half));
+  const bankBMm = openings.map((o, p) => (o ? o[0] : park[p] - half));
   return { bankAMm, bankBMm };
 }
 

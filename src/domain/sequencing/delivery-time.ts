@@ -5,6 +5,7 @@
  * of segments that shortens travel (valid for unconstrained decompositions).
  */
 import type { SequencedSegment } from './constraint-check.js';
+import { parkClosedPairs } from './park-closed-pairs.js';
 
 export interface DeliveryTime {
   readonly beamOnS: number;
@@ -13,9 +14,12 @@ export interface DeliveryTime {
   readonly totalS: number;
 }
 
-/** Leaf edges of each row; closed rows parked at the middle. */
+/** Leaf edges of each row; closed rows where the plan parks them (`parkClosedPairs`, nearest the middle). */
 function edges(s: SequencedSegment, cols: number): Array<[number, number]> {
-  return s.rows.map((iv, r) => (s.edges ? [s.edges[r][0], s.edges[r][1]] : iv ? [iv[0], iv[1] + 1] : [cols / 2, cols / 2]));
+  if (s.edges) return s.edges.map((e) => [e[0], e[1]]);
+  const open = s.rows.map((iv) => (iv ? ([iv[0], iv[1] + 1] as const) : null));
+  const park = parkClosedPairs(open, 0, cols / 2);
+  return open.map((o, r) => (o ? [o[0], o[1]] : [park[r], park[r]]));
 }
 
 function travelEdges(a: Array<[number, number]>, b: Array<[number, number]>): number {

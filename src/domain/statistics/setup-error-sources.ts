@@ -1,8 +1,14 @@
 /**
  * Setup errors from a CSV (`patient,fraction,lateral_mm,longitudinal_mm,vertical_mm`,
- * rotations optional) or from journal records (the corrections the operator
- * approved). The setup error is taken as the applied correction (same sign).
- * Bad rows are rejected naming the line and the column.
+ * rotations optional; the values ARE setup errors) or from journal records.
+ * From a journal: one pre-correction sample per patient and fraction, the
+ * first registration of the fraction (by acquisition time), approved or not
+ * (a correction below the action level is still a setup error); later ones
+ * are verification images after a correction and are left out. The setup
+ * error is the patient's position relative to the plan, the negative of the
+ * correction the registration asks for: e = −correction (docs/registration.md).
+ * Bad rows are rejected naming the line and the column; duplicates and
+ * implausible values are refused by `checkSetupErrors`.
  */
 import { BridgeError } from '../../core/bridge-error.js';
 import type { SetupError } from './setup-margins.js';
@@ -25,7 +31,9 @@ export function parseSetupErrorCsv(text: string, file: string): SetupError[] {
     if (cells.length !== header.length) throw new BridgeError('INPUT_INVALID', 'wrong number of columns', { field: `${file}:${i + 2}`, actual: cells.length, limit: header.length });
     const patient = cells[at('patient')];
     if (!patient) throw new BridgeError('INPUT_INVALID', 'empty patient', { field: `${file}:${i + 2}:patient` });
-    return { patient, fraction: num('fraction'), lateralMm: num('lateral_mm'), longitudinalMm: num('longitudinal_mm'), verticalMm: num('vertical_mm') };
+    const fraction = num('fraction');
+    if (!Number.isInteger(fraction) || fraction < 1) throw new BridgeError('INPUT_INVALID', 'fraction must be a whole number from 1', { field: `${file}:${i + 2}:fraction`, actual: fraction, limit: '>= 1' });
+    return { patient, fraction, lateralMm: num('lateral_mm'), longitudinalMm: num('longitudinal_mm'), verticalMm: num('vertical_mm'), source: `${file}:${i + 2}` };
   });
 }
 
@@ -34,15 +42,29 @@ interface JournalRecord {
   readonly data: unknown;
 }
 
-/** Applied corrections from journal records: registrations whose id an operator approved. */
-export function setupErrorsFromJournal(entries: readonly JournalRecord[]): SetupError[] {
-  const approved = new Set(entries.filter((e) => e.kind === 'operator' && (e.data as { type?: string }).type === 'APPROVE').map((e) => (e.data as { registrationId: string }).registrationId));
-  const out: SetupError[] = [];
-  for (const e of entries) {
-    if (e.kind !== 'registration') continue;
-    const r = (e.data as { registration: { id: string; patientId: string; fraction: number; correction: { lateralMm: number; longitudinalMm: number; verticalMm: number } } }).registration;
-    if (!approved.has(r.id)) continue;
-    out.push({ patient: r.patientId, fraction: r.fraction, lateralMm: r.correction.lateralMm, longitudinalMm: r.correction.longitudinalMm, verticalMm: r.correction.verticalMm });
-  }
-  return out;
+interface JournalRegistration {
+  readonly id: string;
+  readonly patientId: string;
+  readonly fraction: number;
+  readonly acquiredAtEpochMs?: number;
+  readonly correction: { lateralMm: number; longitudinalMm: number; verticalMm: number };
+}
+
+/**
+ * The first registration of each patient and fraction, as a setup error (−correction). Pass the
+ * records of every journal at once: a fraction journaled twice (a restarted session) still gives one
+ * sample. `source` names where each record came from.
+ */
+export function setupErrorsFromJournal(entries: readonly JournalRecord[], source = 'journal'): SetupError[] {
+  const first = new Map<string, { reg: JournalRegistration; order: number }>();
+  entries.forEach((e, order) => {
+    if (e.kind !== 'registration') return;
+    const reg = (e.data as { registration: JournalRegistration }).registration;
+    const key = JSON.stringify([reg.patientId, reg.fraction]);
+    const held = first.get(key);
+    if (!held || (reg.acquiredAtEpochMs ?? Infinity) < (held.reg.acquiredAtEpochMs ?? Infinity)) first.set(key, { reg, order });
+  });
+  return [...first.values()]
+    .sort((a, b) => a.order - b.order)
+    .map(({ reg: r }) => ({ patient: r.patientId, fraction: r.fraction, lateralMm: -r.correction.lateralMm, longitudinalMm: -r.correction.longitudinalMm, verticalMm: -r.correction.verticalMm, source: `${source} registration ${r.id}` }));
 }
