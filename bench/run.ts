@@ -4,6 +4,7 @@
  * baseline measured in the same run, since the machines are noisy.
  */
 import { benchCouch } from './couch.bench.js';
+import { benchCouchLinks } from './couch-links.bench.js';
 import { benchGating } from './gating.bench.js';
 import { benchKernels } from './kernels.bench.js';
 import { benchProtocol } from './protocol.bench.js';
@@ -13,6 +14,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   kernels: benchKernels,
   protocol: benchProtocol,
   couch: benchCouch,
+  'couch-links': benchCouchLinks,
   gating: benchGating,
   sequencing: benchSequencing,
 };

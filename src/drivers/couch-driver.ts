@@ -1,31 +1,30 @@
 /**
- * 6DOF couch driver over Modbus TCP or RTU (modbus-serial). One request in flight per
- * bus through a queue; position polled every pollMs; the watchdog register
- * written every heartbeatMs; reads are retried once, writes never (not idempotent
- * for the command register). A client whose port closed, or that has had no valid
- * reply for `reconnectAfterMs` (a half-open TCP connection never reports itself),
- * is replaced by a fresh one, with backoff; the link stays stale until the couch answers.
+ * 6DOF couch driver over Modbus TCP or RTU (`modbus-master.ts`). One request in
+ * flight per bus through a queue; position polled every pollMs; the watchdog
+ * register written every heartbeatMs; reads are retried once, writes never (not
+ * idempotent for the command register). Freshness comes only from a valid pose
+ * read: a write's acknowledgement says the couch is listening, not where it is.
+ * A link whose port closed, or that has had no reply for `reconnectAfterMs` (a
+ * half-open TCP connection never reports itself), is replaced by a fresh one,
+ * with backoff; the link stays stale until the couch answers a read.
  */
-import mb from 'modbus-serial';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { BridgeError } from '../core/bridge-error.js';
 import type { Clock } from '../core/clock.js';
 import type { Pose6 } from '../core/pose.js';
 import { COUCH_REGISTER_COUNT, CouchCommand, CouchReg, decodePose, decodeStatusRegisters, encodePose, type CouchStatus } from '../protocol/couch-register-map.js';
+import { describeLink, type ByteLink, type LinkSpec } from '../transport/byte-link.js';
+import { openByteLink } from '../transport/open-link.js';
 import type { DriverCounters, DriverEvent } from './driver-event.js';
 import { LinkHealthMonitor, type LinkHealth } from './link-health.js';
-import { mapModbusError } from './modbus-errors.js';
+import { ModbusMaster } from './modbus-master.js';
 import { PollLoop } from './poll-loop.js';
 
-// CommonJS package under NodeNext: the class is the default export's `default`.
-const ModbusRTU = mb.default;
-type ModbusClient = InstanceType<typeof ModbusRTU>;
-
-export type CouchTransport = { readonly kind: 'tcp'; readonly host: string; readonly port: number } | { readonly kind: 'serial'; readonly path: string; readonly baudRate: number };
+export type CouchTransport = LinkSpec;
 
 export interface CouchDriverOptions {
   readonly clock: Clock;
-  /** Modbus TCP, or Modbus RTU over a serial line (`kind: 'serial'`). */
+  /** Modbus TCP, or Modbus RTU over a serial line (`kind: 'serial'`, t3.5 from its baud rate). */
   readonly transport: CouchTransport;
   readonly unitId: number;
   readonly connectTimeoutMs: number;
@@ -35,25 +34,12 @@ export interface CouchDriverOptions {
   readonly staleAfterMs: number;
   /** Silence after which the connection is torn down and reopened (default 4 × staleAfterMs). */
   readonly reconnectAfterMs?: number;
+  /** Opens the byte link (default: `transport/open-link.ts`); tests pass a scripted one. */
+  readonly openLink?: (spec: LinkSpec, connectTimeoutMs: number) => Promise<ByteLink>;
 }
 
 /** Waits before successive reconnect attempts, ms; the last one repeats. */
 const RECONNECT_BACKOFF_MS = [100, 250, 500, 1000, 2000] as const;
-
-async function openClient(opts: CouchDriverOptions): Promise<ModbusClient> {
-  const client = new ModbusRTU();
-  const t = opts.transport;
-  const where = t.kind === 'tcp' ? `tcp://${t.host}:${t.port}` : `rtu:${t.path}@${t.baudRate}`;
-  try {
-    if (t.kind === 'tcp') await client.connectTCP(t.host, { port: t.port, timeout: opts.connectTimeoutMs } as never);
-    else await client.connectRTUBuffered(t.path, { baudRate: t.baudRate });
-  } catch (cause) {
-    throw new BridgeError('LINK_CLOSED', `Modbus connect failed: ${(cause as Error).message}`, { field: where, cause });
-  }
-  client.setID(opts.unitId);
-  client.setTimeout(opts.requestTimeoutMs);
-  return client;
-}
 
 export interface CouchSnapshot {
   readonly actual: Pose6;
@@ -73,10 +59,12 @@ export class CouchDriver {
   private reconnecting = false;
   private closed = false;
   private connectedAtMs: number;
+  private client: ModbusMaster;
   readonly counters: DriverCounters = { framesRejected: 0, timeouts: 0, naks: 0, unexpected: 0 };
   readonly reconnects = { attempts: 0, succeeded: 0 };
 
-  private constructor(private client: ModbusClient, private readonly opts: CouchDriverOptions) {
+  private constructor(link: ByteLink, private readonly opts: CouchDriverOptions) {
+    this.client = this.master(link);
     this.connectedAtMs = opts.clock.nowMs();
     this.health = new LinkHealthMonitor(opts.clock, opts.staleAfterMs);
     this.health.health$.subscribe((h) => this.events.next(h.fresh ? { type: 'link-fresh', device: 'couch' } : { type: 'link-stale', device: 'couch', lastValidRxMs: h.lastValidRxMs }));
@@ -84,14 +72,14 @@ export class CouchDriver {
     this.poller = new PollLoop(opts.clock, opts.pollMs, () => this.poll());
     this.watchdog = new PollLoop(opts.clock, opts.heartbeatMs, async () => {
       if (this.reconnecting) return;
-      await this.enqueue('watchdog', () => this.client.writeRegister(CouchReg.watchdog, ++this.watchdogCounter & 0xffff));
+      await this.enqueue('watchdog', () => this.client.writeRegister(CouchReg.watchdog, this.nextWatchdogValue(), 'couch.watchdog'));
     });
     this.poller.start();
     this.watchdog.start();
   }
 
   static async connect(opts: CouchDriverOptions): Promise<CouchDriver> {
-    return new CouchDriver(await openClient(opts), opts);
+    return new CouchDriver(await openCouchLink(opts), opts);
   }
 
   get snapshot$(): Observable<CouchSnapshot | undefined> {
@@ -106,6 +94,7 @@ export class CouchDriver {
   get events$(): Observable<DriverEvent> {
     return this.events;
   }
+  /** A valid pose was read within staleAfterMs (write acknowledgements do not count). */
   isFresh(): boolean {
     return this.health.isFresh();
   }
@@ -118,17 +107,17 @@ export class CouchDriver {
     } catch (cause) {
       throw new BridgeError('LIMIT_EXCEEDED', 'target pose not representable', { field: 'couch.target', cause });
     }
-    await this.enqueue('target', () => this.client.writeRegisters(CouchReg.targetPose, regs));
-    await this.enqueue('moveId', () => this.client.writeRegister(CouchReg.moveId, moveId & 0xffff));
-    await this.enqueue('command', () => this.client.writeRegister(CouchReg.command, CouchCommand.Move));
+    await this.enqueue('target', () => this.client.writeRegisters(CouchReg.targetPose, regs, 'couch.target'));
+    await this.enqueue('moveId', () => this.client.writeRegister(CouchReg.moveId, moveId & 0xffff, 'couch.moveId'));
+    await this.enqueue('command', () => this.client.writeRegister(CouchReg.command, CouchCommand.Move, 'couch.command'));
   }
 
   async stop(): Promise<void> {
-    await this.enqueue('command', () => this.client.writeRegister(CouchReg.command, CouchCommand.Stop));
+    await this.enqueue('command', () => this.client.writeRegister(CouchReg.command, CouchCommand.Stop, 'couch.command'));
   }
 
   async resetFault(): Promise<void> {
-    await this.enqueue('command', () => this.client.writeRegister(CouchReg.command, CouchCommand.ResetFault));
+    await this.enqueue('command', () => this.client.writeRegister(CouchReg.command, CouchCommand.ResetFault, 'couch.command'));
   }
 
   async close(): Promise<void> {
@@ -137,49 +126,73 @@ export class CouchDriver {
     this.watchdog.stop();
     this.health.stop();
     await this.queue.catch(() => undefined);
-    await new Promise<void>((resolve) => (this.client.isOpen ? this.client.close(() => resolve()) : resolve()));
+    await this.client.link.close();
     this.snapshots.complete();
     this.events.complete();
+  }
+
+  /** The watchdog counter; also the RTU fence value, so no value repeats within 65536 writes. */
+  private nextWatchdogValue(): number {
+    this.watchdogCounter = (this.watchdogCounter + 1) & 0xffff;
+    return this.watchdogCounter;
+  }
+
+  private master(link: ByteLink): ModbusMaster {
+    const t = this.opts.transport;
+    return new ModbusMaster(link, {
+      clock: this.opts.clock,
+      framing: t.kind === 'tcp' ? { kind: 'tcp' } : { kind: 'rtu', baudRate: t.baudRate },
+      unitId: this.opts.unitId,
+      timeoutMs: this.opts.requestTimeoutMs,
+      fence: () => ({ address: CouchReg.watchdog, value: this.nextWatchdogValue() }),
+      onDiscard: (reason, raw) => {
+        if (reason === 'late') this.counters.unexpected++;
+        else this.rejected(new BridgeError('FRAME_MALFORMED', 'bytes that answer no request', { field: 'couch.reply' }), raw);
+      },
+    });
   }
 
   private async poll(): Promise<void> {
     if (this.reconnecting) return;
     if (this.connectionLost()) return this.reconnect();
+    const read = () => this.client.readHoldingRegisters(0, COUCH_REGISTER_COUNT, 'couch.poll');
     let data: number[];
     try {
-      data = (await this.enqueue('poll', () => this.client.readHoldingRegisters(0, COUCH_REGISTER_COUNT))).data;
+      data = await this.enqueue('poll', read);
     } catch (e) {
-      if (!(e instanceof BridgeError) || e.code !== 'FRAME_MALFORMED') throw e;
-      data = (await this.enqueue('poll-retry', () => this.client.readHoldingRegisters(0, COUCH_REGISTER_COUNT))).data; // idempotent: one retry
+      if (!(e instanceof BridgeError) || (e.code !== 'FRAME_MALFORMED' && e.code !== 'FRAME_CRC')) throw e;
+      data = await this.enqueue('poll-retry', read); // idempotent: one retry
     }
+    if (data.length !== COUCH_REGISTER_COUNT) return; // the master checks the byte count; belt and braces
     this.snapshots.next({ actual: decodePose(data, CouchReg.actualPose), target: decodePose(data, CouchReg.targetPose), status: decodeStatusRegisters(data), atMs: this.opts.clock.nowMs() });
+    this.health.touch(); // only a pose read is evidence of where the couch is
   }
 
-  /** The port closed, or nothing valid came back for reconnectAfterMs (since the last reply or the last connect). */
+  /** The port closed, or nothing came back for reconnectAfterMs (since the last reply or the last connect). */
   private connectionLost(): boolean {
-    if (!this.client.isOpen) return true;
-    const last = Math.max(this.health.lastValidRxMs ?? -Infinity, this.connectedAtMs);
+    if (!this.client.link.isOpen) return true;
+    const last = Math.max(this.client.lastReplyMs ?? -Infinity, this.connectedAtMs);
     return this.opts.clock.nowMs() - last > (this.opts.reconnectAfterMs ?? 4 * this.opts.staleAfterMs);
   }
 
-  /** Drops the client and opens a new one with backoff; the queue's requests fail meanwhile. */
+  /** Drops the link and opens a new one with backoff; the queue's requests fail meanwhile. */
   private async reconnect(): Promise<void> {
     this.reconnecting = true;
     this.health.invalidate();
-    this.events.next({ type: 'link-closed', device: 'couch', reason: this.client.isOpen ? `no valid reply for ${this.opts.reconnectAfterMs ?? 4 * this.opts.staleAfterMs} ms` : 'port closed' });
-    const old = this.client;
-    await new Promise<void>((resolve) => (old.isOpen ? old.close(() => resolve()) : resolve()));
+    this.events.next({ type: 'link-closed', device: 'couch', reason: this.client.link.isOpen ? `no valid reply for ${this.opts.reconnectAfterMs ?? 4 * this.opts.staleAfterMs} ms` : 'port closed' });
+    await this.queue.catch(() => undefined);
+    await this.client.link.close();
     for (let failures = 0; !this.closed; failures++) {
       await new Promise<void>((r) => this.opts.clock.setTimeout(r, RECONNECT_BACKOFF_MS[Math.min(failures, RECONNECT_BACKOFF_MS.length - 1)]));
       if (this.closed) break;
       this.reconnects.attempts++;
       try {
-        const client = await openClient(this.opts);
+        const link = await openCouchLink(this.opts);
         if (this.closed) {
-          client.close(() => undefined);
+          await link.close();
           break;
         }
-        this.client = client;
+        this.client = this.master(link);
         this.connectedAtMs = this.opts.clock.nowMs();
         this.reconnects.succeeded++;
         this.events.next({ type: 'link-reopened', device: 'couch' });
@@ -196,9 +209,7 @@ export class CouchDriver {
     const run = async (): Promise<T> => {
       if (this.reconnecting) throw new BridgeError('LINK_CLOSED', 'couch link is reconnecting', { field: `couch.${what}` });
       try {
-        const r = await fn();
-        this.health.touch();
-        return r;
+        return await fn();
       } catch (e) {
         throw this.failed(e, what);
       }
@@ -209,15 +220,27 @@ export class CouchDriver {
   }
 
   private failed(e: unknown, what: string): BridgeError {
-    const error = mapModbusError(e, `couch.${what}`, this.opts.requestTimeoutMs);
+    const error = e instanceof BridgeError ? e : new BridgeError('DEVICE_FAULT', String(e), { field: `couch.${what}`, cause: e });
     if (error.code === 'FRAME_MALFORMED' || error.code === 'FRAME_CRC') {
-      this.counters.framesRejected++;
-      this.events.next({ type: 'frame-rejected', device: 'couch', error, rawHex: '' });
+      this.rejected(error, Buffer.alloc(0));
     } else {
       if (error.code === 'REQUEST_TIMEOUT') this.counters.timeouts++;
       if (error.code === 'DEVICE_REJECTED') this.counters.naks++;
       this.events.next({ type: 'request-failed', device: 'couch', error, cmd: what });
     }
     return error;
+  }
+
+  private rejected(error: BridgeError, raw: Buffer): void {
+    this.counters.framesRejected++;
+    this.events.next({ type: 'frame-rejected', device: 'couch', error, rawHex: raw.toString('hex') });
+  }
+}
+
+async function openCouchLink(opts: CouchDriverOptions): Promise<ByteLink> {
+  try {
+    return await (opts.openLink ?? openByteLink)(opts.transport, opts.connectTimeoutMs);
+  } catch (cause) {
+    throw new BridgeError('LINK_CLOSED', `Modbus connect failed: ${(cause as Error).message}`, { field: describeLink(opts.transport), cause });
   }
 }

@@ -3,6 +3,8 @@ import { systemClock } from '../../src/core/clock.js';
 import { CouchDriver } from '../../src/drivers/couch-driver.js';
 import { CouchFault } from '../../src/protocol/couch-register-map.js';
 import { CouchDevice } from '../../simulators/couch-device.js';
+import { openPtyPair } from '../../src/kernels/pty.js';
+import { ModbusRtuHost } from '../../simulators/modbus-rtu-host.js';
 import { ModbusTcpHost } from '../../simulators/modbus-tcp-host.js';
 import { PhysicsLoop } from '../../simulators/physics-loop.js';
 import { linkTiming, simOptions } from '../helpers/sim-fixtures.js';
@@ -73,5 +75,24 @@ describe('couch driver against the couch simulator over Modbus TCP on loopback',
     await until(() => !(device.read(25, 1)![0] & 1), 3000, 'stopped');
     expect(device.read(26, 1)![0]).toBe(CouchFault.Watchdog);
     expect(device.pose.longitudinalMm).toBeLessThan(35);
+  });
+});
+
+describe('couch driver against the couch simulator over Modbus RTU on a pseudo-terminal', () => {
+  it('reads the pose, moves to a target, and counts a corrupted reply as rejected (CRC) without losing the link', async () => {
+    const device = new CouchDevice(simOptions.couch);
+    const host = new ModbusRtuHost(device, 1);
+    const loop = new PhysicsLoop([device], 10);
+    loop.start();
+    const pty = openPtyPair();
+    host.host.attach(pty.master);
+    const driver = await CouchDriver.connect({ clock: systemClock, transport: { kind: 'serial', path: pty.slavePath, baudRate: 115200 }, unitId: 1, connectTimeoutMs: 1000, pollMs: 12, ...linkTiming });
+    cleanups.push(() => loop.stop(), () => pty.close(), () => driver.close());
+    await until(() => driver.isFresh(), 2000, 'fresh');
+    host.faults.corruptReplies = 1;
+    await until(() => driver.counters.framesRejected >= 1, 2000, 'rejected frame');
+    await until(() => driver.isFresh(), 1000, 'fresh again');
+    await driver.moveTo(target, 9);
+    await until(() => driver.latest?.status.inPosition === true && driver.latest.status.moveId === 9, 5000, 'in position');
   });
 });
