@@ -14,7 +14,7 @@
 import type { Pose6 } from '../../core/pose.js';
 import { wrap180 } from './angles.js';
 import { fromRoom, orientation, translationPlacing, type CouchGeometry } from './couch-kinematics.js';
-import { fromAngles, IDENTITY3, matMul, matVec, sub, toAngles, transpose, type Vec3 } from './rotation.js';
+import { fromAngles, IDENTITY3, matMul, matVec, sub, toAngles, transpose, type Mat3, type Vec3 } from './rotation.js';
 
 /** The frame a correction is expressed in: the room's (an imager fixed in the room) or the table top's (a CBCT reconstructed in the patient's frame). */
 export type CorrectionFrame = 'room' | 'tableTop';
@@ -55,7 +55,7 @@ export function couchTargetFor(g: CouchGeometry, current: Pose6, c: RigidCorrect
 }
 
 /** Pose angles of the new orientation; yaw is kept continuous with current + correction (no wrap at ±180°). */
-function targetAngles(g: CouchGeometry, current: Pose6, next: ReturnType<typeof matMul>, yawStepDeg: number): { pitchDeg: number; rollDeg: number; yawDeg: number } {
+function targetAngles(g: CouchGeometry, current: Pose6, next: Mat3, yawStepDeg: number): { pitchDeg: number; rollDeg: number; yawDeg: number } {
   const nominalYaw = current.yawDeg + yawStepDeg;
   if (!g.turns.pitchRoll) return { pitchDeg: current.pitchDeg, rollDeg: current.rollDeg, yawDeg: nominalYaw };
   const r = toAngles(next);

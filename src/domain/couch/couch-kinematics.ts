@@ -35,9 +35,6 @@ const translation = (p: Pose6): Vec3 => [p.lateralMm, p.longitudinalMm, p.vertic
 /** Orientation of the table top in the room (the IEC TABLE TOP system's axes). */
 export const orientation = (p: Pose6): Mat3 => fromAngles(p.pitchDeg, p.rollDeg, p.yawDeg);
 
-/** Axes the couch's translations move along, in room axes: the turntable's (turned by yaw), or the hexapod base's. */
-export const translationAxes = (g: CouchGeometry, p: Pose6): Mat3 => (g.kind === 'turntable' ? rotZ(p.yawDeg) : rotZ(0));
-
 /** Room position (relative to I) of table-top point x at pose p. */
 export function toRoom(g: CouchGeometry, p: Pose6, x: Vec3): Vec3 {
   const P = g.pivotMm;
