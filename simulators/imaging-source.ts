@@ -41,6 +41,7 @@ export class ImagingSource {
       registeredAt: now,
       method: 'bony',
       roiName: 'PTV',
+      frame: 'tableTop', // a CBCT reconstructed in the patient's frame
       correction: { lateral: correction.lateralMm, longitudinal: correction.longitudinalMm, vertical: correction.verticalMm, pitch: correction.pitchDeg, roll: correction.rollDeg, yaw: correction.yawDeg },
       units: { translation: 'mm', rotation: 'deg' },
       quality: 0.93,

@@ -158,14 +158,8 @@ export class BridgeSession {
     const plan = this.snapshot.context.plan!;
     const couch = this.drivers.couch.latest;
     if (!couch || !this.drivers.couch.isFresh()) return this.reject(new BridgeError('LINK_STALE', 'couch pose unknown: cannot compute the target', { field: 'couch.actual' }), reg, source);
-    const planned = planCorrectionFromPose(couch.actual, reg.correction, this.config.couch, this.config.bridge.actionLevels[plan.protocol]);
-    const c = reg.correction;
-    const classification = {
-      action: planned.classification,
-      maxTranslationMm: Math.max(Math.abs(c.lateralMm), Math.abs(c.longitudinalMm), Math.abs(c.verticalMm)),
-      maxRotationDeg: Math.max(Math.abs(c.pitchDeg), Math.abs(c.rollDeg), Math.abs(c.yawDeg)),
-      reasons: planned.reasons,
-    };
+    const planned = planCorrectionFromPose(couch.actual, reg.correction, reg.frame, this.config.couch, this.config.bridge.actionLevels[plan.protocol]);
+    const classification = { ...planned.graded, action: planned.classification, reasons: planned.reasons };
     const target = planned.target;
     this.journal.append('registration', { source, registration: reg, classification, target, translationMm: planned.translationMm, residualDeg: planned.residualDeg, legLengthsMm: planned.legLengthsMm, errors: planned.errors.map((e) => e.toJSON()) });
     this.send({ type: 'REGISTRATION', pending: { registration: reg, classification, target, receivedAtMs: this.clock.nowMs() } });

@@ -38,11 +38,12 @@ export function buildProgram(): Command {
   const couch = program.command('couch').description('couch geometry tools');
   couch
     .command('correction')
-    .description('couch target for a registration correction (mm, deg, IEC 61217 table-top frame)')
+    .description('couch target for a registration correction (mm, deg, IEC 61217; see docs/coordinates.md)')
     .requiredOption('--pose <lat,long,vert,pitch,roll,yaw>', 'present couch pose')
-    .requiredOption('--shift <lat,long,vert,pitch,roll,yaw>', "the registration's correction about the isocentre")
-    .requiredOption('--isocenter <x,y,z>', 'isocentre, table-top frame, mm')
-    .option('--pivot <x,y,z>', 'pitch/roll pivot where it is at --pose, mm (default: the couch model\'s pivot at couch zero, moved with the table)')
+    .requiredOption('--shift <lat,long,vert,pitch,roll,yaw>', "the registration's correction about the isocentre, in --frame's axes")
+    .requiredOption('--isocenter <x,y,z>', 'isocentre, room (IEC 61217 fixed) axes, mm')
+    .option('--frame <room|tableTop>', "axes of --shift: room, or the table top's at --pose (omitted: refused while the couch is turned)")
+    .option('--pivot <x,y,z>', 'room position of the couch\'s pivot at --pose (table-top pitch/roll pivot, or hexapod virtual pivot), mm (default: the couch model\'s, carried to --pose)')
     .option('--couch <model>', 'couch model id (default: the configured one)')
     .option('--protocol <name>', 'action-level table', 'conventional')
     .option('--json', 'print JSON')

@@ -1,7 +1,25 @@
-/** Couch model: travel ranges, rotation limits and speeds per axis, from config/couch/*.json. */
+/**
+ * Couch model: travel ranges, rotation limits and speeds per axis, and the axes
+ * it rotates about (docs/coordinates.md, "Couch rotation axes"), from config/couch/*.json.
+ */
 import { z } from 'zod';
 
 const Range = z.object({ min: z.number(), max: z.number() }).refine((r) => r.min <= r.max, { message: 'min must be <= max' });
+const Offset = z.tuple([z.number().min(-2000).max(2000), z.number().min(-2000).max(2000), z.number().min(-2000).max(2000)]);
+
+/**
+ * What each rotation of the couch turns about.
+ * yaw: `isocentric` = the patient-support turntable, about the vertical through the isocentre
+ * (IEC 61217 patient support angle; the table-top translation axes turn with it);
+ * `virtualPivot` = about the hexapod's virtual pivot; `none` = the couch cannot yaw.
+ * pitchRoll: `tableTopPivot` = about a pivot on the table top that rides with the table
+ * (`pivotFromIsocentreMm` at couch zero); `virtualPivot` = about the hexapod's virtual pivot;
+ * `none` = the couch cannot pitch or roll.
+ */
+export const RotationAxesSchema = z.object({
+  yaw: z.enum(['isocentric', 'virtualPivot', 'none']),
+  pitchRoll: z.enum(['tableTopPivot', 'virtualPivot', 'none']),
+});
 
 export const CouchModelSchema = z.object({
   id: z.string().min(1),
@@ -22,12 +40,27 @@ export const CouchModelSchema = z.object({
       baseHalfSpreadDeg: z.number().min(0).max(60),
       platformHalfSpreadDeg: z.number().min(0).max(60),
       homeHeightMm: z.number().positive().max(2000),
+      /** Platform centre at home, relative to the isocentre, mm: the legs move it by (1 − R)(V − C) when turning about the virtual pivot V. */
+      platformCentreFromIsocentreMm: Offset,
       strokeMm: z.object({ min: z.number().positive(), max: z.number().positive() }),
     })
     .optional(),
-  /** Table-top pivot of pitch and roll, relative to the isocentre (table-top frame, couch at zero), mm. */
-  pivotFromIsocentreMm: z.tuple([z.number().min(-2000).max(2000), z.number().min(-2000).max(2000), z.number().min(-2000).max(2000)]),
+  rotationAxes: RotationAxesSchema,
+  /** Table-top pivot of pitch and roll, relative to the isocentre (table-top frame, couch at zero), mm. Required when pitchRoll is `tableTopPivot`. */
+  pivotFromIsocentreMm: Offset.optional(),
+  /** Hexapod: the point its rotations turn about, relative to the isocentre at couch zero, mm. Required when an axis is `virtualPivot`. */
+  virtualPivotFromIsocentreMm: Offset.optional(),
   inPosition: z.object({ translationMm: z.number().positive().max(5), rotationDeg: z.number().positive().max(2), settleMs: z.number().int().min(0).max(5000) }),
+}).superRefine((m, ctx) => {
+  const a = m.rotationAxes;
+  const want = m.dof === 6 ? 'yaw and pitchRoll both turning' : m.dof === 4 ? 'yaw turning, pitchRoll none' : 'yaw and pitchRoll none';
+  const fits = m.dof === 6 ? a.yaw !== 'none' && a.pitchRoll !== 'none' : m.dof === 4 ? a.yaw !== 'none' && a.pitchRoll === 'none' : a.yaw === 'none' && a.pitchRoll === 'none';
+  if (!fits) ctx.addIssue({ code: 'custom', path: ['rotationAxes'], message: `a ${m.dof}DOF couch needs ${want}` });
+  const virtual = [a.yaw, a.pitchRoll].filter((x) => x === 'virtualPivot').length;
+  if (virtual === 1) ctx.addIssue({ code: 'custom', path: ['rotationAxes'], message: 'a virtual pivot turns all three rotations: yaw and pitchRoll both virtualPivot' });
+  if (virtual > 0 && (!m.virtualPivotFromIsocentreMm || !m.hexapod)) ctx.addIssue({ code: 'custom', path: ['virtualPivotFromIsocentreMm'], message: 'virtualPivot axes need virtualPivotFromIsocentreMm and hexapod' });
+  if (a.pitchRoll === 'tableTopPivot' && !m.pivotFromIsocentreMm) ctx.addIssue({ code: 'custom', path: ['pivotFromIsocentreMm'], message: 'a tableTopPivot couch needs pivotFromIsocentreMm' });
+  if (m.hexapod && virtual === 0) ctx.addIssue({ code: 'custom', path: ['rotationAxes'], message: 'a hexapod turns about its virtual pivot: yaw and pitchRoll virtualPivot' });
 });
 
 export type CouchModel = z.infer<typeof CouchModelSchema>;

@@ -1,7 +1,9 @@
 /**
- * Couch pose in the IEC 61217 table-top frame: translations in millimetres,
- * rotations in degrees (pitch about Xt, roll about Yt, yaw = table-top
- * rotation about Zt). See docs/coordinates.md.
+ * Couch pose as the couch's own axes read it (IEC 61217): translations in
+ * millimetres along the axes the table translates on (a turntable's, which turn
+ * with yaw; a hexapod base's), rotations in degrees (pitch about Xt, roll about
+ * Yt, yaw = patient support angle). Also the shape of a registration correction.
+ * See docs/coordinates.md.
  */
 export interface Pose6 {
   readonly lateralMm: number;

@@ -5,6 +5,7 @@
  */
 import { beamMu, type PlanBeam } from '../domain/plan/plan.js';
 import { apertureToLeaves } from '../domain/plan/aperture-leaves.js';
+import { gradedSize } from '../domain/registration/classify-correction.js';
 import type { MlcPositions } from '../protocol/mlc-protocol.js';
 import { BeamState } from '../protocol/beam-protocol.js';
 import { couchWithin, evaluatePermit, observedLatchedFaults, type PermitMode, type PermitResult } from './evaluate-permit.js';
@@ -114,7 +115,8 @@ export function needsVerification(c: SessionContext): boolean {
   const l = levelsOf(c);
   const p = c.pending;
   if (!l || !p) return true; // unknown: verify
-  return l.alwaysVerify || p.classification.maxTranslationMm > l.verifyAboveMm || p.classification.maxRotationDeg > l.verifyAboveDeg;
+  const size = gradedSize(p.classification);
+  return l.alwaysVerify || size.mm > l.verifyAboveMm || size.deg > l.verifyAboveDeg;
 }
 
 /** A verification registration whose residual is inside the protocol's tolerance. */
@@ -122,7 +124,8 @@ export function verificationPassed(c: SessionContext, e: SessionEvent): boolean 
   const l = levelsOf(c);
   if (e.type !== 'REGISTRATION' || !l) return false;
   const k = e.pending.classification;
-  return k.action !== 'reject' && k.maxTranslationMm <= l.verificationToleranceMm && k.maxRotationDeg <= l.verificationToleranceDeg;
+  const size = gradedSize(k);
+  return k.action !== 'reject' && size.mm <= l.verificationToleranceMm && size.deg <= l.verificationToleranceDeg;
 }
 
 export const couchMovingNow = (c: SessionContext, e: SessionEvent): boolean => !!evidenceOf(c, e).couch?.status.moving;

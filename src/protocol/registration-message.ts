@@ -14,7 +14,13 @@ export interface RegistrationMessage {
   readonly registeredAt: string;
   readonly method: 'bony' | 'soft-tissue' | 'fiducial';
   readonly roiName: string;
-  /** Correction to apply to the patient, IEC 61217 table-top frame. */
+  /**
+   * Frame of the correction: `room` (IEC 61217 fixed axes, e.g. an imager fixed in the room) or
+   * `tableTop` (the table top's axes, e.g. a CBCT reconstructed in the patient's frame).
+   * Optional on the wire; without it the bridge refuses the correction while the couch is turned.
+   */
+  readonly frame?: 'room' | 'tableTop';
+  /** Correction to apply to the patient about the isocentre, in `frame`'s axes. */
   readonly correction: {
     readonly lateral: number;
     readonly longitudinal: number;

@@ -22,7 +22,9 @@ async function approve(e: EmbeddedRoom): Promise<void> {
   e.session.loadPlan(examplePlan);
   e.room.imaging.acquire(subject, correction);
   await until(() => state(e) === 'setup.awaitingApproval', 2000, 'awaiting approval');
-  e.session.send({ type: 'APPROVE', registrationId: e.session.snapshot.context.pending!.registration.id, operator: 'rtt', role: 'therapist' });
+  const pending = e.session.snapshot.context.pending!;
+  // graded by its 3D length (3.5 mm) the correction needs a physician's review
+  e.session.send({ type: 'APPROVE', registrationId: pending.registration.id, operator: 'rtt', role: pending.classification.action === 'review' ? 'physician' : 'therapist' });
   await until(() => e.room.couch.moving, 2000, 'couch moving');
 }
 

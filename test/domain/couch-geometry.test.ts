@@ -53,14 +53,14 @@ describe('hexapod inverse kinematics', () => {
   it('rejects a pose inside every axis range whose legs would leave their stroke', () => {
     // vertical +40 mm is the edge of the vertical range, but every leg becomes
     // √(27 849 + 10 225 + 390²) = √190 174 = 436.09 mm > 435 mm stroke.
-    const p = planCorrection(ZERO_POSE, pose({ verticalMm: 40 }), [0, 0, 0], [0, 0, 0], hexapod, levels);
+    const p = planCorrection(ZERO_POSE, pose({ verticalMm: 40 }), 'room', hexapod, levels);
     expect(p.classification).toBe('reject');
     expect(p.errors[0]).toMatchObject({ code: 'LIMIT_EXCEEDED', field: 'couch.leg1LengthMm', limit: '370..435', unit: 'mm' });
     expect(Number(p.errors[0].actual)).toBeCloseTo(436.09, 2);
   });
 
   it('reports leg lengths for a reachable pose', () => {
-    const p = planCorrection(ZERO_POSE, pose({ lateralMm: 2, pitchDeg: 1 }), [0, 0, 0], [0, 0, 0], hexapod, levels);
+    const p = planCorrection(ZERO_POSE, pose({ lateralMm: 2, pitchDeg: 1 }), 'room', hexapod, levels);
     expect(p.legLengthsMm).toHaveLength(6);
     expect(p.classification).toBe('apply');
   });
@@ -69,7 +69,7 @@ describe('hexapod inverse kinematics', () => {
 describe('couches that cannot rotate', () => {
   const c4 = model('couch-4dof');
   it('applies yaw on a 4DOF couch and reports pitch and roll as residual', () => {
-    const p = planCorrection(ZERO_POSE, pose({ lateralMm: 1, pitchDeg: 0.6, rollDeg: -0.4, yawDeg: 0.8 }), [0, 0, 0], [0, 0, 0], c4, levels);
+    const p = planCorrection(ZERO_POSE, pose({ lateralMm: 1, pitchDeg: 0.6, rollDeg: -0.4, yawDeg: 0.8 }), 'room', c4, levels);
     expect(p.residualDeg).toEqual({ pitch: 0.6, roll: -0.4, yaw: 0 });
     expect(p.target.pitchDeg).toBe(0);
     expect(p.target.yawDeg).toBeCloseTo(0.8, 9);
@@ -77,14 +77,14 @@ describe('couches that cannot rotate', () => {
   });
 
   it('refuses, rather than drops, a rotation beyond the residual limit', () => {
-    const p = planCorrection(ZERO_POSE, pose({ pitchDeg: 1.5 }), [0, 0, 0], [0, 0, 0], c4, levels);
+    const p = planCorrection(ZERO_POSE, pose({ pitchDeg: 1.5 }), 'room', c4, levels);
     expect(p.classification).toBe('reject');
     expect(p.errors[0]).toMatchObject({ field: 'correction.pitchDeg', actual: 1.5, limit: '±1' });
   });
 
   it('on a 3DOF couch every rotation is residual', () => {
-    const c3 = { ...c4, dof: 3 as const, rangeDeg: { ...c4.rangeDeg, yaw: { min: 0, max: 0 } } };
-    const p = planCorrection(ZERO_POSE, pose({ yawDeg: 0.5 }), [0, 0, 0], [0, 0, 0], c3, levels);
+    const c3 = { ...c4, dof: 3 as const, rotationAxes: { yaw: 'none' as const, pitchRoll: 'none' as const }, rangeDeg: { ...c4.rangeDeg, yaw: { min: 0, max: 0 } } };
+    const p = planCorrection(ZERO_POSE, pose({ yawDeg: 0.5 }), 'room', c3, levels);
     expect(p.residualDeg.yaw).toBe(0.5);
     expect(p.target.yawDeg).toBe(0);
   });
@@ -92,7 +92,7 @@ describe('couches that cannot rotate', () => {
 
 describe('limits before motion', () => {
   it('refuses a target outside the travel with the axis, value and limit; the target is not clamped', () => {
-    const p = planCorrection(pose({ lateralMm: 38 }), pose({ lateralMm: 2.5 }), [0, 0, 0], [0, 0, 0], model('hexapod-6dof'), levels);
+    const p = planCorrection(pose({ lateralMm: 38 }), pose({ lateralMm: 2.5 }), 'room', model('hexapod-6dof'), levels);
     expect(p.classification).toBe('reject');
     expect(p.target.lateralMm).toBeCloseTo(40.5, 9);
     expect(p.errors.find((e) => e.field === 'couch.lateralMm')).toMatchObject({ actual: 40.5, limit: '-40..40', unit: 'mm' });
@@ -110,10 +110,27 @@ const correctionWithin = (tiltDeg: number) =>
     yawDeg: fc.double({ min: -3, max: 3, noNaN: true }),
   });
 
+/**
+ * The couch's motion written out here, independently of couch-kinematics.ts: the turntable turns
+ * about the vertical through the isocentre (the origin) and carries the table; the table top
+ * translates along the turntable's axes and pitches/rolls about its pivot P₀, which rides with it.
+ */
+const P0 = (m: CouchModel): Vec3 => m.pivotFromIsocentreMm as Vec3;
+function world(p: Pose6, x: Vec3, pivot: Vec3): Vec3 {
+  const local = matVec(fromAngles(p.pitchDeg, p.rollDeg, 0), [x[0] - pivot[0], x[1] - pivot[1], x[2] - pivot[2]]);
+  return matVec(fromAngles(0, 0, p.yawDeg), [local[0] + pivot[0] + p.lateralMm, local[1] + pivot[1] + p.longitudinalMm, local[2] + pivot[2] + p.verticalMm]);
+}
+function tableFrame(p: Pose6, y: Vec3, pivot: Vec3): Vec3 {
+  const unturned = matVec(fromAngles(0, 0, -p.yawDeg), y);
+  const d: Vec3 = [unturned[0] - pivot[0] - p.lateralMm, unturned[1] - pivot[1] - p.longitudinalMm, unturned[2] - pivot[2] - p.verticalMm];
+  const r = fromAngles(p.pitchDeg, p.rollDeg, 0);
+  const col = (i: number) => r[0][i] * d[0] + r[1][i] * d[1] + r[2][i] * d[2] + pivot[i];
+  return [col(0), col(1), col(2)]; // Rprᵀ (Rz(−yaw)·y − T − P₀) + P₀
+}
+
 describe('property: the simulated couch puts the isocentre where the registration said', () => {
   const c6 = model('couch-6dof-pitch-roll');
-  const I: Vec3 = [0, 0, 0];
-  const P: Vec3 = [c6.pivotFromIsocentreMm[0], c6.pivotFromIsocentreMm[1], c6.pivotFromIsocentreMm[2]];
+  const P = P0(c6);
 
   function moveSimCouch(target: Pose6): Pose6 {
     const ranges = {
@@ -132,53 +149,97 @@ describe('property: the simulated couch puts the isocentre where the registratio
     const correction = correctionWithin(2.5);
     fc.assert(
       fc.property(correction, (c) => {
-        const plan = planCorrection(ZERO_POSE, c, I, P, c6, levels);
+        const plan = planCorrection(ZERO_POSE, c, 'room', c6, levels);
         expect(plan.classification).not.toBe('reject');
         const final = moveSimCouch(plan.target);
-        // where the couch carries the patient's isocentre point: R_c (I − P) + P + T
-        const Rc = fromAngles(final.pitchDeg, final.rollDeg, final.yawDeg);
-        const moved = matVec(Rc, [I[0] - P[0], I[1] - P[1], I[2] - P[2]]).map((v, i) => v + P[i] + [final.lateralMm, final.longitudinalMm, final.verticalMm][i]);
-        // where the registration said it must go: R (I − I) + I + t = I + t
-        const want = [I[0] + c.lateralMm, I[1] + c.longitudinalMm, I[2] + c.verticalMm];
-        expect(Math.hypot(moved[0] - want[0], moved[1] - want[1], moved[2] - want[2])).toBeLessThan(0.1);
+        // the table-top point at the isocentre (the origin) must go to I + t
+        const moved = world(final, tableFrame(ZERO_POSE, [0, 0, 0], P), P);
+        expect(Math.hypot(moved[0] - c.lateralMm, moved[1] - c.longitudinalMm, moved[2] - c.verticalMm)).toBeLessThan(0.1);
       }),
       { numRuns: 200, seed: 20261123 },
     );
   });
 
-  it('from a couch far from zero too: the pivot rides on the table (the session path)', () => {
-    const grades = { applyMaxMm: 50, applyMaxDeg: 5, reviewMaxMm: 60, reviewMaxDeg: 6 } as unknown as Parameters<typeof planCorrectionFromPose>[3];
+  it('from a couch far from zero and turned, in room or table-top axes: the pivot rides on the table, yaw turns about the isocentre (the session path)', () => {
+    const grades = { applyMaxMm: 50, applyMaxDeg: 5, reviewMaxMm: 60, reviewMaxDeg: 6 };
     const pose = fc.record({
       lateralMm: fc.double({ min: -200, max: 200, noNaN: true }),
       longitudinalMm: fc.double({ min: -400, max: 900, noNaN: true }),
       verticalMm: fc.double({ min: -600, max: 100, noNaN: true }),
       pitchDeg: fc.double({ min: -0.2, max: 0.2, noNaN: true }),
       rollDeg: fc.double({ min: -0.2, max: 0.2, noNaN: true }),
-      yawDeg: fc.double({ min: -30, max: 30, noNaN: true }),
+      yawDeg: fc.double({ min: -60, max: 60, noNaN: true }),
     });
-    // with the couch yawed, the correction's pitch and roll mix on the table's axes (≤ 1.8·(cos 30° + sin 30°) ≈ 2.5°): inside ±3°
+    // with the couch turned, a room-frame pitch and roll mix on the table's axes (≤ 1.8·(cos + sin) ≈ 2.5°): inside ±3°
     const small = correctionWithin(1.8);
-    // the couch carries a table-frame point x to R_c (x − P₀) + P₀ + T_c (rotation about the pivot at couch zero, then translation)
-    const world = (p: Pose6, x: Vec3): number[] => matVec(fromAngles(p.pitchDeg, p.rollDeg, p.yawDeg), [x[0] - P[0], x[1] - P[1], x[2] - P[2]]).map((v, i) => v + P[i] + [p.lateralMm, p.longitudinalMm, p.verticalMm][i]);
-    const tableFrame = (p: Pose6, y: Vec3): Vec3 => {
-      const r = fromAngles(p.pitchDeg, p.rollDeg, p.yawDeg);
-      const d = [y[0] - P[0] - p.lateralMm, y[1] - P[1] - p.longitudinalMm, y[2] - P[2] - p.verticalMm];
-      const col = (i: number) => r[0][i] * d[0] + r[1][i] * d[1] + r[2][i] * d[2] + P[i];
-      return [col(0), col(1), col(2)]; // Rᵀ d + P₀
-    };
+    const frame = fc.constantFrom('room' as const, 'tableTop' as const);
     fc.assert(
-      fc.property(pose, small, (current, c) => {
-        const plan = planCorrectionFromPose(current, c, c6, grades);
-        expect(plan.classification).not.toBe('reject');
+      fc.property(pose, small, frame, (current, c, f) => {
+        const plan = planCorrectionFromPose(current, c, f, c6, grades);
+        expect(plan.classification, plan.reasons.join('; ')).not.toBe('reject');
         const R = fromAngles(c.pitchDeg, c.rollDeg, c.yawDeg);
-        // the isocentre point and one 80 mm away must land where the registration says: R(y − I) + I + t, I = 0
+        const A = fromAngles(current.pitchDeg, current.rollDeg, current.yawDeg); // table-top axes in the room now
+        const F = f === 'room' ? fromAngles(0, 0, 0) : A;
+        const Ft = [[F[0][0], F[1][0], F[2][0]], [F[0][1], F[1][1], F[2][1]], [F[0][2], F[1][2], F[2][2]]] as const;
+        const t = matVec(F, [c.lateralMm, c.longitudinalMm, c.verticalMm]);
+        // the isocentre point and one 80 mm away must land where the registration says: F·R·Fᵀ·y + F·t
         for (const y of [[0, 0, 0], [50, -30, 60]] as Vec3[]) {
-          const moved = world(plan.target, tableFrame(current, y));
-          const want = matVec(R, y).map((v, i) => v + [c.lateralMm, c.longitudinalMm, c.verticalMm][i]);
+          const moved = world(plan.target, tableFrame(current, y, P), P);
+          const want = matVec(F, matVec(R, matVec(Ft, y))).map((v, i) => v + t[i]);
           expect(Math.hypot(moved[0] - want[0], moved[1] - want[1], moved[2] - want[2])).toBeLessThan(0.01);
         }
       }),
       { numRuns: 300, seed: 20261123 },
     );
+  });
+});
+
+describe('the correction names its frame, or the couch must not be turned', () => {
+  const c4 = model('couch-4dof');
+  it('moves a room-frame 5 mm lateral along room X with the couch at yaw 90° (the table\'s own axis is −longitudinal)', () => {
+    const p = planCorrection(pose({ yawDeg: 90 }), pose({ lateralMm: 5 }), 'room', c4, levels);
+    expect(p.translationMm[0]).toBeCloseTo(0, 9);
+    expect(p.translationMm[1]).toBeCloseTo(-5, 9);
+    const moved = world(p.target, tableFrame(pose({ yawDeg: 90 }), [0, 0, 0], [0, 0, 0]), [0, 0, 0]);
+    expect(Math.hypot(moved[0] - 5, moved[1], moved[2])).toBeLessThan(1e-9); // e0acd72 put it at (0, 5, 0): 7.07 mm off
+  });
+
+  it('moves a table-top-frame 5 mm lateral along the table\'s own lateral axis', () => {
+    const p = planCorrection(pose({ yawDeg: 90 }), pose({ lateralMm: 5 }), 'tableTop', c4, levels);
+    expect(p.translationMm[0]).toBeCloseTo(5, 9);
+    expect(p.translationMm[1]).toBeCloseTo(0, 9);
+  });
+
+  it('refuses an undeclared frame with the couch turned, naming correction.frame', () => {
+    const p = planCorrection(pose({ yawDeg: 90 }), pose({ lateralMm: 5 }), undefined, c4, levels);
+    expect(p.classification).toBe('reject');
+    expect(p.errors.find((e) => e.field === 'correction.frame')).toMatchObject({ code: 'INPUT_INVALID', limit: 'room | tableTop' });
+  });
+
+  it('accepts an undeclared frame with the couch not turned, where both readings agree', () => {
+    const p = planCorrection(pose({ longitudinalMm: 300 }), pose({ lateralMm: 2, yawDeg: 0.5 }), undefined, c4, levels);
+    expect(p.errors).toEqual([]);
+  });
+});
+
+describe('couch models declare their rotation axes', () => {
+  const c6 = model('couch-6dof-pitch-roll');
+  it.each([
+    ['couch-4dof', { yaw: 'isocentric', pitchRoll: 'none' }],
+    ['couch-6dof-pitch-roll', { yaw: 'isocentric', pitchRoll: 'tableTopPivot' }],
+    ['hexapod-6dof', { yaw: 'virtualPivot', pitchRoll: 'virtualPivot' }],
+  ])('%s turns %o', (id, axes) => expect(model(id).rotationAxes).toEqual(axes));
+
+  it.each([
+    ['no rotationAxes', (m: Record<string, unknown>) => delete m.rotationAxes, 'rotationAxes'],
+    ['a 6DOF couch that cannot pitch', (m: Record<string, unknown>) => (m.rotationAxes = { yaw: 'isocentric', pitchRoll: 'none' }), 'rotationAxes'],
+    ['a table-top pivot without its position', (m: Record<string, unknown>) => delete m.pivotFromIsocentreMm, 'pivotFromIsocentreMm'],
+    ['a virtual pivot without hexapod geometry', (m: Record<string, unknown>) => (m.rotationAxes = { yaw: 'virtualPivot', pitchRoll: 'virtualPivot' }), 'virtualPivotFromIsocentreMm'],
+  ])('rejects %s', (_, spoil, field) => {
+    const m = structuredClone(c6) as unknown as Record<string, unknown>;
+    spoil(m);
+    const r = CouchModelSchema.safeParse(m);
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => i.path.join('.'))).toContain(field);
   });
 });

@@ -70,4 +70,38 @@ describe('action levels', () => {
   ])('classifies %f mm / %f° as %s', (t, r, want) => {
     expect(classifyCorrection(pose(t, r), conventional, noAction).action).toBe(want);
   });
+
+  const srs = { applyMaxMm: 1, applyMaxDeg: 0.5, reviewMaxMm: 3, reviewMaxDeg: 1 };
+  it('grades the 3D length, not the largest axis: an SRS shift (0.9, 0.9, 0.9) mm is 1.56 mm and needs review', () => {
+    const k = classifyCorrection({ lateralMm: 0.9, longitudinalMm: 0.9, verticalMm: 0.9, pitchDeg: 0, rollDeg: 0, yawDeg: 0 }, srs, noAction);
+    expect(k.translation3dMm).toBeCloseTo(0.9 * Math.sqrt(3), 9);
+    expect(k.maxTranslationMm).toBe(0.9);
+    expect(k.action).toBe('review');
+  });
+
+  it('grades the whole rotation: SRS pitch 0.4° with roll 0.4° is a 0.566° rotation and needs review', () => {
+    const k = classifyCorrection({ lateralMm: 0, longitudinalMm: 0, verticalMm: 0, pitchDeg: 0.4, rollDeg: 0.4, yawDeg: 0 }, srs, noAction);
+    expect(k.rotation3dDeg).toBeCloseTo(0.5657, 3);
+    expect(k.action).toBe('review');
+  });
+
+  it('does not push a value exactly at a level over it', () => {
+    expect(classifyCorrection(pose(0, 3), conventional, noAction).action).toBe('review');
+    expect(classifyCorrection(pose(3, 0), conventional, noAction).action).toBe('apply');
+  });
+});
+
+describe('the correction frame on the wire', () => {
+  it.each(['room', 'tableTop'] as const)('keeps a declared frame %s', (frame) => {
+    const r = validateRegistration({ ...good(), frame }, ctx);
+    expect(r.ok && r.value.frame).toBe(frame);
+  });
+  it('leaves an undeclared frame undeclared (the couch plan refuses it while the couch is turned)', () => {
+    const r = validateRegistration(good(), ctx);
+    expect(r.ok && r.value.frame).toBeUndefined();
+  });
+  it('rejects an unknown frame naming registration.frame', () => {
+    const r = validateRegistration({ ...good(), frame: 'gantry' }, ctx);
+    expect(!r.ok && r.error).toMatchObject({ code: 'REG_INVALID', field: 'registration.frame', limit: 'room | tableTop' });
+  });
 });

@@ -6,7 +6,9 @@
 import type { CouchModel } from '../../config/couch-model.js';
 import { BridgeError } from '../../core/bridge-error.js';
 import { POSE_AXES, isRotationAxis, type Pose6, type PoseAxis } from '../../core/pose.js';
+import type { CouchGeometry } from './couch-kinematics.js';
 import { checkLegs, symmetricJoints, type HexapodGeometry } from './hexapod.js';
+import { fromAngles, matVec, sub, type Vec3 } from './rotation.js';
 
 export function axisRange(model: CouchModel, axis: PoseAxis): { min: number; max: number } {
   const key = axis.replace(/Mm$|Deg$/, '') as 'lateral' | 'longitudinal' | 'vertical' | 'pitch' | 'roll' | 'yaw';
@@ -35,12 +37,20 @@ export function hexapodGeometry(model: CouchModel): HexapodGeometry | undefined 
   return { baseJointsMm: symmetricJoints(h.baseRadiusMm, [0, 120, 240], h.baseHalfSpreadDeg), platformJointsMm: rotated, homeHeightMm: h.homeHeightMm, strokeMm: h.strokeMm };
 }
 
-/** Leg lengths for a hexapod target (the platform pose is the couch pose), or the stroke error. */
-export function hexapodLegs(model: CouchModel, target: Pose6): { legs?: number[]; error?: BridgeError } {
+/**
+ * Leg lengths for a hexapod target, or the stroke error. The couch pose turns
+ * about the virtual pivot V; the platform turns about its centre C, so the
+ * platform's translation is T + (1 − R)(V − C).
+ */
+export function hexapodLegs(model: CouchModel, geometry: CouchGeometry, target: Pose6): { legs?: number[]; error?: BridgeError } {
   const g = hexapodGeometry(model);
-  if (!g) return {};
+  if (!g || !model.hexapod) return {};
+  const r = fromAngles(target.pitchDeg, target.rollDeg, target.yawDeg);
+  const lever = sub(geometry.pivotMm, model.hexapod.platformCentreFromIsocentreMm as Vec3);
+  const turned = matVec(r, lever);
+  const t: Vec3 = [target.lateralMm + lever[0] - turned[0], target.longitudinalMm + lever[1] - turned[1], target.verticalMm + lever[2] - turned[2]];
   try {
-    return { legs: checkLegs(g, { translationMm: [target.lateralMm, target.longitudinalMm, target.verticalMm], pitchDeg: target.pitchDeg, rollDeg: target.rollDeg, yawDeg: target.yawDeg }) };
+    return { legs: checkLegs(g, { translationMm: t, pitchDeg: target.pitchDeg, rollDeg: target.rollDeg, yawDeg: target.yawDeg }) };
   } catch (e) {
     return { error: e as BridgeError };
   }

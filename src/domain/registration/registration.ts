@@ -1,5 +1,6 @@
 /** A validated CBCT registration result (domain form: epoch ms, Pose6 correction). */
 import type { Pose6 } from '../../core/pose.js';
+import type { CorrectionFrame } from '../couch/couch-correction.js';
 
 export type RegistrationMethod = 'bony' | 'soft-tissue' | 'fiducial';
 
@@ -13,8 +14,10 @@ export interface Registration {
   readonly registeredAtEpochMs: number;
   readonly method: RegistrationMethod;
   readonly roiName: string;
-  /** Correction to apply to the patient about the isocentre, IEC 61217 table-top frame. */
+  /** Correction to apply to the patient about the isocentre, in `frame`'s axes (IEC 61217). */
   readonly correction: Pose6;
+  /** The axes the correction is in, as the source declared; undefined: not declared (refused with the couch turned). */
+  readonly frame?: CorrectionFrame;
   readonly quality: number;
   readonly source: string;
 }

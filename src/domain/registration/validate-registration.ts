@@ -7,6 +7,7 @@
 import { BridgeError } from '../../core/bridge-error.js';
 import type { Pose6 } from '../../core/pose.js';
 import { err, ok, type Result } from '../../core/result.js';
+import { CORRECTION_FRAMES, type CorrectionFrame } from '../couch/couch-correction.js';
 import { PLAUSIBLE_ROTATION_DEG, PLAUSIBLE_TRANSLATION_MM, type Registration, type RegistrationMethod, type SessionIdentity } from './registration.js';
 
 export interface RegistrationCheckContext {
@@ -80,8 +81,15 @@ function parse(raw: unknown): Registration {
   return {
     id: str(o, 'id'), patientId: str(o, 'patientId'), planId: str(o, 'planId'), fraction, imageSeries: str(o, 'imageSeries'),
     acquiredAtEpochMs: time(o, 'acquiredAt'), registeredAtEpochMs: time(o, 'registeredAt'), method, roiName: str(o, 'roiName'),
-    correction: correction(o), quality, source: str(o, 'source'),
+    correction: correction(o), ...frame(o), quality, source: str(o, 'source'),
   };
+}
+
+/** The correction's frame, when the source declares it (docs/coordinates.md); absent stays absent, anything else is refused. */
+function frame(o: Record<string, unknown>): { frame?: CorrectionFrame } {
+  if (o.frame === undefined) return {};
+  if (!CORRECTION_FRAMES.includes(o.frame as CorrectionFrame)) throw invalid('frame', 'unknown correction frame', { actual: String(o.frame), limit: CORRECTION_FRAMES.join(' | ') });
+  return { frame: o.frame as CorrectionFrame };
 }
 
 export function validateRegistration(raw: unknown, ctx: RegistrationCheckContext): Result<Registration, BridgeError> {
