@@ -1,8 +1,8 @@
 /**
  * DICOM date and time (DA `YYYYMMDD`, TM `HH[MM[SS[.F{1,6}]]]`) to epoch ms.
  * With Timezone Offset From UTC (0008,0201, `±HHMM`) the offset is used; without
- * it the time is local time (PS3.3 C.12.1.1.8) and is read in `localTimeZone`
- * (IANA name, the bridge's configured zone). In a repeated local hour (the DST
+ * it the offset is undefined (PS3.3 C.12.1, Table C.12-1) and the time is taken
+ * as the site's local time, read in `localTimeZone` (IANA name, configured). In a repeated local hour (the DST
  * fall-back) the earlier instant is taken: the registration then looks older,
  * never newer, than it is.
  */
