@@ -32,6 +32,7 @@ export interface RegistrationReadOptions {
 interface Reading {
   readonly message: unknown;
   readonly frames: { registered: string; moving: string } | null;
+  readonly notes: string[];
 }
 
 function loadPlan(file: string, cfg: LoadedConfig): Plan {
@@ -54,7 +55,7 @@ function geometryFrom(o: RegistrationReadOptions, plan: Plan | undefined, regist
 function read(file: string, o: RegistrationReadOptions, cfg: LoadedConfig, plan: Plan | undefined): Reading {
   if (path.extname(file).toLowerCase() === '.json') {
     try {
-      return { message: JSON.parse(fs.readFileSync(file, 'utf8')), frames: null };
+      return { message: JSON.parse(fs.readFileSync(file, 'utf8')), frames: null, notes: [] };
     } catch (e) {
       throw new BridgeError('REG_INVALID', `not readable JSON: ${(e as Error).message}`, { field: file });
     }
@@ -69,7 +70,9 @@ function read(file: string, o: RegistrationReadOptions, cfg: LoadedConfig, plan:
   const zone = o.timeZone ?? localTimeZone(cfg.bridge);
   const r = readSpatialRegistration(ds, { planId: plan?.planId ?? 'cli', fraction: plan?.fraction ?? 1, geometry, localTimeZone: zone });
   if (plan && r.message.patientId !== plan.patientId) throw new BridgeError('PATIENT_MISMATCH', "not the plan's patient", { field: 'dicom.PatientID', actual: String(r.message.patientId), limit: plan.patientId });
-  return { message: r.message, frames: { registered: r.frames.registered, moving: r.frames.moving } };
+  // without the plan's frame the isocentre is taken to be in the registered frame: say so, it decides the sense
+  const notes = !plan && !o.frameUid ? [`plan frame of reference not given: taken to be the registered frame ${r.frames.registered}`] : [];
+  return { message: r.message, frames: { registered: r.frames.registered, moving: r.frames.moving }, notes };
 }
 
 export function registrationReadCommand(file: string, o: RegistrationReadOptions): number {
@@ -79,13 +82,13 @@ export function registrationReadCommand(file: string, o: RegistrationReadOptions
     const protocol = o.protocol ?? plan?.protocol ?? 'conventional';
     const levels = cfg.bridge.actionLevels[protocol];
     if (!levels) throw new BridgeError('INPUT_INVALID', 'unknown protocol', { field: '--protocol', actual: protocol, limit: Object.keys(cfg.bridge.actionLevels).join(' | ') });
-    const { message, frames } = read(file, o, cfg, plan);
+    const { message, frames, notes } = read(file, o, cfg, plan);
     const v = validateRegistration(message, { identity: undefined, nowEpochMs: Number.NaN, maxAgeMs: Number.POSITIVE_INFINITY });
     if (!v.ok) throw v.error;
     const graded = classifyCorrection(v.value.correction, levels, { translationMm: cfg.couch.inPosition.translationMm, rotationDeg: cfg.couch.inPosition.rotationDeg });
     const r6 = (x: number): number => Math.round(x * 1e6) / 1e6 + 0;
     const correction = Object.fromEntries(Object.entries(v.value.correction).map(([k, x]) => [k, r6(x)]));
-    const out = { correction, frames, acquiredAt: new Date(v.value.acquiredAtEpochMs).toISOString(), classification: graded.action, reasons: graded.reasons };
+    const out = { correction, frames, acquiredAt: new Date(v.value.acquiredAtEpochMs).toISOString(), classification: graded.action, reasons: [...notes, ...graded.reasons] };
     if (o.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     else print(out);
     return 0;

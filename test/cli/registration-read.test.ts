@@ -56,6 +56,8 @@ describe('linac-bridge registration read (CLI contract)', () => {
       const r = run([file('translation'), '--isocenter-lps', iso, '--patient-position', pos, '--json']);
       expect(r.status, r.stderr).toBe(0);
       if (exp.usable) expectClose(JSON.parse(r.stdout).correction, exp.correction[pos] as unknown as Record<string, number>, pos);
+      // no --frame-uid: the registered frame is taken as the plan's, and the output says so
+      expect(JSON.parse(r.stdout).reasons[0]).toMatch(/plan frame of reference not given: taken to be the registered frame 2\.25\.1001/);
     }
   });
 

@@ -53,15 +53,12 @@ describe('DICOM Spatial Registration to a couch correction about the plan isocen
   });
 
   it('composes through the registered frame when it is neither the plan\'s nor the moving one', () => {
+    const mul4 = (a: number[], b: number[]) => [0, 1, 2, 3].flatMap((i) => [0, 1, 2, 3].map((j) => [0, 1, 2, 3].reduce((s, k) => s + a[4 * i + k] * b[4 * k + j], 0)));
+    const movingToPlan = rigidAbout(rx(1), ISO, [1, 2, 3]);
     const planToThird = rigidAbout(rz(3), [0, 0, 0], [10, -20, 30]);
-    const direct = correction({ matrix: rigidAboutX(0, [1, 2, 3]) });
-    // third ← moving = (third ← plan) · (plan ← moving)
-    const composed = rigidAbout(rz(3), [0, 0, 0], [0, 0, 0]);
-    const r = [[composed[0], composed[1], composed[2]], [composed[4], composed[5], composed[6]], [composed[8], composed[9], composed[10]]];
-    const t = [1, 2, 3].map((_, i) => r[i][0] * 1 + r[i][1] * 2 + r[i][2] * 3 + planToThird[4 * i + 3]);
-    const thirdFromMoving = [r[0][0], r[0][1], r[0][2], t[0], r[1][0], r[1][1], r[1][2], t[1], r[2][0], r[2][1], r[2][2], t[2], 0, 0, 0, 1];
-    const c = correction({ registeredFrame: '1.2.3.300', items: [{ frame: PLAN_FRAME, matrix: planToThird }, { frame: MOVING_FRAME, matrix: thirdFromMoving }] });
-    for (const k of Object.keys(direct) as Array<keyof typeof direct>) expect(c[k]).toBeCloseTo(direct[k], 9);
+    const direct = correction({ matrix: movingToPlan });
+    const composed = correction({ registeredFrame: '1.2.3.300', items: [{ frame: PLAN_FRAME, matrix: planToThird }, { frame: MOVING_FRAME, matrix: mul4(planToThird, movingToPlan) }] });
+    for (const k of Object.keys(direct) as Array<keyof typeof direct>) expect(composed[k]).toBeCloseTo(direct[k], 9);
   });
 
   it('refuses frames that do not include the plan\'s, and more than one moving frame', () => {
