@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { isBridgeError } from '../core/bridge-error.js';
 import { couchCorrectionCommand } from './couch-command.js';
 import { marginsCommand } from './margins-command.js';
+import { registrationReadCommand } from './registration-command.js';
 import { sequenceCommand } from './sequence-command.js';
 import { simCommand } from './sim-command.js';
 import { simulateCommand } from './simulate-command.js';
@@ -48,6 +49,18 @@ export function buildProgram(): Command {
     .option('--protocol <name>', 'action-level table', 'conventional')
     .option('--json', 'print JSON')
     .action((opts) => exit(couchCorrectionCommand({ ...opts, config: program.opts().config })));
+  const registration = program.command('registration').description('registration tools');
+  registration
+    .command('read <file>')
+    .description('the couch correction a DICOM Spatial Registration (.dcm) or registration message (.json) gives, IEC 61217 table-top axes about the plan isocentre')
+    .option('--plan <plan>', 'the plan (its isocenterLpsMm, frameOfReferenceUid, patientPosition, protocol)')
+    .option('--isocenter-lps <x,y,z>', 'plan isocentre in DICOM patient coordinates (LPS), mm, instead of --plan')
+    .option('--patient-position <pos>', 'HFS | FFS | HFP | FFP | HFDL | HFDR | FFDL | FFDR (with --isocenter-lps)')
+    .option('--frame-uid <uid>', "the plan's Frame of Reference UID (with --isocenter-lps; default: the object's registered frame)")
+    .option('--time-zone <iana>', 'zone for DICOM times without an offset (default: config registration.localTimeZone, else the host zone)')
+    .option('--protocol <name>', 'action-level table (default: the plan\'s, else conventional)')
+    .option('--json', 'print JSON')
+    .action((file: string, opts) => exit(registrationReadCommand(file, { ...opts, config: program.opts().config })));
   program
     .command('sequence <map>')
     .description('sequence an integer fluence map (CSV, one row per leaf pair) into MLC segments or sliding-window control points')

@@ -1,12 +1,19 @@
 /**
  * `linac-bridge start --simulate`: the bridge with embedded simulators, kept
  * running for a console (the console API is later work: state changes are logged).
+ * Registrations arrive from the simulator, HTTP/WebSocket, and the drop folder
+ * when `registration.dropFolder` is configured.
  */
+import path from 'node:path';
+import type { Subscription } from 'rxjs';
+import { watchDropFolder } from '../bridge/registration-sources/folder-source.js';
+import { localTimeZone } from '../config/bridge-config.js';
 import { loadConfig } from '../config/load-config.js';
+import { planGeometry } from '../domain/plan/plan.js';
 import { BridgeError } from '../core/bridge-error.js';
 import { stateName } from '../bridge/bridge-session.js';
 import { RegistrationHttpSource } from '../bridge/registration-sources/http-source.js';
-import { startEmbeddedRoom, waitForLinks } from './embedded-room.js';
+import { startEmbeddedRoom, waitForLinks, type EmbeddedRoom } from './embedded-room.js';
 import { shutdownSignal } from './shutdown-signal.js';
 
 export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string }): Promise<number> {
@@ -24,6 +31,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   log(`bridge up; simulators on 127.0.0.1: mlc ${p.mlc}, beam ${p.beam}, couch (Modbus TCP) ${p.couch}, imaging ${p.imaging}`);
   log(`journal ${embedded.journal.file}`);
   log(`registrations: POST http://127.0.0.1:${httpPort}/registrations or ws://127.0.0.1:${httpPort}/registrations`);
+  const folder = watchFolder(cfg, embedded.session);
   let last = '';
   embedded.session.actor.subscribe((s) => {
     const name = stateName(s.value);
@@ -33,9 +41,27 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   for (const [name, d] of Object.entries(embedded.session.drivers)) d.health$.subscribe((h: { fresh: boolean }) => log(`link ${name} ${h.fresh ? 'fresh' : 'STALE'}`));
   await (o.exitAfter ? Promise.race([stop, new Promise((r) => setTimeout(r, Number(o.exitAfter)))]) : stop);
   log('shutting down');
+  folder?.unsubscribe();
   await http.close();
   await embedded.close();
   return 0;
+}
+
+/** The configured drop folder, read against the plan loaded when each file arrives; verdicts are logged. */
+function watchFolder(cfg: ReturnType<typeof loadConfig>, session: EmbeddedRoom['session']): Subscription | undefined {
+  const spec = cfg.bridge.registration.dropFolder;
+  if (!spec) return undefined;
+  const dir = path.resolve(spec.dir);
+  const zone = localTimeZone(cfg.bridge);
+  const context = () => {
+    const plan = session.snapshot.context.plan;
+    return plan && { planId: plan.planId, fraction: plan.fraction, geometry: planGeometry(plan), localTimeZone: zone };
+  };
+  log(`registrations: drop folder ${dir} (DICOM times without an offset read in ${zone})`);
+  return watchDropFolder({ dir, pollMs: spec.pollMs, context }).subscribe((c) => {
+    const r = session.submitRegistration(c.raw, c.source);
+    log(r.ok ? `registration accepted from ${c.source}: ${r.registration.id}` : `registration rejected from ${c.source}: ${r.error.message}`);
+  });
 }
 
 function log(line: string): void {

@@ -5,6 +5,16 @@
  */
 import { z } from 'zod';
 
+/** Whether Intl knows the IANA zone name. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const TcpSpec = z.object({ kind: z.literal('tcp'), host: z.string().min(1), port: z.number().int().min(0).max(65535) });
 const SerialSpec = z.object({ kind: z.literal('serial'), path: z.string().min(1), baudRate: z.number().int().min(1200).max(4_000_000) });
 
@@ -78,6 +88,10 @@ export const BridgeConfigSchema = z.object({
     maxAgeMs: z.number().int().min(1_000).max(3_600_000),
     /** An approval not followed by the move within this time expires, ms. */
     approvalTtlMs: z.number().int().min(1_000).max(3_600_000),
+    /** IANA zone for DICOM times without Timezone Offset From UTC (default: the host's zone). */
+    localTimeZone: z.string().min(1).refine(isTimeZone, { message: 'must be an IANA time zone name (e.g. Europe/Berlin)' }).optional(),
+    /** A watched drop folder of JSON messages and DICOM Spatial Registration objects (started by `start`). */
+    dropFolder: z.object({ dir: z.string().min(1), pollMs: z.number().int().min(20).max(60_000) }).optional(),
   }),
   intrafraction: z.object({
     /** The target must stay within ± this on every axis, mm. */
@@ -111,3 +125,8 @@ export type BridgeConfig = z.infer<typeof BridgeConfigSchema>;
 export type FramedLinkConfig = BridgeConfig['links']['mlc'];
 export type CouchLinkConfig = BridgeConfig['links']['couch'];
 export type ActionLevels = z.infer<typeof ActionLevel>;
+
+/** The zone DICOM times without an offset are read in: the configured one, else the host's. */
+export function localTimeZone(c: BridgeConfig): string {
+  return c.registration.localTimeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+}

@@ -7,7 +7,8 @@ import WebSocket from 'ws';
 import { watchDropFolder } from '../../src/bridge/registration-sources/folder-source.js';
 import { RegistrationHttpSource } from '../../src/bridge/registration-sources/http-source.js';
 import { registrationPipeline, type Verdict } from '../../src/domain/registration/registration-pipeline.js';
-import { rigidAboutX, spatialRegistrationBytes } from '../helpers/dicom-sro.js';
+import { buildRegFixtures, expectedReg, VR_FORMS } from '../helpers/dicom-reg-fixtures.js';
+import { PLAN_FRAME, rigidAboutX, spatialRegistrationBytes } from '../helpers/dicom-sro.js';
 
 const ctx = () => ({ identity: { patientId: 'P1', planId: 'PLAN', fraction: 2 }, nowEpochMs: Date.now(), maxAgeMs: 600_000 });
 const msg = (id: string) => ({
@@ -48,7 +49,8 @@ describe('drop folder source', () => {
     fs.writeFileSync(path.join(dir, 'b.dcm'), spatialRegistrationBytes({ sopInstanceUid: '1.2.3.9', patientId: 'P1', matrix: rigidAboutX(1, [1, -2, 3]) }));
     fs.writeFileSync(path.join(dir, 'c.json.part'), '{');
     fs.writeFileSync(path.join(dir, 'd.json'), '{ broken');
-    const stream = watchDropFolder({ dir, pollMs: 50, binding: { planId: 'PLAN', fraction: 2, patientPosition: 'HFS', matrixSense: 'patient-correction' } });
+    const geometry = { frameOfReferenceUid: PLAN_FRAME, isocenterLpsMm: [0, 0, 0] as [number, number, number], patientPosition: 'HFS' as const };
+    const stream = watchDropFolder({ dir, pollMs: 50, context: () => ({ planId: 'PLAN', fraction: 2, geometry, localTimeZone: 'UTC' }) });
     const out = await firstValueFrom(stream.pipe(registrationPipeline(ctx), take(3), toArray()));
     expect(out.map((v) => [v.ok, v.source])).toEqual([[true, 'folder:a.json'], [true, 'folder:b.dcm'], [false, 'folder:d.json']]);
     const dicom = out[1].ok ? out[1].registration : undefined;
@@ -57,5 +59,56 @@ describe('drop folder source', () => {
     expect(dicom?.correction.pitchDeg).toBeCloseTo(1, 9);
     expect(fs.readdirSync(dir).sort()).toEqual(['c.json.part', 'processed']);
     expect(fs.readdirSync(path.join(dir, 'processed'))).toHaveLength(3);
+  });
+});
+
+describe('drop folder with the dcmtk fixtures (test/fixtures/dicom-reg)', () => {
+  const built = buildRegFixtures();
+  const expected = expectedReg();
+  const names = Object.keys(expected.cases).filter((n) => n !== 'local-time');
+  const identity = { patientId: 'PHANTOM-REG', planId: 'PLAN', fraction: 1 };
+  const geometry = { frameOfReferenceUid: expected.planFrameUid, isocenterLpsMm: expected.isocenterLpsMm, patientPosition: 'HFS' as const };
+
+  async function drop(files: string[], zone: string, nowIso: string): Promise<Verdict[]> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-drop-reg-'));
+    files.forEach((f, i) => fs.copyFileSync(path.join(built.dir, f), path.join(dir, `${String(i).padStart(2, '0')}-${f}`)));
+    const stream = watchDropFolder({ dir, pollMs: 50, context: () => ({ planId: 'PLAN', fraction: 1, geometry, localTimeZone: zone }) });
+    const ctx = () => ({ identity, nowEpochMs: Date.parse(nowIso) + 60_000, maxAgeMs: 600_000 });
+    return firstValueFrom(stream.pipe(registrationPipeline(ctx), take(files.length), toArray()));
+  }
+
+  for (const vr of VR_FORMS) {
+    it(`${vr} VR: each usable object gives expected.py's correction within 0.001 mm / 0.001°; the others are rejected naming the attribute`, async () => {
+      const out = await drop(names.map((n) => `${n}-${vr}.dcm`), 'UTC', '2026-03-15T09:15:00.000Z');
+      out.forEach((v, i) => {
+        const exp = expected.cases[names[i]];
+        if (!exp.usable) {
+          expect(v.ok, names[i]).toBe(false);
+          expect(!v.ok && v.error.message).toContain(exp.field);
+          return;
+        }
+        expect(v.ok, `${names[i]}: ${!v.ok ? v.error.message : ''}`).toBe(true);
+        const got = v.ok ? v.registration.correction : undefined;
+        for (const [axis, want] of Object.entries(exp.correction.HFS)) expect(Math.abs((got as unknown as Record<string, number>)[axis] - want), `${names[i]} ${axis}`).toBeLessThan(1e-3);
+      });
+    });
+  }
+
+  it('a REG written in local time without an offset is accepted when read in the configured zone, and stale when read as UTC', async () => {
+    const exp = expected.cases['local-time'];
+    if (!exp.usable) throw new Error('fixture local-time must be usable');
+    const inZone = await drop(['local-time-explicit.dcm'], expected.localTimeZone, exp.registeredAt);
+    expect(inZone[0].ok && new Date(inZone[0].registration.registeredAtEpochMs).toISOString()).toBe(exp.registeredAt);
+    const asUtc = await drop(['local-time-explicit.dcm'], 'UTC', exp.registeredAt);
+    expect(!asUtc[0].ok && asUtc[0].error).toMatchObject({ code: 'REG_STALE', field: 'registration.acquiredAt' });
+  });
+
+  it('without a loaded plan a DICOM object is rejected with the reason, and still moves to processed/', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-drop-noplan-'));
+    fs.copyFileSync(path.join(built.dir, 'translation-explicit.dcm'), path.join(dir, 'a.dcm'));
+    const stream = watchDropFolder({ dir, pollMs: 50, context: () => undefined });
+    const [v] = await firstValueFrom(stream.pipe(registrationPipeline(() => ({ identity, nowEpochMs: 0, maxAgeMs: 1 })), take(1), toArray()));
+    expect(!v.ok && v.error.message).toMatch(/no plan is loaded/);
+    expect(fs.readdirSync(path.join(dir, 'processed'))).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { localTimeZone } from '../../src/config/bridge-config.js';
 import { DEFAULT_CONFIG_DIR, loadConfig } from '../../src/config/load-config.js';
 import { leafBoundariesMm } from '../../src/config/mlc-model.js';
 
@@ -62,6 +63,12 @@ describe('config loading', () => {
   it('rejects an unknown model, listing the known ones', () => {
     const file = withConfig((c) => (c.mlcModel = 'no-such-mlc'));
     expect(() => loadConfig(file)).toThrowError(expect.objectContaining({ field: 'mlcModel', actual: 'no-such-mlc', limit: expect.stringContaining('millennium-120') }));
+  });
+
+  it('reads DICOM times without an offset in the configured IANA zone, by default the host\'s, and rejects an unknown zone', () => {
+    expect(localTimeZone(loadConfig().bridge)).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(localTimeZone(loadConfig(withConfig((c) => (c.registration.localTimeZone = 'Asia/Tokyo'))).bridge)).toBe('Asia/Tokyo');
+    expect(() => loadConfig(withConfig((c) => (c.registration.localTimeZone = 'Mars/Olympus')))).toThrowError(expect.objectContaining({ code: 'CONFIG_INVALID', field: 'default.json:registration.localTimeZone' }));
   });
 
   it('rejects a file that is not JSON', () => {

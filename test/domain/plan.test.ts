@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { apertureToLeaves, leavesToAperture } from '../../src/domain/plan/aperture-leaves.js';
+import { planGeometry } from '../../src/domain/plan/plan.js';
 import { loadPlanFile, validatePlan } from '../../src/domain/plan/validate-plan.js';
 
 const cfg = loadConfig();
@@ -39,6 +40,18 @@ describe('plan validation', () => {
     const b = JSON.parse(text);
     b.protocol = 'nope';
     expect(() => validatePlan(b, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ field: 'plan.protocol' }));
+  });
+
+  it('accepts the DICOM geometry a registration needs (frame of reference, LPS isocentre, patient position), and refuses half of it or bad values', () => {
+    const raw = JSON.parse(text);
+    const geometry = { frameOfReferenceUid: '1.2.840.113619.2.55.3', isocenterLpsMm: [35.2, 48.7, -412.5], patientPosition: 'FFP' };
+    const plan = validatePlan({ ...raw, ...geometry }, cfg.mlc, protocols);
+    expect(planGeometry(plan)).toEqual(geometry);
+    expect(planGeometry(validatePlan(raw, cfg.mlc, protocols))).toBeUndefined();
+    expect(() => validatePlan({ ...raw, isocenterLpsMm: [0, 0, 0] }, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ code: 'PLAN_INVALID', field: 'plan.frameOfReferenceUid' }));
+    expect(() => validatePlan({ ...raw, ...geometry, frameOfReferenceUid: '1.02.3' }, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ field: 'plan.frameOfReferenceUid' }));
+    expect(() => validatePlan({ ...raw, ...geometry, isocenterLpsMm: [0, 0, 5000] }, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ field: 'plan.isocenterLpsMm.2' }));
+    expect(() => validatePlan({ ...raw, ...geometry, patientPosition: 'SUPINE' }, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ field: 'plan.patientPosition' }));
   });
 
   it('rejects text that is not JSON', () => {

@@ -1,7 +1,8 @@
 /**
  * A watched drop folder: each new `*.json` (a registration message) or
- * `*.dcm` (a DICOM Spatial Registration object, read with dcmjs) becomes a
- * candidate, then moves to `processed/`. Writers must drop files atomically
+ * `*.dcm` (a DICOM Spatial Registration object, read with dcmjs against the
+ * plan loaded when the file is read) becomes a candidate, then moves to
+ * `processed/`. Writers must drop files atomically
  * (write elsewhere or as `*.tmp`/`*.part`, then rename); those are ignored.
  * The folder is polled (fs.watch alone misses events on some filesystems).
  */
@@ -10,22 +11,29 @@ import path from 'node:path';
 import dcmjs from 'dcmjs';
 import { Observable } from 'rxjs';
 import type { Candidate } from '../../domain/registration/registration-pipeline.js';
-import { spatialRegistrationToMessage, type DropFolderBinding } from '../../domain/registration/spatial-registration.js';
+import { spatialRegistrationToMessage, type DicomRegistrationContext } from '../../domain/registration/spatial-registration.js';
 import { isBridgeError } from '../../core/bridge-error.js';
 
 export interface DropFolderOptions {
   readonly dir: string;
   readonly pollMs: number;
-  readonly binding: DropFolderBinding;
+  /** The loaded plan's identity and geometry and the local zone; undefined when no plan is loaded. */
+  readonly context: () => DicomRegistrationContext | undefined;
 }
 
-function readDicom(file: string, binding: DropFolderBinding): unknown {
+/** Reads a DICOM file into a naturalized dataset (dcmjs; explicit or implicit VR). */
+export function readDicomDataset(file: string): Record<string, unknown> {
   const bytes = fs.readFileSync(file);
+  const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
+  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return DicomMetaDictionary.naturalizeDataset(DicomMessage.readFile(ab).dict) as Record<string, unknown>;
+}
+
+function readDicom(file: string, context: DicomRegistrationContext | undefined): unknown {
   try {
-    const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
-    const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    const ds = DicomMetaDictionary.naturalizeDataset(DicomMessage.readFile(ab).dict) as Record<string, unknown>;
-    return spatialRegistrationToMessage(ds, binding);
+    const ds = readDicomDataset(file);
+    if (!context) return { unparseable: path.basename(file), reason: 'no plan is loaded: a DICOM registration is read against the plan' };
+    return spatialRegistrationToMessage(ds, context);
   } catch (e) {
     // not readable, or not a usable registration: a candidate the pipeline will reject, with the reason
     return { unparseable: path.basename(file), reason: isBridgeError(e) ? e.message : `DICOM read failed: ${(e as Error).message}` };
@@ -50,7 +58,7 @@ export function watchDropFolder(o: DropFolderOptions): Observable<Candidate> {
         const ext = path.extname(name).toLowerCase();
         if (ext !== '.json' && ext !== '.dcm') continue;
         const file = path.join(o.dir, name);
-        const raw = ext === '.json' ? readJson(file) : readDicom(file, o.binding);
+        const raw = ext === '.json' ? readJson(file) : readDicom(file, o.context());
         fs.renameSync(file, path.join(done, `${Date.now()}-${name}`));
         sub.next({ raw, source: `folder:${name}` });
       }

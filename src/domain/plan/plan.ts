@@ -4,6 +4,8 @@
  * starting at `grid.firstLeafPair`). Units: MU, mm, degrees.
  */
 import type { Aperture } from '../../kernels/fluence.js';
+import type { PatientPosition } from '../registration/patient-position.js';
+import type { PlanGeometry } from '../registration/spatial-registration.js';
 
 export interface BixelGrid {
   /** Width of one bixel along leaf travel (X_b at isocentre), mm. */
@@ -36,6 +38,22 @@ export interface Plan {
   readonly protocol: string;
   readonly mlcModel: string;
   readonly beams: readonly PlanBeam[];
+  /**
+   * Frame of Reference UID of the planning CT (DICOM): the frame the isocentre
+   * is given in and the one a DICOM registration must register to. Optional
+   * (with `isocenterLpsMm`): without them DICOM registrations are refused.
+   */
+  readonly frameOfReferenceUid?: string;
+  /** Plan isocentre, DICOM patient coordinates (LPS) in `frameOfReferenceUid`, mm. */
+  readonly isocenterLpsMm?: readonly [number, number, number];
+  /** DICOM Patient Position (PS3.3 C.7.3.1.1.2); without it DICOM registrations are refused. */
+  readonly patientPosition?: PatientPosition;
 }
 
 export const beamMu = (b: PlanBeam): number => b.segments.reduce((s, seg) => s + seg.mu, 0);
+
+/** What a DICOM registration needs from the plan, or undefined when the plan lacks any of it. */
+export function planGeometry(p: Plan): PlanGeometry | undefined {
+  if (!p.frameOfReferenceUid || !p.isocenterLpsMm || !p.patientPosition) return undefined;
+  return { frameOfReferenceUid: p.frameOfReferenceUid, isocenterLpsMm: p.isocenterLpsMm, patientPosition: p.patientPosition };
+}

@@ -7,9 +7,14 @@ import { z } from 'zod';
 import type { MlcModel } from '../../config/mlc-model.js';
 import { BridgeError } from '../../core/bridge-error.js';
 import { accumulateFluence } from '../../kernels/fluence.js';
+import { PATIENT_POSITIONS } from '../registration/patient-position.js';
 import type { Plan } from './plan.js';
 
 const Interval = z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([a, b]) => a <= b, { message: 'first must be <= last' });
+
+/** DICOM UID (PS3.5 9.1): dot-separated numbers without leading zeros, at most 64 characters. */
+const DicomUid = z.string().max(64).regex(/^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+$/, { message: 'must be a DICOM UID (digits and dots, no leading zeros, <= 64 characters)' });
+const LpsMm = z.number().min(-2000).max(2000);
 
 const PlanSchema = z.object({
   patientId: z.string().min(1).max(64),
@@ -38,6 +43,9 @@ const PlanSchema = z.object({
     )
     .min(1)
     .max(20),
+  frameOfReferenceUid: DicomUid.optional(),
+  isocenterLpsMm: z.tuple([LpsMm, LpsMm, LpsMm]).optional(),
+  patientPosition: z.enum(PATIENT_POSITIONS).optional(),
 });
 
 const planError = (field: string, summary: string, extra: { actual?: string | number; limit?: string | number; unit?: string } = {}) =>
@@ -50,6 +58,10 @@ export function validatePlan(raw: unknown, mlc: MlcModel, protocols: readonly st
     throw planError(issue.path.map(String).join('.'), issue.message);
   }
   const plan = r.data as Plan;
+  // an isocentre means nothing without the frame it is given in
+  if ((plan.isocenterLpsMm === undefined) !== (plan.frameOfReferenceUid === undefined)) {
+    throw planError(plan.isocenterLpsMm === undefined ? 'isocenterLpsMm' : 'frameOfReferenceUid', 'isocenterLpsMm and frameOfReferenceUid go together', { limit: 'both or neither' });
+  }
   if (plan.mlcModel !== mlc.id) throw planError('mlcModel', 'plan is for another MLC', { actual: plan.mlcModel, limit: mlc.id });
   if (!protocols.includes(plan.protocol)) throw planError('protocol', 'unknown protocol', { actual: plan.protocol, limit: protocols.join(' | ') });
   const ids = new Set<number>();
