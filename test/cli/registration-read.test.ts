@@ -80,7 +80,7 @@ describe('linac-bridge registration read (CLI contract)', () => {
     expect(notDicom.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('reads a JSON registration message too (no frames)', () => {
+  it('reads a JSON registration message too (no frames); (1, 2, 3) mm is 3.74 mm in 3D, graded review', () => {
     const msg = {
       id: 'j1', patientId: 'P', planId: 'PL', fraction: 1, imageSeries: 'CBCT', acquiredAt: '2026-03-15T09:15:00Z', registeredAt: '2026-03-15T09:16:00Z', method: 'bony', roiName: 'PTV',
       correction: { lateral: 1, longitudinal: 2, vertical: 3, pitch: 0.1, roll: 0, yaw: 0 }, units: { translation: 'mm', rotation: 'deg' }, quality: 1, source: 'x',
@@ -88,6 +88,6 @@ describe('linac-bridge registration read (CLI contract)', () => {
     const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lb-reg-json-')), 'm.json');
     fs.writeFileSync(f, JSON.stringify(msg));
     const out = JSON.parse(run([f, '--json']).stdout);
-    expect(out).toMatchObject({ correction: { lateralMm: 1, longitudinalMm: 2, verticalMm: 3, pitchDeg: 0.1 }, frames: null, acquiredAt: '2026-03-15T09:15:00.000Z', classification: 'apply' });
+    expect(out).toMatchObject({ correction: { lateralMm: 1, longitudinalMm: 2, verticalMm: 3, pitchDeg: 0.1 }, frames: null, acquiredAt: '2026-03-15T09:15:00.000Z', classification: 'review' });
   });
 });
