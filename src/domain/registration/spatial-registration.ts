@@ -108,6 +108,8 @@ export function readSpatialRegistration(ds: Dataset, ctx: DicomRegistrationConte
     roiName: String(ds.ContentLabel ?? 'REG'),
     correction: { lateral: c.lateralMm, longitudinal: c.longitudinalMm, vertical: c.verticalMm, pitch: c.pitchDeg, roll: c.rollDeg, yaw: c.yawDeg },
     units: { translation: 'mm', rotation: 'deg' },
+    // patient coordinates ride on the table top: the correction is in table-top axes at any couch yaw
+    frame: 'tableTop',
     quality: 1,
     source: 'dicom-reg',
   };
