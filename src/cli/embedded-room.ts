@@ -45,7 +45,11 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
   const session = new BridgeSession(drivers, cfg, journal, systemClock);
   const imagingLink = await openTcpLink('127.0.0.1', ports.imaging, cfg.bridge.links.mlc.connectTimeoutMs);
   const sub: Subscription = registrationMessages(imagingLink).subscribe((m) => {
-    const r = session.submitRegistration(m.ok ? m.value : { unparseable: m.line.slice(0, 256), reason: 'line is not JSON' }, 'sim');
+    const r = m.ok
+      ? session.submitRegistration(m.value, 'sim')
+      : m.refusal
+        ? session.submitRegistration({ refused: m.refusal.field, actual: m.refusal.actual }, 'sim', m.refusal)
+        : session.submitRegistration({ unparseable: m.line.slice(0, 256), reason: 'line is not JSON' }, 'sim');
     if (!r.ok) opts.onRejected?.(r.error.message);
   });
   session.attachMotionStream(motionSamples(await openTcpLink('127.0.0.1', ports.motion, cfg.bridge.links.mlc.connectTimeoutMs), systemClock));
