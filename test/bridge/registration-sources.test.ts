@@ -95,7 +95,7 @@ describe('oversized and deeply nested input is refused before parsing, and the r
     const a = await open();
     a.send(NESTED);
     a.send(ONE_MIB);
-    const [closeCode] = (await new Promise((r) => a.once('close', (...args) => r(args)))) as [number];
+    const closeCode = await new Promise<number>((r) => a.once('close', (code: number) => r(code)));
     expect(closeCode).toBe(1009);
     const b = await open();
     b.send(JSON.stringify(msg('w2')));
