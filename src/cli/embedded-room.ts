@@ -9,7 +9,7 @@ import { SimRoom } from '../../simulators/sim-room.js';
 import { BridgeSession } from '../bridge/bridge-session.js';
 import { closeRoom, connectRoom } from '../bridge/connect-room.js';
 import { simOptionsFrom } from './sim-options.js';
-import type { LoadedConfig } from '../config/load-config.js';
+import { journalDir, type LoadedConfig } from '../config/load-config.js';
 import { systemClock } from '../core/clock.js';
 import { registrationMessages } from '../drivers/imaging-link.js';
 import { motionSamples } from '../drivers/motion-link.js';
@@ -41,7 +41,7 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
     room.couchRtuHost.host.attach(pty.master);
   }
   const drivers = await connectRoom(cfg, systemClock, { ...ports, couchSerialPath: pty?.slavePath });
-  const journal = Journal.open(path.resolve(cfg.bridge.journal.dir, opts.journalName), cfg.bridge.journal.fsync);
+  const journal = Journal.open(path.join(journalDir(cfg), opts.journalName), cfg.bridge.journal.fsync);
   const session = new BridgeSession(drivers, cfg, journal, systemClock);
   const imagingLink = await openTcpLink('127.0.0.1', ports.imaging, cfg.bridge.links.mlc.connectTimeoutMs);
   const sub: Subscription = registrationMessages(imagingLink).subscribe((m) => {

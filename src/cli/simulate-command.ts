@@ -20,7 +20,7 @@ export interface SimulateOptions {
 
 export async function simulateCommand(planFile: string, o: SimulateOptions): Promise<number> {
   const cfg = loadConfig(o.config);
-  const plan = loadPlanFile(fs.readFileSync(planFile, 'utf8'), planFile, cfg.mlc, Object.keys(cfg.bridge.actionLevels));
+  const plan = loadPlanFile(fs.readFileSync(planFile, 'utf8'), planFile, cfg.mlc, Object.keys(cfg.bridge.actionLevels), cfg.bridge.delivery);
   const setupError = parsePose(o.setupError, '--setup-error');
   const timeScale = o.timeScale !== undefined ? parsePositive(o.timeScale, '--time-scale', 100) : undefined;
   const log = (line: string): void => {
