@@ -4,8 +4,10 @@ import path from 'node:path';
 import { computeMargins, type SetupError } from '../domain/statistics/setup-margins.js';
 import { parseSetupErrorCsv, setupErrorsFromJournal } from '../domain/statistics/setup-error-sources.js';
 import { readJournal } from '../journal/journal.js';
+import { BridgeError } from '../core/bridge-error.js';
 
 function load(p: string): SetupError[] {
+  if (!fs.existsSync(p)) throw new BridgeError('INPUT_INVALID', 'no such file or folder', { field: p });
   if (fs.statSync(p).isDirectory()) return fs.readdirSync(p).filter((f) => /\.(jsonl|csv)$/i.test(f)).flatMap((f) => load(path.join(p, f)));
   if (/\.csv$/i.test(p)) return parseSetupErrorCsv(fs.readFileSync(p, 'utf8'), p);
   return setupErrorsFromJournal(readJournal(p).entries);
