@@ -11,6 +11,7 @@ import { closeRoom, connectRoom } from '../bridge/connect-room.js';
 import { simOptionsFrom } from './sim-options.js';
 import { journalDir, type LoadedConfig } from '../config/load-config.js';
 import { systemClock } from '../core/clock.js';
+import { printable } from '../core/identifiers.js';
 import { registrationMessages } from '../drivers/imaging-link.js';
 import { motionSamples } from '../drivers/motion-link.js';
 import { Journal } from '../journal/journal.js';
@@ -50,7 +51,7 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
       : m.refusal
         ? session.submitRegistration({ refused: m.refusal.field, actual: m.refusal.actual }, 'sim', m.refusal)
         : session.submitRegistration({ unparseable: m.line.slice(0, 256), reason: 'line is not JSON' }, 'sim');
-    if (!r.ok) opts.onRejected?.(r.error.message);
+    if (!r.ok) opts.onRejected?.(printable(r.error.message)); // untrusted text in the message must not drive the terminal
   });
   session.attachMotionStream(motionSamples(await openTcpLink('127.0.0.1', ports.motion, cfg.bridge.links.mlc.connectTimeoutMs), systemClock));
   session.start();
