@@ -66,6 +66,11 @@ export function loadMlcModel(id: string, dir = DEFAULT_CONFIG_DIR): MlcModel {
   return readValidated(modelFile(dir, 'mlc', id), MlcModelSchema);
 }
 
+/** A couch model by id (checked by pattern: never a path) from `<dir>/couch`. */
+export function loadCouchModel(id: string, dir = DEFAULT_CONFIG_DIR): CouchModel {
+  return readValidated(modelFile(dir, 'couch', id), CouchModelSchema);
+}
+
 function modelFile(dir: string, kind: 'mlc' | 'couch', id: string): string {
   const file = path.join(dir, kind, `${id}.json`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || !fs.existsSync(file)) {

@@ -48,6 +48,7 @@ describe('usage errors exit 2 without a stack trace', () => {
     ['a newline in --operator', ['simulate', 'examples/two-beam-step-and-shoot.json', '--operator', 'sim\nfraction COMPLETE'], /--operator/],
     ['a missing plan file', ['simulate', 'no-such-plan.json'], /no-such-plan\.json.*no such file/],
     ['a missing margins input', ['margins', 'no-such-journal'], /no-such-journal/],
+    ['a couch model id that is a path', ['couch', 'correction', '--pose', '0,0,0,0,0,0', '--shift', '0,0,0,0,0,0', '--isocenter', '0,0,0', '--couch', '../mlc/agility'], /unknown couch model/],
   ])('%s', (_n, args, message) => {
     const r = run(args);
     expect(r.status, r.stderr).toBe(2);
