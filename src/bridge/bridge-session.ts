@@ -134,9 +134,9 @@ export class BridgeSession {
    * identity, age, replays, order); accepted ones go to the session, rejected
    * ones to the journal. Returns the verdict (the pipeline is synchronous).
    */
-  submitRegistration(raw: unknown, source = 'sim'): RegistrationOutcome {
+  submitRegistration(raw: unknown, source = 'sim', refusal?: BridgeError): RegistrationOutcome {
     this.lastOutcome = undefined;
-    this.candidates$.next({ raw, source });
+    this.candidates$.next({ raw, source, refusal });
     return this.lastOutcome ?? { ok: false, error: new BridgeError('REG_INVALID', 'no verdict', { field: 'registration' }) };
   }
 

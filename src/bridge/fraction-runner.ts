@@ -4,6 +4,7 @@
  * statechart decides everything else). Returns the fraction record.
  */
 import { filter, firstValueFrom, from, map, race, timer } from 'rxjs';
+import { checkOperator } from '../core/identifiers.js';
 import { poseDeviation, type Pose6 } from '../core/pose.js';
 import { beamMu, type Plan } from '../domain/plan/plan.js';
 import { accumulateFluenceAsync } from '../kernels/fluence.js';
@@ -31,6 +32,7 @@ export interface RunnerOptions {
 const TERMINAL = new Set(['fault', 'aborted', 'fractionComplete']);
 
 export async function runFraction(session: BridgeSession, plan: Plan, opts: RunnerOptions): Promise<FractionRecord> {
+  checkOperator(opts.operator, 'operator'); // every approval and beam-on is journaled with a named operator
   const startedAt = new Date().toISOString();
   const tracker = new SegmentTracker(session.drivers, plan, session.config, (beamId, seg, of, mu2) =>
     opts.log(`  beam ${beamId} segment ${seg.index + 1}/${of}: ${seg.deliveredMu.toFixed(3)} MU (planned ${seg.plannedMu}), cumulative ch2 ${mu2.toFixed(3)} MU${seg.apertureReadback ? '' : ', aperture readback not on bixel edges'}`),

@@ -4,8 +4,7 @@
  * the registration's correction about the isocentre in --frame's axes
  * (docs/coordinates.md).
  */
-import { loadConfig, readValidated } from '../config/load-config.js';
-import { CouchModelSchema } from '../config/couch-model.js';
+import { loadConfig, loadCouchModel } from '../config/load-config.js';
 import { BridgeError } from '../core/bridge-error.js';
 import { CORRECTION_FRAMES, type CorrectionFrame } from '../domain/couch/couch-correction.js';
 import { couchGeometry, withPivotAt } from '../domain/couch/couch-kinematics.js';
@@ -28,7 +27,7 @@ export interface CouchCorrectionOptions {
 
 export function couchCorrectionCommand(o: CouchCorrectionOptions): number {
   const cfg = loadConfig(o.config);
-  const model = o.couch ? readValidated(path.join(path.dirname(cfg.file), 'couch', `${o.couch}.json`), CouchModelSchema) : cfg.couch;
+  const model = o.couch ? loadCouchModel(o.couch, path.dirname(cfg.file)) : cfg.couch;
   const levels = cfg.bridge.actionLevels[o.protocol];
   if (!levels) throw new BridgeError('INPUT_INVALID', 'unknown protocol', { field: '--protocol', actual: o.protocol, limit: Object.keys(cfg.bridge.actionLevels).join(' | ') });
   const iso = parseNumberList(o.isocenter, '--isocenter', 3) as [number, number, number];

@@ -9,8 +9,9 @@ import { SimRoom } from '../../simulators/sim-room.js';
 import { BridgeSession } from '../bridge/bridge-session.js';
 import { closeRoom, connectRoom } from '../bridge/connect-room.js';
 import { simOptionsFrom } from './sim-options.js';
-import type { LoadedConfig } from '../config/load-config.js';
+import { journalDir, type LoadedConfig } from '../config/load-config.js';
 import { systemClock } from '../core/clock.js';
+import { printable } from '../core/identifiers.js';
 import { registrationMessages } from '../drivers/imaging-link.js';
 import { motionSamples } from '../drivers/motion-link.js';
 import { Journal } from '../journal/journal.js';
@@ -41,12 +42,16 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
     room.couchRtuHost.host.attach(pty.master);
   }
   const drivers = await connectRoom(cfg, systemClock, { ...ports, couchSerialPath: pty?.slavePath });
-  const journal = Journal.open(path.resolve(cfg.bridge.journal.dir, opts.journalName), cfg.bridge.journal.fsync);
+  const journal = Journal.open(path.join(journalDir(cfg), opts.journalName), cfg.bridge.journal.fsync);
   const session = new BridgeSession(drivers, cfg, journal, systemClock);
   const imagingLink = await openTcpLink('127.0.0.1', ports.imaging, cfg.bridge.links.mlc.connectTimeoutMs);
   const sub: Subscription = registrationMessages(imagingLink).subscribe((m) => {
-    const r = session.submitRegistration(m.ok ? m.value : { unparseable: m.line.slice(0, 256), reason: 'line is not JSON' }, 'sim');
-    if (!r.ok) opts.onRejected?.(r.error.message);
+    const r = m.ok
+      ? session.submitRegistration(m.value, 'sim')
+      : m.refusal
+        ? session.submitRegistration({ refused: m.refusal.field, actual: m.refusal.actual }, 'sim', m.refusal)
+        : session.submitRegistration({ unparseable: m.line.slice(0, 256), reason: 'line is not JSON' }, 'sim');
+    if (!r.ok) opts.onRejected?.(printable(r.error.message)); // untrusted text in the message must not drive the terminal
   });
   session.attachMotionStream(motionSamples(await openTcpLink('127.0.0.1', ports.motion, cfg.bridge.links.mlc.connectTimeoutMs), systemClock));
   session.start();

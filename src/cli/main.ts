@@ -1,6 +1,12 @@
-/** The linac-bridge command line: the only layer besides the API that talks to people. */
-import { Command } from 'commander';
+/**
+ * The linac-bridge command line: the only layer besides the API that talks to people.
+ * Exit codes (docs/cli.md): 0 complete, 1 not complete, 2 bad input or usage,
+ * 70 internal error. Output is drained before the process exits.
+ */
+import fs from 'node:fs';
+import { Command, CommanderError } from 'commander';
 import { isBridgeError } from '../core/bridge-error.js';
+import { printable } from '../core/identifiers.js';
 import { couchCorrectionCommand } from './couch-command.js';
 import { marginsCommand } from './margins-command.js';
 import { registrationReadCommand } from './registration-command.js';
@@ -11,8 +17,14 @@ import { startCommand } from './start-command.js';
 
 export const DEFAULT_SETUP_ERROR = '2.4,-1.8,1.1,0.6,-0.4,0.8';
 
+export const EXIT = { complete: 0, notComplete: 1, badInput: 2, internal: 70 } as const;
+
+const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 export function buildProgram(): Command {
-  const program = new Command('linac-bridge').description('Radiotherapy treatment-room device bridge').option('-c, --config <file>', 'bridge config (default config/default.json)');
+  const program = new Command('linac-bridge').description('Radiotherapy treatment-room device bridge');
+  // before any subcommand is added, so they inherit it: usage errors throw (exit 2) instead of exiting 1
+  program.exitOverride().version(VERSION, '-V, --version').option('-c, --config <file>', 'bridge config (default config/default.json)');
   program
     .command('simulate <plan>')
     .description('run one fraction of a step-and-shoot plan end to end on the embedded simulators')
@@ -84,16 +96,44 @@ export function buildProgram(): Command {
   return program;
 }
 
+let commandExitCode: number = EXIT.complete;
+
+/** A command's result; main() exits with it once stdout and stderr are drained. */
 function exit(code: number): void {
-  process.exitCode = code;
-  setImmediate(() => process.exit(code)); // serialport and sockets must not keep a finished command alive
+  commandExitCode = code;
+}
+
+/** Resolves when everything written so far has been handed to the OS (or the reader has gone). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) return resolve();
+    stream.write('', () => resolve());
+  });
+}
+
+/** Expected errors (bad input, usage, a missing file, a port in use) print one line; only a bug prints a stack. */
+function report(e: unknown): number {
+  if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.complete : EXIT.badInput; // commander printed it
+  const sys = e as NodeJS.ErrnoException;
+  if (isBridgeError(e) || (typeof sys?.code === 'string' && typeof sys.syscall === 'string')) {
+    process.stderr.write(`linac-bridge: ${printable((e as Error).message)}\n`);
+    return EXIT.badInput;
+  }
+  process.stderr.write(`linac-bridge: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+  return EXIT.internal;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // a reader that goes away (`| head`) ends the command quietly
+  for (const s of [process.stdout, process.stderr]) s.on('error', (e: NodeJS.ErrnoException) => e.code === 'EPIPE' || report(e));
+  let code: number;
   try {
     await buildProgram().parseAsync(argv);
+    code = commandExitCode;
   } catch (e) {
-    process.stderr.write(`linac-bridge: ${isBridgeError(e) ? e.message : (e as Error).stack ?? String(e)}\n`);
-    process.exit(2);
+    code = report(e);
   }
+  process.exitCode = code;
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code); // serialport and sockets must not keep a finished command alive
 }

@@ -5,8 +5,10 @@ import { loadConfig } from '../config/load-config.js';
 import { computeMargins, type SetupError } from '../domain/statistics/setup-margins.js';
 import { parseSetupErrorCsv, setupErrorsFromJournal } from '../domain/statistics/setup-error-sources.js';
 import { readJournal } from '../journal/journal.js';
+import { BridgeError } from '../core/bridge-error.js';
 
 function files(p: string): string[] {
+  if (!fs.existsSync(p)) throw new BridgeError('INPUT_INVALID', 'no such file or folder', { field: p });
   if (fs.statSync(p).isDirectory()) return fs.readdirSync(p).filter((f) => /\.(jsonl|csv)$/i.test(f)).sort().flatMap((f) => files(path.join(p, f)));
   return [p];
 }

@@ -4,12 +4,12 @@
  * isocentre (IEC 61217 table-top axes, mm and degrees), the frames used, the
  * acquisition time and the grade. Exit 2 with the reason when it cannot be used.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { readDicomDataset } from '../bridge/registration-sources/folder-source.js';
 import { localTimeZone } from '../config/bridge-config.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { BridgeError, isBridgeError } from '../core/bridge-error.js';
+import { JSON_LIMITS, parseJsonWithin } from '../core/json-limits.js';
 import { planGeometry, type Plan } from '../domain/plan/plan.js';
 import { loadPlanFile } from '../domain/plan/validate-plan.js';
 import { classifyCorrection } from '../domain/registration/classify-correction.js';
@@ -17,6 +17,7 @@ import { isPatientPosition, PATIENT_POSITIONS } from '../domain/registration/pat
 import { readSpatialRegistration, type PlanGeometry } from '../domain/registration/spatial-registration.js';
 import { validateRegistration } from '../domain/registration/validate-registration.js';
 import { parseNumberList } from './parse-args.js';
+import { readInput } from './read-input.js';
 
 export interface RegistrationReadOptions {
   readonly config?: string;
@@ -36,7 +37,7 @@ interface Reading {
 }
 
 function loadPlan(file: string, cfg: LoadedConfig): Plan {
-  return loadPlanFile(fs.readFileSync(file, 'utf8'), file, cfg.mlc, Object.keys(cfg.bridge.actionLevels));
+  return loadPlanFile(readInput(file, 'plan', JSON_LIMITS.plan.maxBytes), file, cfg.mlc, Object.keys(cfg.bridge.actionLevels), cfg.bridge.delivery);
 }
 
 /** The plan geometry from --plan, or from --isocenter-lps and --patient-position (frame: --frame-uid, else the REG's registered frame). */
@@ -54,11 +55,10 @@ function geometryFrom(o: RegistrationReadOptions, plan: Plan | undefined, regist
 
 function read(file: string, o: RegistrationReadOptions, cfg: LoadedConfig, plan: Plan | undefined): Reading {
   if (path.extname(file).toLowerCase() === '.json') {
-    try {
-      return { message: JSON.parse(fs.readFileSync(file, 'utf8')), frames: null, notes: [] };
-    } catch (e) {
-      throw new BridgeError('REG_INVALID', `not readable JSON: ${(e as Error).message}`, { field: file });
-    }
+    // the same size and depth limits as any registration body, checked before parsing
+    const r = parseJsonWithin(readInput(file, 'registration', JSON_LIMITS.registration.maxBytes), 'registration.body', JSON_LIMITS.registration);
+    if (!r.ok) throw r.error.code === 'LIMIT_EXCEEDED' ? r.error : new BridgeError('REG_INVALID', `not readable JSON: ${r.error.message}`, { field: file });
+    return { message: r.value, frames: null, notes: [] };
   }
   let ds: Record<string, unknown>;
   try {

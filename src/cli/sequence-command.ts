@@ -3,14 +3,14 @@
  * to segments (engel | improved | sweep) or sliding-window control points.
  * The JSON form is a contract used by the QA and planning tools: keep it stable.
  */
-import fs from 'node:fs';
 import { DEFAULT_CONFIG_DIR, loadConfig, loadMlcModel } from '../config/load-config.js';
 import { BridgeError } from '../core/bridge-error.js';
 import { parseFluenceCsv } from '../domain/sequencing/fluence-map.js';
 import { sequenceMap, type StepAndShootMethod } from '../domain/sequencing/sequence-map.js';
 import { slidingWindow } from '../domain/sequencing/sliding-window.js';
 import path from 'node:path';
-import { parsePositive } from './parse-args.js';
+import { parseNumber, parsePositive } from './parse-args.js';
+import { readInput } from './read-input.js';
 
 export interface SequenceCliOptions {
   readonly config?: string;
@@ -33,13 +33,7 @@ export async function sequenceCommand(file: string, o: SequenceCliOptions): Prom
   if (!METHODS.includes(o.method as (typeof METHODS)[number])) throw new BridgeError('INPUT_INVALID', 'unknown method', { field: '--method', actual: o.method, limit: METHODS.join(' | ') });
   const configDir = o.config ? path.dirname(o.config) : DEFAULT_CONFIG_DIR;
   const mlc = loadMlcModel(o.mlc ?? loadConfig(o.config).bridge.mlcModel, configDir);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new BridgeError('INPUT_INVALID', `cannot read the map: ${(cause as Error).message}`, { field: file, cause });
-  }
-  const map = parseFluenceCsv(text, path.basename(file));
+  const map = parseFluenceCsv(readInput(file, 'map', 16 * 1024 * 1024), path.basename(file));
   const bixelWidthMm = parsePositive(o.bixelMm, '--bixel-mm', 50);
   const doseRateMuPerMin = parsePositive(o.doseRate, '--dose-rate', 2400);
   if (o.method === 'sliding-window') {
@@ -58,8 +52,8 @@ export async function sequenceCommand(file: string, o: SequenceCliOptions): Prom
     bixelWidthMm,
     rowHeightMm: o.rowMm ? parsePositive(o.rowMm, '--row-mm', 50) : undefined,
     doseRateMuPerMin,
-    minSegmentMu: Number(o.minSegmentMu),
-    minOpenAreaMm2: Number(o.minOpenAreaMm2),
+    minSegmentMu: parseNumber(o.minSegmentMu, '--min-segment-mu', { min: 0, max: 1000, unit: 'MU' }),
+    minOpenAreaMm2: parseNumber(o.minOpenAreaMm2, '--min-open-area-mm2', { min: 0, max: 1e6, unit: 'mm2' }),
     segmentOverheadS: 0.5,
     budgetMs: o.budgetMs ? parsePositive(o.budgetMs, '--budget-ms', 60000) : undefined,
   });

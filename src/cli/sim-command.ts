@@ -4,6 +4,7 @@
  */
 import { shutdownSignal } from './shutdown-signal.js';
 import { simOptionsFrom } from './sim-options.js';
+import { parsePort, parsePositive } from './parse-args.js';
 import { loadConfig } from '../config/load-config.js';
 import { BridgeError } from '../core/bridge-error.js';
 import { openPtyPair } from '../kernels/pty.js';
@@ -23,7 +24,8 @@ export async function simCommand(device: string, o: { config?: string; port: str
   if (!DEVICES.includes(device as (typeof DEVICES)[number])) throw new BridgeError('INPUT_INVALID', 'unknown simulator', { field: 'device', actual: device, limit: DEVICES.join(' | ') });
   const stop = shutdownSignal();
   const cfg = loadConfig(o.config);
-  const opts = simOptionsFrom(cfg, o.timeScale ? Number(o.timeScale) : undefined);
+  const port = parsePort(o.port, '--port');
+  const opts = simOptionsFrom(cfg, o.timeScale !== undefined ? parsePositive(o.timeScale, '--time-scale', 100) : undefined);
   let host: StreamHost;
   let loop: PhysicsLoop | undefined;
   if (device === 'mlc' || device === 'beam') {
@@ -46,8 +48,8 @@ export async function simCommand(device: string, o: { config?: string; port: str
     host.attach(pty.master);
     process.stdout.write(`${device} simulator on pseudo-terminal ${pty.slavePath}${device === 'couch' ? ' (Modbus RTU)' : ''}\n`);
   } else {
-    const port = await host.listenTcp(Number(o.port), '127.0.0.1');
-    process.stdout.write(`${device} simulator on tcp://127.0.0.1:${port}${device === 'imaging' ? ' (press Enter to publish a registration)' : ''}\n`);
+    const bound = await host.listenTcp(port, '127.0.0.1');
+    process.stdout.write(`${device} simulator on tcp://127.0.0.1:${bound}${device === 'imaging' ? ' (press Enter to publish a registration)' : ''}\n`);
   }
   await stop;
   loop?.stop();

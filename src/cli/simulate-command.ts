@@ -1,11 +1,13 @@
 /** `linac-bridge simulate <plan.json>`: one fraction end to end on the embedded simulators. */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fmtPose, runFraction } from '../bridge/fraction-runner.js';
 import type { FractionRecord } from '../bridge/fraction-record.js';
 import { loadConfig } from '../config/load-config.js';
 import { loadPlanFile } from '../domain/plan/validate-plan.js';
 import { parseCount, parsePose, parsePositive } from './parse-args.js';
+import { checkOperator } from '../core/identifiers.js';
+import { JSON_LIMITS } from '../core/json-limits.js';
+import { readInput } from './read-input.js';
 import { startEmbeddedRoom, waitForLinks } from './embedded-room.js';
 
 export interface SimulateOptions {
@@ -19,8 +21,11 @@ export interface SimulateOptions {
 }
 
 export async function simulateCommand(planFile: string, o: SimulateOptions): Promise<number> {
+  const operator = checkOperator(o.operator, '--operator');
+  const timeoutMs = parsePositive(o.timeout, '--timeout', 3_600_000, 'ms');
+  const maxResumes = parseCount(o.maxResumes, '--max-resumes', 20);
   const cfg = loadConfig(o.config);
-  const plan = loadPlanFile(fs.readFileSync(planFile, 'utf8'), planFile, cfg.mlc, Object.keys(cfg.bridge.actionLevels));
+  const plan = loadPlanFile(readInput(planFile, 'plan', JSON_LIMITS.plan.maxBytes), planFile, cfg.mlc, Object.keys(cfg.bridge.actionLevels), cfg.bridge.delivery);
   const setupError = parsePose(o.setupError, '--setup-error');
   const timeScale = o.timeScale !== undefined ? parsePositive(o.timeScale, '--time-scale', 100) : undefined;
   const log = (line: string): void => {
@@ -34,10 +39,10 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
     log(`simulators up (MLC ${cfg.mlc.id}, couch ${cfg.couch.id}); journal ${path.relative(process.cwd(), embedded.journal.file)}`);
     embedded.session.notices$.subscribe((n) => n.kind === 'permit-denied' && log(`beam-on refused: ${n.unmet.join(', ')}`));
     record = await runFraction(embedded.session, plan, {
-      operator: o.operator,
+      operator,
       log,
-      timeoutMs: parsePositive(o.timeout, '--timeout', 3_600_000),
-      resumeAfterHold: { maxResumes: parseCount(o.maxResumes, '--max-resumes', 20), waitMs: 1000, giveUpAfterMs: 30_000 },
+      timeoutMs,
+      resumeAfterHold: { maxResumes, waitMs: 1000, giveUpAfterMs: 30_000 },
       acquireImage: () => embedded.room.imaging.acquire({ patientId: plan.patientId, planId: plan.planId, fraction: plan.fraction }, setupError),
     });
   } finally {

@@ -15,11 +15,13 @@ import { stateName } from '../bridge/bridge-session.js';
 import { RegistrationHttpSource } from '../bridge/registration-sources/http-source.js';
 import { startEmbeddedRoom, waitForLinks, type EmbeddedRoom } from './embedded-room.js';
 import { shutdownSignal } from './shutdown-signal.js';
+import { parseNumber } from './parse-args.js';
 
 export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string }): Promise<number> {
   if (!o.simulate) {
     throw new BridgeError('INPUT_INVALID', 'only the embedded simulators are supported by `start` so far; real hardware links come with the console API', { field: '--simulate', limit: 'required' });
   }
+  const exitAfterMs = o.exitAfter !== undefined ? parseNumber(o.exitAfter, '--exit-after', { min: 0, max: 2_147_483_647, integer: true, unit: 'ms' }) : undefined;
   const stop = shutdownSignal();
   const cfg = loadConfig(o.config);
   const embedded = await startEmbeddedRoom(cfg, { journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m) => log(`registration rejected: ${m}`) });
@@ -39,7 +41,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
     last = name;
   });
   for (const [name, d] of Object.entries(embedded.session.drivers)) d.health$.subscribe((h: { fresh: boolean }) => log(`link ${name} ${h.fresh ? 'fresh' : 'STALE'}`));
-  await (o.exitAfter ? Promise.race([stop, new Promise((r) => setTimeout(r, Number(o.exitAfter)))]) : stop);
+  await (exitAfterMs !== undefined ? Promise.race([stop, new Promise((r) => setTimeout(r, exitAfterMs))]) : stop);
   log('shutting down');
   folder?.unsubscribe();
   await http.close();

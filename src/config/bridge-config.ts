@@ -15,8 +15,9 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-const TcpSpec = z.object({ kind: z.literal('tcp'), host: z.string().min(1), port: z.number().int().min(0).max(65535) });
-const SerialSpec = z.object({ kind: z.literal('serial'), path: z.string().min(1), baudRate: z.number().int().min(1200).max(4_000_000) });
+// strict everywhere: an unknown (misspelt) key is an error naming its path, never silently ignored
+const TcpSpec = z.object({ kind: z.literal('tcp'), host: z.string().min(1), port: z.number().int().min(0).max(65535) }).strict();
+const SerialSpec = z.object({ kind: z.literal('serial'), path: z.string().min(1), baudRate: z.number().int().min(1200).max(4_000_000) }).strict();
 
 const FramedLink = z
   .object({
@@ -26,6 +27,7 @@ const FramedLink = z
     heartbeatMs: z.number().int().min(10).max(5_000),
     staleAfterMs: z.number().int().min(10).max(10_000),
   })
+  .strict()
   .refine((l) => l.staleAfterMs >= l.heartbeatMs && l.staleAfterMs <= 1.6 * l.heartbeatMs, {
     message: 'staleAfterMs must lie in [heartbeatMs, 1.6 × heartbeatMs] so a dead link is reported within two heartbeat periods',
     path: ['staleAfterMs'],
@@ -44,6 +46,7 @@ const CouchLink = z
     heartbeatMs: z.number().int().min(10).max(5_000),
     staleAfterMs: z.number().int().min(10).max(10_000),
   })
+  .strict()
   .refine((l) => l.staleAfterMs >= Math.max(l.pollMs, l.rtuPollMs) && l.staleAfterMs <= 1.6 * l.heartbeatMs, {
     message: 'staleAfterMs must lie in [max(pollMs, rtuPollMs), 1.6 × heartbeatMs]',
     path: ['staleAfterMs'],
@@ -66,12 +69,37 @@ const ActionLevel = z.object({
   verificationToleranceDeg: z.number().positive().max(5),
   /** Intrafraction monitoring is required for beam-on under this protocol. */
   intrafractionMonitoring: z.boolean(),
-});
+})
+  .strict()
+  // the levels must nest, or a class is unreachable (verify above review never fires) or contradicts
+  // another (a verification residual larger than a correction that would itself be applied unreviewed)
+  .refine((a) => a.applyMaxMm <= a.reviewMaxMm, { message: 'applyMaxMm must be <= reviewMaxMm', path: ['applyMaxMm'] })
+  .refine((a) => a.applyMaxDeg <= a.reviewMaxDeg, { message: 'applyMaxDeg must be <= reviewMaxDeg', path: ['applyMaxDeg'] })
+  .refine((a) => a.verifyAboveMm <= a.reviewMaxMm, { message: 'verifyAboveMm must be <= reviewMaxMm', path: ['verifyAboveMm'] })
+  .refine((a) => a.verifyAboveDeg <= a.reviewMaxDeg, { message: 'verifyAboveDeg must be <= reviewMaxDeg', path: ['verifyAboveDeg'] })
+  .refine((a) => a.verificationToleranceMm <= a.applyMaxMm, { message: 'verificationToleranceMm must be <= applyMaxMm', path: ['verificationToleranceMm'] })
+  .refine((a) => a.verificationToleranceDeg <= a.applyMaxDeg, { message: 'verificationToleranceDeg must be <= applyMaxDeg', path: ['verificationToleranceDeg'] });
+
+/**
+ * MU limits of the machine, checked on every plan before it is loaded. A
+ * segment stops ≈ 62 ms after its MU on older controllers (≈ 0.6 MU at
+ * 600 MU/min), so segments below ~1 MU are unreliable (docs/references.md);
+ * the per-beam maximum is a site setting for the machine and its console.
+ */
+const Delivery = z
+  .object({
+    maxMuPerBeam: z.number().positive().max(10_000),
+    minMuPerBeam: z.number().positive().max(100),
+    minMuPerSegment: z.number().positive().max(100),
+  })
+  .strict()
+  .refine((d) => d.minMuPerSegment <= d.minMuPerBeam, { message: 'minMuPerSegment must be <= minMuPerBeam', path: ['minMuPerSegment'] })
+  .refine((d) => d.minMuPerBeam <= d.maxMuPerBeam, { message: 'minMuPerBeam must be <= maxMuPerBeam', path: ['minMuPerBeam'] });
 
 export const BridgeConfigSchema = z.object({
   mlcModel: z.string().min(1),
   couchModel: z.string().min(1),
-  links: z.object({ mlc: FramedLink, beam: FramedLink, couch: CouchLink }),
+  links: z.object({ mlc: FramedLink, beam: FramedLink, couch: CouchLink }).strict(),
   tolerances: z.object({
     /**
      * Two dose channels may differ by at most max(floorMu, fraction × the larger reading)
@@ -82,7 +110,8 @@ export const BridgeConfigSchema = z.object({
     deliveredMuToleranceMu: z.number().positive().max(1),
     /** Door, e-stop and beam status evidence older than this is stale, ms. */
     evidenceMaxAgeMs: z.number().int().min(10).max(5_000),
-  }),
+  }).strict(),
+  delivery: Delivery,
   actionLevels: z.record(z.string(), ActionLevel),
   registration: z.object({
     maxAgeMs: z.number().int().min(1_000).max(3_600_000),
@@ -91,8 +120,8 @@ export const BridgeConfigSchema = z.object({
     /** IANA zone for DICOM times without Timezone Offset From UTC (default: the host's zone). */
     localTimeZone: z.string().min(1).refine(isTimeZone, { message: 'must be an IANA time zone name (e.g. Europe/Berlin)' }).optional(),
     /** A watched drop folder of JSON messages and DICOM Spatial Registration objects (started by `start`). */
-    dropFolder: z.object({ dir: z.string().min(1), pollMs: z.number().int().min(20).max(60_000) }).optional(),
-  }),
+    dropFolder: z.object({ dir: z.string().min(1), pollMs: z.number().int().min(20).max(60_000) }).strict().optional(),
+  }).strict(),
   intrafraction: z.object({
     /** The target must stay within ± this on every axis, mm. */
     windowMm: z.number().positive().max(20),
@@ -104,22 +133,23 @@ export const BridgeConfigSchema = z.object({
     samplePeriodMs: z.number().int().min(10).max(1_000),
     /** No sample for samplePeriodMs × this is a stale stream. */
     staleSamples: z.number().int().min(1).max(10),
-  }),
+  }).strict(),
   simulation: z.object({
     /** Simulated physics runs this many times faster than wall time (1 = real time). */
     timeScale: z.number().min(0.1).max(100),
     doseRateMuPerMin: z.number().int().min(50).max(2_400),
-  }),
+  }).strict(),
   sequencing: z.object({
     /** A sliding-window result whose delivered fluence differs from the map by more than this in any bixel is refused, MU. */
     slidingWindowMaxBixelErrorMu: z.number().positive().max(5),
-  }),
+  }).strict(),
   margins: z.object({
     /** A per-fraction setup error larger than this on any axis is refused as implausible, mm. */
     maxSetupErrorMm: z.number().positive().max(500),
-  }),
-  journal: z.object({ dir: z.string().min(1), fsync: z.boolean() }),
-});
+  }).strict(),
+  /** `dir` relative to the folder of the config file (absolute paths as they are). */
+  journal: z.object({ dir: z.string().min(1), fsync: z.boolean() }).strict(),
+}).strict();
 
 export type BridgeConfig = z.infer<typeof BridgeConfigSchema>;
 export type FramedLinkConfig = BridgeConfig['links']['mlc'];
@@ -130,3 +160,4 @@ export type ActionLevels = z.infer<typeof ActionLevel>;
 export function localTimeZone(c: BridgeConfig): string {
   return c.registration.localTimeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
+export type DeliveryLimits = z.infer<typeof Delivery>;

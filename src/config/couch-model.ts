@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-const Range = z.object({ min: z.number(), max: z.number() }).refine((r) => r.min <= r.max, { message: 'min must be <= max' });
+// strict everywhere: a misspelt key (`hexapd`) must not silently switch a check off
+const Range = z.object({ min: z.number(), max: z.number() }).strict().refine((r) => r.min <= r.max, { message: 'min must be <= max' });
 const Offset = z.tuple([z.number().min(-2000).max(2000), z.number().min(-2000).max(2000), z.number().min(-2000).max(2000)]);
 
 /**
@@ -19,17 +20,17 @@ const Offset = z.tuple([z.number().min(-2000).max(2000), z.number().min(-2000).m
 export const RotationAxesSchema = z.object({
   yaw: z.enum(['isocentric', 'virtualPivot', 'none']),
   pitchRoll: z.enum(['tableTopPivot', 'virtualPivot', 'none']),
-});
+}).strict();
 
 export const CouchModelSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
   /** Degrees of freedom the couch can correct. 4 = translations + yaw; 3 = translations only. */
   dof: z.union([z.literal(3), z.literal(4), z.literal(6)]),
-  rangeMm: z.object({ lateral: Range, longitudinal: Range, vertical: Range }),
-  rangeDeg: z.object({ pitch: Range, roll: Range, yaw: Range }),
-  speed: z.object({ translationMmPerS: z.number().positive().max(200), rotationDegPerS: z.number().positive().max(20) }),
-  acceleration: z.object({ translationMmPerS2: z.number().positive().max(2000), rotationDegPerS2: z.number().positive().max(200) }),
+  rangeMm: z.object({ lateral: Range, longitudinal: Range, vertical: Range }).strict(),
+  rangeDeg: z.object({ pitch: Range, roll: Range, yaw: Range }).strict(),
+  speed: z.object({ translationMmPerS: z.number().positive().max(200), rotationDegPerS: z.number().positive().max(20) }).strict(),
+  acceleration: z.object({ translationMmPerS2: z.number().positive().max(2000), rotationDegPerS2: z.number().positive().max(200) }).strict(),
   /** A rotation the couch cannot apply (3DOF/4DOF) larger than this is refused, not dropped. */
   maxResidualRotationDeg: z.number().min(0).max(10),
   /** Present for hexapod couches: legs must stay within their stroke. */
@@ -42,16 +43,17 @@ export const CouchModelSchema = z.object({
       homeHeightMm: z.number().positive().max(2000),
       /** Platform centre at home, relative to the isocentre, mm: the legs move it by (1 − R)(V − C) when turning about the virtual pivot V. */
       platformCentreFromIsocentreMm: Offset,
-      strokeMm: z.object({ min: z.number().positive(), max: z.number().positive() }),
+      strokeMm: z.object({ min: z.number().positive(), max: z.number().positive() }).strict().refine((r) => r.min < r.max, { message: 'min must be < max' }),
     })
+    .strict()
     .optional(),
   rotationAxes: RotationAxesSchema,
   /** Table-top pivot of pitch and roll, relative to the isocentre (table-top frame, couch at zero), mm. Required when pitchRoll is `tableTopPivot`. */
   pivotFromIsocentreMm: Offset.optional(),
   /** Hexapod: the point its rotations turn about, relative to the isocentre at couch zero, mm. Required when an axis is `virtualPivot`. */
   virtualPivotFromIsocentreMm: Offset.optional(),
-  inPosition: z.object({ translationMm: z.number().positive().max(5), rotationDeg: z.number().positive().max(2), settleMs: z.number().int().min(0).max(5000) }),
-}).superRefine((m, ctx) => {
+  inPosition: z.object({ translationMm: z.number().positive().max(5), rotationDeg: z.number().positive().max(2), settleMs: z.number().int().min(0).max(5000) }).strict(),
+}).strict().superRefine((m, ctx) => {
   const a = m.rotationAxes;
   const want = m.dof === 6 ? 'yaw and pitchRoll both turning' : m.dof === 4 ? 'yaw turning, pitchRoll none' : 'yaw and pitchRoll none';
   const fits = m.dof === 6 ? a.yaw !== 'none' && a.pitchRoll !== 'none' : m.dof === 4 ? a.yaw !== 'none' && a.pitchRoll === 'none' : a.yaw === 'none' && a.pitchRoll === 'none';

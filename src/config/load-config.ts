@@ -7,32 +7,38 @@ import path from 'node:path';
 import type { ZodType } from 'zod';
 import { BridgeError } from '../core/bridge-error.js';
 import { PROJECT_ROOT } from '../core/project-root.js';
+import { JSON_LIMITS, parseJsonWithin } from '../core/json-limits.js';
 import { BridgeConfigSchema, type BridgeConfig } from './bridge-config.js';
 import { CouchModelSchema, type CouchModel } from './couch-model.js';
 import { MlcModelSchema, type MlcModel } from './mlc-model.js';
+import { issueKeyPath, issueSummary } from './zod-issue.js';
 
 export const DEFAULT_CONFIG_DIR = path.join(PROJECT_ROOT, 'config');
 
 export interface LoadedConfig {
+  /** The bridge config file; relative paths in it (journal.dir) are resolved against its folder. */
   readonly file: string;
   readonly bridge: BridgeConfig;
   readonly mlc: MlcModel;
   readonly couch: CouchModel;
 }
 
+/** Reads `file` (size and nesting checked before parsing), validates it strictly (unknown keys are errors) and freezes it. */
 export function readValidated<T>(file: string, schema: ZodType<T>): T {
-  let raw: unknown;
+  let text: Buffer;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file);
   } catch (cause) {
-    throw new BridgeError('CONFIG_INVALID', `cannot read JSON: ${(cause as Error).message}`, { field: file, cause });
+    throw new BridgeError('CONFIG_INVALID', `cannot read: ${(cause as Error).message}`, { field: file, cause });
   }
-  const r = schema.safeParse(raw);
+  const parsed = parseJsonWithin(text, file, JSON_LIMITS.config);
+  if (!parsed.ok) throw new BridgeError('CONFIG_INVALID', `cannot read JSON: ${parsed.error.message}`, { field: file, cause: parsed.error });
+  const r = schema.safeParse(parsed.value);
   if (r.success) return deepFreeze(r.data);
   const issue = r.error.issues[0];
-  const keyPath = issue.path.map(String).join('.') || '(root)';
+  const keyPath = issueKeyPath(issue);
   const range = describeLimit(issue as unknown as Record<string, unknown>);
-  throw new BridgeError('CONFIG_INVALID', `${file}: ${keyPath}: ${issue.message}`, { field: `${path.basename(file)}:${keyPath}`, limit: range });
+  throw new BridgeError('CONFIG_INVALID', `${file}: ${keyPath}: ${issueSummary(issue)}`, { field: `${path.basename(file)}:${keyPath}`, limit: range });
 }
 
 function describeLimit(issue: Record<string, unknown>): string | undefined {
@@ -48,11 +54,21 @@ export function loadConfig(file = path.join(DEFAULT_CONFIG_DIR, 'default.json'))
   const dir = path.dirname(file);
   const mlc = loadMlcModel(bridge.mlcModel, dir);
   const couch = readValidated(modelFile(dir, 'couch', bridge.couchModel), CouchModelSchema);
-  return Object.freeze({ file, bridge, mlc, couch });
+  return Object.freeze({ file: path.resolve(file), bridge, mlc, couch });
+}
+
+/** The journal folder: `journal.dir` resolved against the config file's folder, never the working directory. */
+export function journalDir(cfg: Pick<LoadedConfig, 'file' | 'bridge'>): string {
+  return path.resolve(path.dirname(cfg.file), cfg.bridge.journal.dir);
 }
 
 export function loadMlcModel(id: string, dir = DEFAULT_CONFIG_DIR): MlcModel {
   return readValidated(modelFile(dir, 'mlc', id), MlcModelSchema);
+}
+
+/** A couch model by id (checked by pattern: never a path) from `<dir>/couch`. */
+export function loadCouchModel(id: string, dir = DEFAULT_CONFIG_DIR): CouchModel {
+  return readValidated(modelFile(dir, 'couch', id), CouchModelSchema);
 }
 
 function modelFile(dir: string, kind: 'mlc' | 'couch', id: string): string {

@@ -11,10 +11,11 @@ export const MlcModelSchema = z
     maxLeafSpeedMmPerS: z.number().positive().max(200),
     minGapMm: z.number().min(0).max(10),
     interdigitation: z.boolean(),
-    travel: z.object({ minMm: z.number().min(-300).max(0), maxMm: z.number().min(0).max(300) }),
+    travel: z.object({ minMm: z.number().min(-300).max(0), maxMm: z.number().min(0).max(300) }).strict(),
     /** In-position tolerance the MLC interlock uses for every leaf, mm. */
     positionToleranceMm: z.number().positive().max(5),
   })
+  .strict()
   .refine((m) => m.leafWidthsMm.length === m.leafPairs, { message: 'leafWidthsMm must have one width per leaf pair (leafPairs entries)', path: ['leafWidthsMm'] });
 
 export type MlcModel = z.infer<typeof MlcModelSchema>;

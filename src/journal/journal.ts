@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { boundedForJson } from './bounded-json.js';
 import { crc32 } from './crc32.js';
 
 export type JournalKind = 'session' | 'state' | 'command' | 'command-result' | 'device-event' | 'mu-checkpoint' | 'registration' | 'rejection' | 'operator' | 'notice' | 'record';
@@ -40,7 +41,8 @@ export class Journal implements JournalSink {
   }
 
   append(kind: JournalKind, data: unknown): void {
-    const body = JSON.stringify({ seq: this.seq, atIso: new Date().toISOString(), monoMs: Math.round(performance.now() * 1000) / 1000, kind, data }, replacer);
+    // bounded copy: no record, however deep or circular, can make stringify recurse past MAX_RECORD_DEPTH
+    const body = JSON.stringify({ seq: this.seq, atIso: new Date().toISOString(), monoMs: Math.round(performance.now() * 1000) / 1000, kind, data: boundedForJson(data) });
     fs.writeSync(this.fd, `${body}\t${crc32(body).toString(16).padStart(8, '0')}\n`);
     if (this.fsyncEach) fs.fsyncSync(this.fd);
     this.seq++;
@@ -50,13 +52,6 @@ export class Journal implements JournalSink {
     fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
   }
-}
-
-/** Errors and typed arrays become plain JSON. */
-function replacer(_key: string, v: unknown): unknown {
-  if (v instanceof Error) return { name: v.name, message: v.message, ...(v as unknown as Record<string, unknown>) };
-  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>);
-  return v;
 }
 
 /** Reads every intact record; `tornTail` is true when the last line is incomplete or fails its CRC. */
@@ -85,7 +80,7 @@ export function readJournal(file: string): { entries: JournalEntry[]; tornTail: 
 export class MemoryJournal implements JournalSink {
   readonly entries: Array<{ kind: JournalKind; data: unknown }> = [];
   append(kind: JournalKind, data: unknown): void {
-    this.entries.push({ kind, data: JSON.parse(JSON.stringify(data, replacer)) as unknown });
+    this.entries.push({ kind, data: JSON.parse(JSON.stringify(boundedForJson(data)) ?? 'null') as unknown });
   }
   ofKind(kind: JournalKind): unknown[] {
     return this.entries.filter((e) => e.kind === kind).map((e) => e.data);

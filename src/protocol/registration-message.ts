@@ -3,6 +3,8 @@
  * Untrusted: the bridge validates every field (src/domain/registration/).
  * Units are explicit in the message and checked, never assumed.
  */
+import type { BridgeError } from '../core/bridge-error.js';
+import { JSON_LIMITS, parseJsonWithin, type JsonLimits } from '../core/json-limits.js';
 export interface RegistrationMessage {
   readonly id: string;
   readonly patientId: string;
@@ -39,18 +41,22 @@ export function encodeRegistrationLine(m: RegistrationMessage): string {
   return `${JSON.stringify(m)}\n`;
 }
 
-/** Splits NDJSON; returns parsed values (unknown: to be validated) and the incomplete tail. */
-export function splitJsonLines(buffer: string): { values: Array<{ ok: true; value: unknown } | { ok: false; line: string }>; rest: string } {
+export type JsonLine = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly line: string; readonly refusal?: BridgeError };
+
+/**
+ * Splits NDJSON; returns parsed values (unknown: to be validated) and the
+ * incomplete tail. A line over the size or depth limit is refused before it
+ * is parsed: `{ ok: false, line: '', refusal }` (its text is not kept).
+ */
+export function splitJsonLines(buffer: string, limits: JsonLimits = JSON_LIMITS.registration): { values: JsonLine[]; rest: string } {
   const parts = buffer.split('\n');
   const rest = parts.pop() ?? '';
   const values = parts
     .filter((l) => l.trim().length > 0)
-    .map((line) => {
-      try {
-        return { ok: true as const, value: JSON.parse(line) as unknown };
-      } catch {
-        return { ok: false as const, line };
-      }
+    .map((line): JsonLine => {
+      const r = parseJsonWithin(line, 'registration.body', limits);
+      if (r.ok) return { ok: true, value: r.value };
+      return r.error.code === 'LIMIT_EXCEEDED' ? { ok: false, line: '', refusal: r.error } : { ok: false, line };
     });
   return { values, rest };
 }

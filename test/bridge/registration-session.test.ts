@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { RegistrationHttpSource } from '../../src/bridge/registration-sources/http-source.js';
 import type { EmbeddedRoom } from '../../src/cli/embedded-room.js';
 import { readJournal } from '../../src/journal/journal.js';
 import { BeamState } from '../../src/protocol/beam-protocol.js';
@@ -154,5 +156,41 @@ describe('intrafraction monitoring over a real stream', () => {
     room.room.motion.sending = false;
     await until(() => room!.room.beam.status.state === BeamState.Held, 1000, 'linac held');
     expect(room.session.snapshot.context.holdCauses).toContain('IL-MOTION-STALE');
+  });
+});
+
+describe('hostile registration bodies at a running session', () => {
+  it('refuses 24 KB of nested brackets and a 1 MiB body over HTTP and WebSocket, journals all four with size and depth (not the body), and then accepts a good result', async () => {
+    room = await startRoom();
+    const src = new RegistrationHttpSource();
+    const port = await src.listen();
+    room.session.attachRegistrationSource(src.candidates$);
+    try {
+      room.session.loadPlan(examplePlan);
+      await until(() => stateOf(room!) === 'setup.awaitingRegistration', 1000, 'awaiting registration');
+      const nested = '['.repeat(12_000) + ']'.repeat(12_000);
+      const big = `{"pad":"${'x'.repeat(1024 * 1024)}"}`;
+      const url = `http://127.0.0.1:${port}/registrations`;
+      expect((await fetch(url, { method: 'POST', body: nested })).status).toBe(400);
+      expect((await fetch(url, { method: 'POST', body: big })).status).toBe(413);
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/registrations`);
+      await new Promise((r) => ws.once('open', r));
+      ws.send(nested);
+      ws.send(big);
+      await new Promise((r) => ws.once('close', r));
+      await until(() => rejections(room!).length >= 4, 3000, 'four rejections journaled');
+      const j = readJournal(room.journal.file).entries.filter((x) => x.kind === 'rejection').map((x) => x.data as { source: string; error: { code: string; field: string; actual: number }; raw: unknown });
+      expect(j.map((r) => [r.source, r.error.code, r.error.field, r.error.actual])).toEqual([
+        ['http', 'LIMIT_EXCEEDED', 'registration.body.depth', 12_000],
+        ['http', 'LIMIT_EXCEEDED', 'registration.body.bytes', Buffer.byteLength(big)],
+        ['ws', 'LIMIT_EXCEEDED', 'registration.body.depth', 12_000],
+        ['ws', 'LIMIT_EXCEEDED', 'registration.body.bytes', Buffer.byteLength(big)],
+      ]);
+      expect(JSON.stringify(j.map((r) => r.raw))).not.toMatch(/\[\[\[|xxxx/);
+      expect((await fetch(url, { method: 'POST', body: JSON.stringify(message()) })).status).toBe(202);
+      await until(() => room!.session.snapshot.context.pending !== undefined, 3000, 'the good result pending approval');
+    } finally {
+      await src.close();
+    }
   });
 });

@@ -112,3 +112,62 @@ describe('drop folder with the dcmtk fixtures (test/fixtures/dicom-reg)', () => 
     expect(fs.readdirSync(path.join(dir, 'processed'))).toHaveLength(1);
   });
 });
+
+const NESTED = '['.repeat(12_000) + ']'.repeat(12_000);
+const ONE_MIB = `{"pad":"${'x'.repeat(1024 * 1024 - 10)}"}`;
+
+const refusalOf = (v: Verdict) => (v.ok ? undefined : { code: v.error.code, field: v.error.field, actual: v.error.actual, raw: v.raw });
+
+describe('oversized and deeply nested input is refused before parsing, and the refusal is a verdict', () => {
+  it('over HTTP: 24 KB of nested brackets (400) and a 1 MiB body (413) are refused with their depth and size; the source keeps serving', async () => {
+    const src = new RegistrationHttpSource();
+    const port = await src.listen();
+    cleanups.push(() => src.close());
+    const verdicts = firstValueFrom(src.candidates$.pipe(registrationPipeline(ctx), take(3), toArray()));
+    const url = `http://127.0.0.1:${port}/registrations`;
+    expect((await fetch(url, { method: 'POST', body: NESTED })).status).toBe(400);
+    expect((await fetch(url, { method: 'POST', body: ONE_MIB })).status).toBe(413);
+    expect((await fetch(url, { method: 'POST', body: JSON.stringify(msg('after')) })).status).toBe(202);
+    const out = await verdicts;
+    expect(refusalOf(out[0])).toEqual({ code: 'LIMIT_EXCEEDED', field: 'registration.body.depth', actual: 12_000, raw: { refused: 'registration.body.depth', bytes: 24_000, depth: 12_000 } });
+    expect(refusalOf(out[1])).toMatchObject({ code: 'LIMIT_EXCEEDED', field: 'registration.body.bytes', actual: Buffer.byteLength(ONE_MIB) });
+    expect(JSON.stringify(out[1])).not.toContain('xxxx'); // the body is not kept
+    expect(out[2].ok).toBe(true);
+  });
+
+  it('over WebSocket: the nested message and a 1 MiB message are refused (the latter closes with 1009); a new connection is served', async () => {
+    const src = new RegistrationHttpSource();
+    const port = await src.listen();
+    cleanups.push(() => src.close());
+    const verdicts = firstValueFrom(src.candidates$.pipe(registrationPipeline(ctx), take(3), toArray()));
+    const open = async () => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/registrations`);
+      await new Promise((r) => ws.once('open', r));
+      return ws;
+    };
+    const a = await open();
+    a.send(NESTED);
+    a.send(ONE_MIB);
+    const closeCode = await new Promise<number>((r) => a.once('close', (code: number) => r(code)));
+    expect(closeCode).toBe(1009);
+    const b = await open();
+    b.send(JSON.stringify(msg('w2')));
+    const out = await verdicts;
+    b.close();
+    expect(out.map(refusalOf)).toEqual([
+      { code: 'LIMIT_EXCEEDED', field: 'registration.body.depth', actual: 12_000, raw: { refused: 'registration.body.depth', bytes: 24_000, depth: 12_000 } },
+      { code: 'LIMIT_EXCEEDED', field: 'registration.body.bytes', actual: Buffer.byteLength(ONE_MIB), raw: { refused: 'registration.body.bytes', bytes: Buffer.byteLength(ONE_MIB) } },
+      undefined,
+    ]);
+  });
+
+  it('from the drop folder: a deep file and a 1 MiB file are refused (the big one is never read) and moved to processed/', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-drop-'));
+    fs.writeFileSync(path.join(dir, 'a.json'), NESTED);
+    fs.writeFileSync(path.join(dir, 'b.json'), ONE_MIB);
+    const stream = watchDropFolder({ dir, pollMs: 50, context: () => undefined });
+    const out = await firstValueFrom(stream.pipe(registrationPipeline(ctx), take(2), toArray()));
+    expect(out.map((v) => refusalOf(v)?.field)).toEqual(['registration.body.depth', 'registration.body.bytes']);
+    expect(fs.readdirSync(path.join(dir, 'processed'))).toHaveLength(2);
+  });
+});

@@ -1,9 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { readJournal } from '../../src/journal/journal.js';
 import { configInTmp } from '../helpers/config-in-tmp.js';
 import { buildRegFixtures } from '../helpers/dicom-reg-fixtures.js';
+import { until } from '../helpers/wait.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
@@ -39,5 +42,48 @@ describe('linac-bridge start with a configured drop folder', () => {
     expect(r.stdout).toContain(`drop folder ${drop} (DICOM times without an offset read in Europe/Berlin)`);
     expect(r.stdout).toMatch(/registration rejected from folder:reg\.dcm: .*no plan is loaded/);
     expect(fs.readdirSync(path.join(drop, 'processed'))).toHaveLength(1);
+  });
+});
+
+describe('linac-bridge start under hostile registration bodies', () => {
+  it('stays up after 24 KB of nested brackets and a 1 MiB body over HTTP and WebSocket, journals the four refusals, and stops cleanly on SIGTERM', async () => {
+    const { file } = configInTmp('lb-start-hostile-');
+    const child = spawn(process.execPath, [path.join(root, 'bin/linac-bridge.js'), '--config', file, 'start', '--simulate'], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await until(() => /registrations: POST http:\/\/127\.0\.0\.1:\d+/.test(stdout) || child.exitCode !== null, 30_000, 'the bridge to come up');
+      const port = Number(/POST http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)![1]);
+      const journal = /journal (\S+)/.exec(stdout)![1];
+      const nested = '['.repeat(12_000) + ']'.repeat(12_000);
+      const big = `{"pad":"${'x'.repeat(1024 * 1024)}"}`;
+      const url = `http://127.0.0.1:${port}/registrations`;
+      expect((await fetch(url, { method: 'POST', body: nested })).status).toBe(400);
+      expect((await fetch(url, { method: 'POST', body: big })).status).toBe(413);
+      for (const body of [nested, big]) {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/registrations`);
+        await new Promise((r) => ws.once('open', r));
+        ws.send(body);
+        if (body === big) await new Promise((r) => ws.once('close', r));
+        else ws.close();
+      }
+      const refusals = () => (fs.existsSync(journal) ? readJournal(journal).entries.filter((e) => e.kind === 'rejection').map((e) => e.data as { source: string; error: { field: string } }) : []);
+      await until(() => refusals().length >= 4, 10_000, 'four refusals in the journal');
+      expect(refusals().map((r) => [r.source, r.error.field])).toEqual([
+        ['http', 'registration.body.depth'],
+        ['http', 'registration.body.bytes'],
+        ['ws', 'registration.body.depth'],
+        ['ws', 'registration.body.bytes'],
+      ]);
+      expect(child.exitCode).toBeNull(); // still up
+      expect((await fetch(url, { method: 'POST', body: '{}' })).status).toBe(202); // and still serving
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited, stderr).toBe(0);
+    expect(stderr).not.toMatch(/RangeError|Maximum call stack/);
   });
 });

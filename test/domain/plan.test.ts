@@ -11,51 +11,51 @@ const protocols = Object.keys(cfg.bridge.actionLevels);
 
 describe('plan validation', () => {
   it('accepts the example plan (its segments deliver its fluence exactly)', () => {
-    const plan = loadPlanFile(text, 'example', cfg.mlc, protocols);
+    const plan = loadPlanFile(text, 'example', cfg.mlc, protocols, cfg.bridge.delivery);
     expect(plan.beams.map((b) => b.segments.reduce((s, x) => s + x.mu, 0))).toEqual([60, 48]);
   });
 
   it('rejects a plan whose segments do not deliver its fluence, naming the bixel', () => {
     const raw = JSON.parse(text);
     raw.beams[0].fluence[5][7] += 1;
-    expect(() => validatePlan(raw, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ code: 'PLAN_INVALID', field: 'plan.beams.0.fluence.5.7' }));
+    expect(() => validatePlan(raw, cfg.mlc, protocols, cfg.bridge.delivery)).toThrowError(expect.objectContaining({ code: 'PLAN_INVALID', field: 'plan.beams.0.fluence.5.7' }));
   });
 
   it('rejects a segment with negative MU', () => {
     const raw = JSON.parse(text);
     raw.beams[1].segments[0].mu = -3;
-    expect(() => validatePlan(raw, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ code: 'PLAN_INVALID', field: 'plan.beams.1.segments.0.mu' }));
+    expect(() => validatePlan(raw, cfg.mlc, protocols, cfg.bridge.delivery)).toThrowError(expect.objectContaining({ code: 'PLAN_INVALID', field: 'plan.beams.1.segments.0.mu' }));
   });
 
   it('rejects a grid that runs past the last leaf pair', () => {
     const raw = JSON.parse(text);
     raw.beams[0].grid.firstLeafPair = 55;
-    expect(() => validatePlan(raw, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ field: 'plan.beams.0.grid.rows', limit: 60 }));
+    expect(() => validatePlan(raw, cfg.mlc, protocols, cfg.bridge.delivery)).toThrowError(expect.objectContaining({ field: 'plan.beams.0.grid.rows', limit: 60 }));
   });
 
   it('rejects a plan for another MLC and an unknown protocol', () => {
     const a = JSON.parse(text);
     a.mlcModel = 'agility';
-    expect(() => validatePlan(a, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ field: 'plan.mlcModel' }));
+    expect(() => validatePlan(a, cfg.mlc, protocols, cfg.bridge.delivery)).toThrowError(expect.objectContaining({ field: 'plan.mlcModel' }));
     const b = JSON.parse(text);
     b.protocol = 'nope';
-    expect(() => validatePlan(b, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ field: 'plan.protocol' }));
+    expect(() => validatePlan(b, cfg.mlc, protocols, cfg.bridge.delivery)).toThrowError(expect.objectContaining({ field: 'plan.protocol' }));
   });
 
   it('accepts the DICOM geometry a registration needs (frame of reference, LPS isocentre, patient position), and refuses half of it or bad values', () => {
     const raw = JSON.parse(text);
     const geometry = { frameOfReferenceUid: '1.2.840.113619.2.55.3', isocenterLpsMm: [35.2, 48.7, -412.5], patientPosition: 'FFP' };
-    const plan = validatePlan({ ...raw, ...geometry }, cfg.mlc, protocols);
+    const plan = validatePlan({ ...raw, ...geometry }, cfg.mlc, protocols, cfg.bridge.delivery);
     expect(planGeometry(plan)).toEqual(geometry);
-    expect(planGeometry(validatePlan(raw, cfg.mlc, protocols))).toBeUndefined();
-    expect(() => validatePlan({ ...raw, isocenterLpsMm: [0, 0, 0] }, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ code: 'PLAN_INVALID', field: 'plan.frameOfReferenceUid' }));
-    expect(() => validatePlan({ ...raw, ...geometry, frameOfReferenceUid: '1.02.3' }, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ field: 'plan.frameOfReferenceUid' }));
-    expect(() => validatePlan({ ...raw, ...geometry, isocenterLpsMm: [0, 0, 5000] }, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ field: 'plan.isocenterLpsMm.2' }));
-    expect(() => validatePlan({ ...raw, ...geometry, patientPosition: 'SUPINE' }, cfg.mlc, protocols)).toThrowError(expect.objectContaining({ field: 'plan.patientPosition' }));
+    expect(planGeometry(validatePlan(raw, cfg.mlc, protocols, cfg.bridge.delivery))).toBeUndefined();
+    expect(() => validatePlan({ ...raw, isocenterLpsMm: [0, 0, 0] }, cfg.mlc, protocols, cfg.bridge.delivery)).toThrowError(expect.objectContaining({ code: 'PLAN_INVALID', field: 'plan.frameOfReferenceUid' }));
+    expect(() => validatePlan({ ...raw, ...geometry, frameOfReferenceUid: '1.02.3' }, cfg.mlc, protocols, cfg.bridge.delivery)).toThrowError(expect.objectContaining({ field: 'plan.frameOfReferenceUid' }));
+    expect(() => validatePlan({ ...raw, ...geometry, isocenterLpsMm: [0, 0, 5000] }, cfg.mlc, protocols, cfg.bridge.delivery)).toThrowError(expect.objectContaining({ field: 'plan.isocenterLpsMm.2' }));
+    expect(() => validatePlan({ ...raw, ...geometry, patientPosition: 'SUPINE' }, cfg.mlc, protocols, cfg.bridge.delivery)).toThrowError(expect.objectContaining({ field: 'plan.patientPosition' }));
   });
 
   it('rejects text that is not JSON', () => {
-    expect(() => loadPlanFile('{', 'bad.json', cfg.mlc, protocols)).toThrowError(expect.objectContaining({ code: 'PLAN_INVALID', field: 'bad.json' }));
+    expect(() => loadPlanFile('{', 'bad.json', cfg.mlc, protocols, cfg.bridge.delivery)).toThrowError(expect.objectContaining({ code: 'PLAN_INVALID', field: 'bad.json' }));
   });
 });
 

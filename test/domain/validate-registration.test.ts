@@ -28,6 +28,9 @@ describe('registration validation', () => {
     ['an image older than the limit', (m) => (m.acquiredAt = '2026-11-23T09:00:00Z'), 'REG_STALE', 'registration.acquiredAt'],
     ['an unknown method', (m) => (m.method = 'guess'), 'REG_INVALID', 'registration.method'],
     ['a bad time', (m) => (m.acquiredAt = 'yesterday'), 'REG_INVALID', 'registration.acquiredAt'],
+    ['a path in planId', (m) => (m.planId = '../PLAN'), 'REG_INVALID', 'registration.planId'],
+    ['a newline in patientId (a forged console line)', (m) => (m.patientId = 'P1\nregistration accepted'), 'REG_INVALID', 'registration.patientId'],
+    ['a control character in roiName', (m) => (m.roiName = 'PTV\u001b[2J'), 'REG_INVALID', 'registration.roiName'],
   ];
   it.each(cases)('rejects %s, naming the field', (_name, mutate, code, field) => {
     const m = good();

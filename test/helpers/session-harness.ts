@@ -20,7 +20,7 @@ import type { MlcPositions } from '../../src/protocol/mlc-protocol.js';
 
 export const config = loadConfig();
 export const examplePlan: Plan = loadPlanFile(
-  fs.readFileSync(new URL('../../examples/two-beam-step-and-shoot.json', import.meta.url), 'utf8'), 'example', config.mlc, Object.keys(config.bridge.actionLevels),
+  fs.readFileSync(new URL('../../examples/two-beam-step-and-shoot.json', import.meta.url), 'utf8'), 'example', config.mlc, Object.keys(config.bridge.actionLevels), config.bridge.delivery,
 );
 
 /** The example plan under the SRS protocol: verification always, intrafraction monitoring required. */

@@ -61,3 +61,40 @@ describe('journal', () => {
     expect(r.entries.map((e) => (e.data as { i: number }).i)).toEqual([0, 2]);
   });
 });
+
+describe('journal records that cannot be serialised as they are', () => {
+  it('appends a value nested 12 000 levels deep without overflowing the stack, cut at the record depth limit', async () => {
+    const { MAX_RECORD_DEPTH, CUT_DEPTH } = await import('../../src/journal/bounded-json.js');
+    const file = tmp();
+    const j = Journal.open(file, false);
+    const deep = JSON.parse('['.repeat(12_000) + ']'.repeat(12_000)) as unknown;
+    j.append('rejection', { raw: deep });
+    j.append('state', { to: 'idle' });
+    j.close();
+    const { entries } = readJournal(file);
+    expect(entries.map((e) => e.kind)).toEqual(['rejection', 'state']);
+    let v = (entries[0].data as { raw: unknown }).raw;
+    let levels = 0;
+    while (Array.isArray(v)) {
+      v = v[0];
+      levels++;
+    }
+    expect(v).toBe(CUT_DEPTH);
+    expect(levels).toBe(MAX_RECORD_DEPTH - 1); // the data object is one of the levels
+  });
+
+  it('cuts a circular reference instead of throwing, and keeps errors and typed arrays as plain JSON', async () => {
+    const { CUT_CIRCULAR } = await import('../../src/journal/bounded-json.js');
+    const { BridgeError } = await import('../../src/core/bridge-error.js');
+    const file = tmp();
+    const j = Journal.open(file, false);
+    const a: Record<string, unknown> = { name: 'a' };
+    a.self = a;
+    j.append('notice', { a, e: new BridgeError('INPUT_INVALID', 'bad', { field: 'x' }), t: new Float64Array([1.5, 2]) });
+    j.close();
+    const d = readJournal(file).entries[0].data as Record<string, any>;
+    expect(d.a).toEqual({ name: 'a', self: CUT_CIRCULAR });
+    expect(d.e).toMatchObject({ code: 'INPUT_INVALID', field: 'x' });
+    expect(d.t).toEqual([1.5, 2]);
+  });
+});

@@ -13,6 +13,7 @@ import { Observable } from 'rxjs';
 import type { Candidate } from '../../domain/registration/registration-pipeline.js';
 import { spatialRegistrationToMessage, type DicomRegistrationContext } from '../../domain/registration/spatial-registration.js';
 import { isBridgeError } from '../../core/bridge-error.js';
+import { JSON_LIMITS, parseJsonWithin, tooLarge } from '../../core/json-limits.js';
 
 export interface DropFolderOptions {
   readonly dir: string;
@@ -40,12 +41,18 @@ function readDicom(file: string, context: DicomRegistrationContext | undefined):
   }
 }
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-  } catch (e) {
-    return { unparseable: path.basename(file), reason: (e as Error).message };
+/** Size from the directory entry (a huge file is never read), then depth, then JSON. */
+function readJson(file: string, source: string): Candidate {
+  const limits = JSON_LIMITS.registration;
+  const bytes = fs.statSync(file).size;
+  if (bytes > limits.maxBytes) {
+    const refusal = tooLarge('registration.body', bytes, limits);
+    return { raw: { refused: refusal.field, bytes }, source, refusal };
   }
+  const r = parseJsonWithin(fs.readFileSync(file), 'registration.body', limits);
+  if (r.ok) return { raw: r.value, source };
+  if (r.error.code === 'LIMIT_EXCEEDED') return { raw: { refused: r.error.field, bytes, depth: r.error.actual }, source, refusal: r.error };
+  return { raw: { unparseable: path.basename(file), reason: r.error.message }, source };
 }
 
 export function watchDropFolder(o: DropFolderOptions): Observable<Candidate> {
@@ -58,9 +65,10 @@ export function watchDropFolder(o: DropFolderOptions): Observable<Candidate> {
         const ext = path.extname(name).toLowerCase();
         if (ext !== '.json' && ext !== '.dcm') continue;
         const file = path.join(o.dir, name);
-        const raw = ext === '.json' ? readJson(file) : readDicom(file, o.context());
+        const source = `folder:${name}`;
+        const candidate = ext === '.json' ? readJson(file, source) : { raw: readDicom(file, o.context()), source };
         fs.renameSync(file, path.join(done, `${Date.now()}-${name}`));
-        sub.next({ raw, source: `folder:${name}` });
+        sub.next(candidate);
       }
     };
     scan();

@@ -2,36 +2,58 @@
  * Registration results pushed by an imaging system: `POST /registrations`
  * (JSON body) or a WebSocket on the same path, one JSON message per result.
  * Listens on loopback by default. Everything received becomes a candidate:
- * malformed JSON too, so the pipeline rejects and journals it.
+ * malformed JSON too, so the pipeline rejects and journals it. A body over
+ * the size limit or nested too deeply is refused before it is parsed; the
+ * refusal is a candidate too (carrying its size and depth, not the body).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Subject } from 'rxjs';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type RawData } from 'ws';
+import { JSON_LIMITS, parseJsonWithin, tooLarge } from '../../core/json-limits.js';
 import type { Candidate } from '../../domain/registration/registration-pipeline.js';
 
-const MAX_BODY_BYTES = 64 * 1024;
+const LIMITS = JSON_LIMITS.registration;
+/** Beyond the limit a body is only counted (for the journal), up to this; then the connection is cut. */
+export const HARD_CAP_BYTES = 16 * 1024 * 1024;
 const PATH = '/registrations';
 
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return { unparseable: text.slice(0, 256) };
+/** Measured, then parsed; a refusal carries `{ refused, bytes, depth? }` as its raw value, never the body. */
+export function candidateFrom(body: Buffer, source: string): Candidate {
+  const r = parseJsonWithin(body, 'registration.body', LIMITS);
+  if (r.ok) return { raw: r.value, source };
+  if (r.error.code === 'LIMIT_EXCEEDED') {
+    const depth = r.error.field?.endsWith('.depth') ? { depth: r.error.actual } : {};
+    return { raw: { refused: r.error.field, bytes: body.length, ...depth }, source, refusal: r.error };
   }
+  return { raw: { unparseable: body.subarray(0, 256).toString('utf8') }, source };
+}
+
+function oversize(bytes: number | string, source: string): Candidate {
+  const refusal = tooLarge('registration.body', bytes, LIMITS);
+  return { raw: { refused: refusal.field, bytes }, source, refusal };
 }
 
 export class RegistrationHttpSource {
   readonly candidates$ = new Subject<Candidate>();
   private readonly server = http.createServer((req, res) => this.onRequest(req, res));
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: HARD_CAP_BYTES });
 
   constructor() {
     this.server.on('upgrade', (req, socket, head) => {
       if (req.url !== PATH) return void socket.destroy();
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        ws.on('message', (data) => this.candidates$.next({ raw: parse(data.toString()), source: 'ws' }));
-        ws.on('error', () => undefined);
+        ws.on('message', (data) => {
+          const body = toBuffer(data);
+          if (body.length > LIMITS.maxBytes) {
+            this.candidates$.next(oversize(body.length, 'ws'));
+            ws.close(1009, 'message too big');
+          } else this.candidates$.next(candidateFrom(body, 'ws'));
+        });
+        ws.on('error', (e: Error & { code?: string }) => {
+          // ws refuses a frame over maxPayload by its header, before reading it, and closes with 1009
+          if (e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.candidates$.next(oversize(`> ${HARD_CAP_BYTES}`, 'ws'));
+        });
       });
     });
   }
@@ -49,24 +71,37 @@ export class RegistrationHttpSource {
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    if (req.url !== PATH || req.method !== 'POST') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `POST ${PATH} only` }));
-      return;
+    const reply = (status: number, body: object): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (req.url !== PATH || req.method !== 'POST') return reply(404, { error: `POST ${PATH} only` });
+    const declared = Number(req.headers['content-length']);
+    if (declared > HARD_CAP_BYTES) {
+      this.candidates$.next(oversize(declared, 'http'));
+      reply(413, { error: `body larger than ${LIMITS.maxBytes} bytes` });
+      return void req.destroy();
     }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `body larger than ${MAX_BODY_BYTES} bytes` }));
+      if (size <= LIMITS.maxBytes) chunks.push(c);
+      else if (size > HARD_CAP_BYTES && !res.writableEnded) {
+        this.candidates$.next(oversize(`> ${HARD_CAP_BYTES}`, 'http'));
+        reply(413, { error: `body larger than ${LIMITS.maxBytes} bytes` });
         req.destroy();
-      } else chunks.push(c);
+      }
     });
     req.on('end', () => {
       if (res.writableEnded) return;
-      this.candidates$.next({ raw: parse(Buffer.concat(chunks).toString('utf8')), source: 'http' });
+      const c = size > LIMITS.maxBytes ? oversize(size, 'http') : candidateFrom(Buffer.concat(chunks), 'http');
+      this.candidates$.next(c);
+      if (c.refusal) return reply(c.refusal.field?.endsWith('.bytes') ? 413 : 400, { error: c.refusal.message });
       // accepted for validation; the verdict goes to the journal and the console
-      res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'queued for validation' }));
+      reply(202, { status: 'queued for validation' });
     });
   }
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 }

@@ -4,11 +4,15 @@
  * The segments must reproduce the beam's fluence exactly (native kernel).
  */
 import { z } from 'zod';
+import type { DeliveryLimits } from '../../config/bridge-config.js';
 import type { MlcModel } from '../../config/mlc-model.js';
+import { issueKeyPath, issueSummary } from '../../config/zod-issue.js';
 import { BridgeError } from '../../core/bridge-error.js';
+import { ID_PATTERN, ID_RULE, NO_CONTROL_PATTERN } from '../../core/identifiers.js';
+import { JSON_LIMITS, parseJsonWithin } from '../../core/json-limits.js';
 import { accumulateFluence } from '../../kernels/fluence.js';
 import { PATIENT_POSITIONS } from '../registration/patient-position.js';
-import type { Plan } from './plan.js';
+import { beamMu, type Plan } from './plan.js';
 
 const Interval = z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([a, b]) => a <= b, { message: 'first must be <= last' });
 
@@ -16,10 +20,14 @@ const Interval = z.tuple([z.number().int().min(0), z.number().int().min(0)]).ref
 const DicomUid = z.string().max(64).regex(/^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+$/, { message: 'must be a DICOM UID (digits and dots, no leading zeros, <= 64 characters)' });
 const LpsMm = z.number().min(-2000).max(2000);
 
+const Id = z.string().regex(ID_PATTERN, `must be ${ID_RULE}`);
+const Text = (max: number) => z.string().min(1).max(max).regex(NO_CONTROL_PATTERN, 'must not contain control characters');
+
+// strict everywhere: an unknown key (a misspelt or unsupported field such as `collimatorDeg`) is an error, never ignored
 const PlanSchema = z.object({
-  patientId: z.string().min(1).max(64),
-  patientName: z.string().min(1).max(128),
-  planId: z.string().min(1).max(64),
+  patientId: Id,
+  patientName: Text(128),
+  planId: Id,
   fraction: z.number().int().min(1).max(100),
   protocol: z.string().min(1),
   mlcModel: z.string().min(1),
@@ -27,7 +35,7 @@ const PlanSchema = z.object({
     .array(
       z.object({
         id: z.number().int().min(1).max(65535),
-        name: z.string().min(1).max(64),
+        name: Text(64),
         gantryDeg: z.number().min(0).lt(360),
         doseRateMuPerMin: z.number().int().min(50).max(2400),
         grid: z.object({
@@ -36,26 +44,27 @@ const PlanSchema = z.object({
           firstLeafPair: z.number().int().min(0),
           rows: z.number().int().min(1),
           cols: z.number().int().min(1).max(400),
-        }),
-        segments: z.array(z.object({ mu: z.number().positive().max(1000), rows: z.array(z.union([Interval, z.null()])) })).min(1).max(500),
+        }).strict(),
+        segments: z.array(z.object({ mu: z.number().positive().max(1000), rows: z.array(z.union([Interval, z.null()])) }).strict()).min(1).max(500),
         fluence: z.array(z.array(z.number().min(0))),
-      }),
+      }).strict(),
     )
     .min(1)
     .max(20),
   frameOfReferenceUid: DicomUid.optional(),
   isocenterLpsMm: z.tuple([LpsMm, LpsMm, LpsMm]).optional(),
   patientPosition: z.enum(PATIENT_POSITIONS).optional(),
-});
+}).strict();
 
 const planError = (field: string, summary: string, extra: { actual?: string | number; limit?: string | number; unit?: string } = {}) =>
   new BridgeError('PLAN_INVALID', summary, { field: `plan.${field}`, ...extra });
 
-export function validatePlan(raw: unknown, mlc: MlcModel, protocols: readonly string[]): Plan {
+/** `delivery`: the machine's MU limits per beam and per segment (bridge config). */
+export function validatePlan(raw: unknown, mlc: MlcModel, protocols: readonly string[], delivery: DeliveryLimits): Plan {
   const r = PlanSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw planError(issue.path.map(String).join('.'), issue.message);
+    throw planError(issueKeyPath(issue), issueSummary(issue));
   }
   const plan = r.data as Plan;
   // an isocentre means nothing without the frame it is given in
@@ -68,10 +77,20 @@ export function validatePlan(raw: unknown, mlc: MlcModel, protocols: readonly st
   plan.beams.forEach((b, i) => {
     if (ids.has(b.id)) throw planError(`beams.${i}.id`, 'duplicate beam id', { actual: b.id });
     ids.add(b.id);
+    checkMu(b, i, delivery);
     checkGrid(b, i, mlc);
     checkFluence(b, i);
   });
   return plan;
+}
+
+function checkMu(b: Plan['beams'][number], i: number, d: DeliveryLimits): void {
+  b.segments.forEach((s, k) => {
+    if (s.mu < d.minMuPerSegment) throw planError(`beams.${i}.segments.${k}.mu`, 'segment below the machine minimum', { actual: s.mu, limit: `>= ${d.minMuPerSegment}`, unit: 'MU' });
+  });
+  const mu = beamMu(b);
+  if (mu > d.maxMuPerBeam) throw planError(`beams.${i}.mu`, 'beam MU above the machine maximum', { actual: mu, limit: `<= ${d.maxMuPerBeam}`, unit: 'MU' });
+  if (mu < d.minMuPerBeam) throw planError(`beams.${i}.mu`, 'beam MU below the machine minimum', { actual: mu, limit: `>= ${d.minMuPerBeam}`, unit: 'MU' });
 }
 
 function checkGrid(b: Plan['beams'][number], i: number, mlc: MlcModel): void {
@@ -98,12 +117,9 @@ function checkFluence(b: Plan['beams'][number], i: number): void {
   }
 }
 
-export function loadPlanFile(text: string, file: string, mlc: MlcModel, protocols: readonly string[]): Plan {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (cause) {
-    throw new BridgeError('PLAN_INVALID', `not valid JSON: ${(cause as Error).message}`, { field: file, cause });
-  }
-  return validatePlan(raw, mlc, protocols);
+/** Size and nesting are checked before the text is parsed (core/json-limits). */
+export function loadPlanFile(text: string, file: string, mlc: MlcModel, protocols: readonly string[], delivery: DeliveryLimits): Plan {
+  const r = parseJsonWithin(text, file, JSON_LIMITS.plan);
+  if (!r.ok) throw r.error.code === 'LIMIT_EXCEEDED' ? r.error : new BridgeError('PLAN_INVALID', `not valid JSON: ${String((r.error.cause as Error | undefined)?.message).slice(0, 200)}`, { field: file, cause: r.error });
+  return validatePlan(r.value, mlc, protocols, delivery);
 }

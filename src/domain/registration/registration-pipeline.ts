@@ -18,6 +18,8 @@ export interface Candidate {
   readonly raw: unknown;
   /** Where it came from: `http`, `ws`, `folder:<file>`, `sim`, … */
   readonly source: string;
+  /** Refused by its source before parsing (too large, nested too deeply); `raw` then holds its size and depth, not the body. */
+  readonly refusal?: BridgeError;
 }
 
 export type Verdict =
@@ -36,6 +38,7 @@ const reject = (v: Verdict & { ok: true }, error: BridgeError): Verdict => ({ ok
 /** Shape, types, units, finite and plausible values. Identity and age come later. */
 export function validateShape(): OperatorFunction<Candidate, Verdict> {
   return map((c) => {
+    if (c.refusal) return { ok: false, error: c.refusal, source: c.source, raw: c.raw };
     const r = validateRegistration(c.raw, { identity: undefined, nowEpochMs: Number.NaN, maxAgeMs: Number.POSITIVE_INFINITY });
     return r.ok ? { ok: true, registration: r.value, source: c.source } : { ok: false, error: r.error, source: c.source, raw: c.raw };
   });

@@ -5,6 +5,7 @@
  * it was acquired before the couch last moved.
  */
 import { BridgeError } from '../../core/bridge-error.js';
+import { ID_PATTERN, ID_RULE, NO_CONTROL_PATTERN } from '../../core/identifiers.js';
 import type { Pose6 } from '../../core/pose.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { CORRECTION_FRAMES, type CorrectionFrame } from '../couch/couch-correction.js';
@@ -35,6 +36,14 @@ const invalid = (field: string, summary: string, extra: { limit?: string | numbe
 function str(o: Record<string, unknown>, key: string): string {
   const v = o[key];
   if (typeof v !== 'string' || v.length === 0 || v.length > 256) throw invalid(key, 'must be a non-empty string', { limit: '1..256 characters' });
+  if (!NO_CONTROL_PATTERN.test(v)) throw invalid(key, 'must not contain control characters', { actual: JSON.stringify(v.slice(0, 64)) });
+  return v;
+}
+
+/** patientId, planId: the plan's identifier pattern (they must equal the plan's, which follow it). */
+function id(o: Record<string, unknown>, key: string): string {
+  const v = str(o, key);
+  if (!ID_PATTERN.test(v)) throw invalid(key, 'not a valid identifier', { actual: JSON.stringify(v.slice(0, 64)), limit: ID_RULE });
   return v;
 }
 
@@ -79,7 +88,7 @@ function parse(raw: unknown): Registration {
   const quality = o.quality;
   if (typeof quality !== 'number' || !(quality >= 0 && quality <= 1)) throw invalid('quality', 'must be in 0..1', { actual: String(quality), limit: '0..1' });
   return {
-    id: str(o, 'id'), patientId: str(o, 'patientId'), planId: str(o, 'planId'), fraction, imageSeries: str(o, 'imageSeries'),
+    id: str(o, 'id'), patientId: id(o, 'patientId'), planId: id(o, 'planId'), fraction, imageSeries: str(o, 'imageSeries'),
     acquiredAtEpochMs: time(o, 'acquiredAt'), registeredAtEpochMs: time(o, 'registeredAt'), method, roiName: str(o, 'roiName'),
     correction: correction(o), ...frame(o), quality, source: str(o, 'source'),
   };
