@@ -22,6 +22,9 @@ class ScriptedLink implements ByteLink {
   reply(frame: Frame): void {
     this.deliver(encodeFrame(frame));
   }
+  deliverRaw(bytes: Buffer): void {
+    this.deliver(bytes);
+  }
 }
 
 const STATUS = 0x06;
@@ -61,6 +64,23 @@ describe('framed client: replies bound to their request', () => {
     const req = link.requests[256];
     link.reply({ seq: req.seq, cmd: replyCmd(STATUS), payload: Buffer.from('fresh') });
     await expect(current).resolves.toMatchObject({ payload: Buffer.from('fresh') });
+  });
+
+  it('takes the reply that follows 4 noise bytes (a5 5a ff 03) at once, so the link stays fresh', async () => {
+    const { clock, link, client } = rig();
+    for (let i = 0; i < 20; i++) {
+      const p = client.request(STATUS, Buffer.alloc(0), TIMEOUT_MS);
+      await settle();
+      if (i === 3) link.deliverRaw(Buffer.from('a55aff03', 'hex')); // a false header claiming 1023 bytes
+      let answered: Frame | undefined;
+      void p.then((f) => (answered = f), () => undefined);
+      link.reply({ seq: link.requests[i].seq, cmd: replyCmd(STATUS), payload: Buffer.alloc(9) });
+      await settle();
+      expect(answered?.seq).toBe(link.requests[i].seq); // not held back by the false header
+      clock.advance(100);
+      expect(client.health.isFresh()).toBe(true);
+    }
+    expect(client.counters).toMatchObject({ framesRejected: 1, timeouts: 0 });
   });
 
   it('numbers requests beyond 255 without wrapping', async () => {

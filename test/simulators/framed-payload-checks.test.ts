@@ -1,4 +1,3 @@
-import { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { BeamCmd, BeamState, encodeArm, encodeMu } from '../../src/protocol/beam-protocol.js';
 import { FrameDecoder, NakReason, encodeFrame, type Frame } from '../../src/protocol/frame-codec.js';
@@ -6,23 +5,10 @@ import { MlcCmd, encodeHeartbeat } from '../../src/protocol/mlc-protocol.js';
 import { BeamDevice, defaultBeamSimOptions } from '../../simulators/beam-device.js';
 import { FramedDeviceHost } from '../../simulators/framed-device-host.js';
 import { MlcDevice } from '../../simulators/mlc-device.js';
+import { byteWire } from '../helpers/byte-wire.js';
 import { simOptions } from '../helpers/sim-fixtures.js';
 
 const frame = (cmd: number, payload: Buffer = Buffer.alloc(0)): Frame => ({ seq: 1, cmd, payload });
-
-/** A byte stream whose far end is the test: bytes in with `send`, replies collected in `written`. */
-function wire(host: FramedDeviceHost) {
-  const written: Buffer[] = [];
-  const stream = new Duplex({
-    read() {},
-    write(chunk: Buffer, _enc, cb) {
-      written.push(chunk);
-      cb();
-    },
-  });
-  host.host.attach(stream);
-  return { send: (b: Buffer) => stream.emit('data', b), written };
-}
 
 describe('framed simulators check request payload lengths (NAK 2, never a status reply)', () => {
   it('the MLC controller NAKs a HEARTBEAT whose counter is short and answers a whole one with its status', () => {
@@ -36,7 +22,7 @@ describe('framed simulators check request payload lengths (NAK 2, never a status
 
   it('puts the NAK on the wire exactly as the annotated vector (seq 258, NAK 07 02)', () => {
     const host = new FramedDeviceHost(new MlcDevice(simOptions.mlc));
-    const { send, written } = wire(host);
+    const { send, written } = byteWire(host.host);
     // MLC HEARTBEAT, seq 258, a 2-byte counter instead of 4
     send(encodeFrame({ seq: 258, cmd: MlcCmd.Heartbeat, payload: Buffer.from([0x2c, 0x01]) }));
     // a5 5a | 07 00 | 02 01 00 00 | 7f (NAK) | 07 02 (HEARTBEAT, bad payload) | 76 c1 (frame_vectors.txt)
@@ -61,9 +47,19 @@ describe('framed simulators check request payload lengths (NAK 2, never a status
     expect(beam.handle(frame(BeamCmd.SetSegmentEnd, Buffer.alloc(3)))).toEqual({ nak: NakReason.BadPayload });
   });
 
+  it('answers every request after 4 noise bytes (a5 5a ff 03) from the bridge', () => {
+    const host = new FramedDeviceHost(new MlcDevice(simOptions.mlc));
+    const { send, written } = byteWire(host.host);
+    send(Buffer.from('a55aff03', 'hex')); // a false header claiming 1023 bytes: v1 lost the next 129 requests
+    for (let seq = 1; seq <= 20; seq++) send(encodeFrame({ seq, cmd: MlcCmd.Heartbeat, payload: encodeHeartbeat(seq) }));
+    const replies = new FrameDecoder().push(Buffer.concat(written)).flatMap((r) => (r.ok ? [r.frame.seq] : []));
+    expect(replies).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(host.stats.framesRejected).toBe(1);
+  });
+
   it('the wire reply to a good MLC HEARTBEAT is a status reply with the request sequence number', () => {
     const host = new FramedDeviceHost(new MlcDevice(simOptions.mlc));
-    const { send, written } = wire(host);
+    const { send, written } = byteWire(host.host);
     send(encodeFrame({ seq: 0x01020304, cmd: MlcCmd.Heartbeat, payload: encodeHeartbeat(300) }));
     const [r] = new FrameDecoder().push(Buffer.concat(written));
     expect(r).toMatchObject({ ok: true, frame: { seq: 0x01020304, cmd: MlcCmd.Heartbeat | 0x80 } });

@@ -1,4 +1,3 @@
-import { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { CouchReg } from '../../src/protocol/couch-register-map.js';
@@ -6,6 +5,7 @@ import { CouchDevice } from '../../simulators/couch-device.js';
 import type { ModbusHost } from '../../simulators/modbus-host.js';
 import { ModbusRtuHost } from '../../simulators/modbus-rtu-host.js';
 import { ModbusTcpHost } from '../../simulators/modbus-tcp-host.js';
+import { byteWire } from '../helpers/byte-wire.js';
 import { simOptions } from '../helpers/sim-fixtures.js';
 
 // Byte vectors from test/fixtures/protocol/frame_vectors.txt (CRC-16/MODBUS computed bit by bit by
@@ -24,18 +24,10 @@ const TCP_UNIT_00 = '000a00000006000300190001'; // tid 10, unit 0
 
 const hex = (s: string) => Buffer.from(s, 'hex');
 
-/** Attaches a byte stream whose far end is the test; replies are collected per write. */
+/** The simulator's replies, one hex string per write. */
 function wire(host: ModbusHost) {
   const replies: string[] = [];
-  const stream = new Duplex({
-    read() {},
-    write(chunk: Buffer, _enc, cb) {
-      replies.push(chunk.toString('hex'));
-      cb();
-    },
-  });
-  host.host.attach(stream);
-  return { send: (b: Buffer) => stream.emit('data', b), replies };
+  return { send: byteWire(host.host, (b) => replies.push(b.toString('hex'))).send, replies };
 }
 
 function rtuRig() {
