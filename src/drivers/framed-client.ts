@@ -1,6 +1,7 @@
 /**
  * Request/response over a framed byte link: one request in flight (a queue),
- * a timeout per request, replies matched by sequence number and command.
+ * a timeout per request, replies matched by sequence number (u32, framing v2)
+ * and bound to the request's command (a NAK must name it).
  * Bad frames are discarded, counted and reported; the link stays up.
  */
 import { Subject } from 'rxjs';
