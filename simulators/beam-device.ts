@@ -7,7 +7,7 @@
  */
 import type { Frame } from '../src/protocol/frame-codec.js';
 import { NakReason } from '../src/protocol/frame-codec.js';
-import { BeamCmd, BeamState, TerminationReason, decodeArm, decodeMu, encodeBeamStatus, type BeamStatus } from '../src/protocol/beam-protocol.js';
+import { BEAM_REQUEST_PAYLOAD_BYTES, BeamCmd, BeamState, TerminationReason, decodeArm, decodeMu, encodeBeamStatus, type BeamStatus } from '../src/protocol/beam-protocol.js';
 import type { DeviceReply, FramedDevice } from './framed-device-host.js';
 import type { Steppable } from './physics-loop.js';
 
@@ -58,6 +58,8 @@ export class BeamDevice implements FramedDevice, Steppable {
   handle(frame: Frame): DeviceReply {
     this.onCommand?.(frame.cmd, performance.now());
     const ok = (): DeviceReply => ({ payload: encodeBeamStatus(this.status) });
+    const expectedBytes = BEAM_REQUEST_PAYLOAD_BYTES[frame.cmd as BeamCmd] as number | undefined;
+    if (expectedBytes !== undefined && frame.payload.length !== expectedBytes) return { nak: NakReason.BadPayload };
     switch (frame.cmd) {
       case BeamCmd.Identify:
         return { payload: Buffer.from('SIM-LINAC beam-if 1.0', 'ascii') };

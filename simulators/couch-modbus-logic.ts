@@ -21,6 +21,17 @@ export class CouchModbusLogic {
     return this.apply(decoded.request);
   }
 
+  /**
+   * A broadcast (serial unit 0): writes are executed, nothing is answered, and reads are not
+   * executed (Modbus over Serial Line V1.02 §2.2: broadcast requests are writing commands).
+   * Returns true if the request was executed.
+   */
+  executeBroadcast(pdu: Buffer): boolean {
+    const decoded = decodeRequestPdu(pdu);
+    if (!decoded.ok || decoded.request.fn === ModbusFn.ReadHoldingRegisters) return false;
+    return this.apply(decoded.request)[0] === decoded.request.fn; // an exception reply sets bit 7
+  }
+
   private apply(r: ModbusRequest): Buffer {
     switch (r.fn) {
       case ModbusFn.ReadHoldingRegisters: {

@@ -3,9 +3,12 @@
  * with the same codec the driver uses, dispatches to the device, encodes the
  * reply, and applies injected link faults. Bad frames are counted and dropped.
  */
-import { FrameDecoder, encodeFrame, replyCmd, CMD_NAK, encodeNak, NakReason, type Frame } from '../src/protocol/frame-codec.js';
+import { FrameDecoder, encodeFrame, replyCmd, CMD_NAK, encodeNak, NakReason, HEADER_BYTES, SEQ_BYTES, type Frame } from '../src/protocol/frame-codec.js';
 import { noLinkFaults, sendWithFaults, type LinkFaults } from './link-faults.js';
 import { StreamHost, type StreamSession } from './stream-host.js';
+
+/** Offset of the first payload byte in an encoded frame (sync, len, seq, cmd before it). */
+const FIRST_PAYLOAD_BYTE = HEADER_BYTES + SEQ_BYTES + 1;
 
 /** A device's answer: a reply payload, or a NAK reason. */
 export type DeviceReply = { readonly payload: Buffer } | { readonly nak: NakReason };
@@ -39,7 +42,7 @@ export class FramedDeviceHost {
             ? encodeFrame({ seq: r.frame.seq, cmd: replyCmd(r.frame.cmd), payload: reply.payload })
             : encodeFrame({ seq: r.frame.seq, cmd: CMD_NAK, payload: encodeNak(r.frame.cmd, reply.nak) });
           this.stats.repliesSent++;
-          sendWithFaults(this.faults, bytes, 6, write); // corrupts the first payload byte: the CRC must catch it
+          sendWithFaults(this.faults, bytes, FIRST_PAYLOAD_BYTE, write); // the CRC must catch it
         }
       },
       onEnd: () => undefined,

@@ -6,9 +6,11 @@ export interface LinkFaults {
   silent: boolean;
   /** Extra delay before each reply, ms. */
   replyDelayMs: number;
+  /** Line noise: bytes sent once, just before the next reply (the peer must resynchronise). */
+  noiseBeforeNextReply: Buffer | undefined;
 }
 
-export const noLinkFaults = (): LinkFaults => ({ corruptReplies: 0, silent: false, replyDelayMs: 0 });
+export const noLinkFaults = (): LinkFaults => ({ corruptReplies: 0, silent: false, replyDelayMs: 0, noiseBeforeNextReply: undefined });
 
 /** Applies corruption to an encoded reply; returns the bytes to send. */
 export function applyCorruption(faults: LinkFaults, bytes: Buffer, index: number): Buffer {
@@ -22,7 +24,10 @@ export function applyCorruption(faults: LinkFaults, bytes: Buffer, index: number
 
 /** Sends a reply through the injected faults: corrupted at `corruptIndex`, delayed, or as is. */
 export function sendWithFaults(faults: LinkFaults, bytes: Buffer, corruptIndex: number, write: (b: Buffer) => void): void {
-  const out = applyCorruption(faults, bytes, corruptIndex);
+  const noise = faults.noiseBeforeNextReply;
+  faults.noiseBeforeNextReply = undefined;
+  const corrupted = applyCorruption(faults, bytes, corruptIndex);
+  const out = noise ? Buffer.concat([noise, corrupted]) : corrupted;
   if (faults.replyDelayMs > 0) setTimeout(() => write(out), faults.replyDelayMs);
   else write(out);
 }

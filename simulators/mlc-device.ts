@@ -6,6 +6,7 @@
 import type { Frame } from '../src/protocol/frame-codec.js';
 import { NakReason } from '../src/protocol/frame-codec.js';
 import {
+  MLC_REQUEST_PAYLOAD_BYTES,
   MlcCmd,
   decodePositions,
   decodeTrajectoryChunk,
@@ -64,6 +65,8 @@ export class MlcDevice implements FramedDevice, Steppable {
   }
 
   handle(frame: Frame): DeviceReply {
+    const expectedBytes = MLC_REQUEST_PAYLOAD_BYTES[frame.cmd as MlcCmd];
+    if (expectedBytes !== undefined && frame.payload.length !== expectedBytes) return { nak: NakReason.BadPayload };
     switch (frame.cmd) {
       case MlcCmd.Identify:
         return { payload: encodeIdentity({ model: this.options.model, leafPairs: this.options.leafPairs, firmware: 'sim-1.0' }) };

@@ -1,12 +1,13 @@
 /**
  * Request/response over a framed byte link: one request in flight (a queue),
- * a timeout per request, replies matched by sequence number and command.
+ * a timeout per request, replies matched by sequence number (u32, framing v2)
+ * and bound to the request's command (a NAK must name it).
  * Bad frames are discarded, counted and reported; the link stays up.
  */
 import { Subject } from 'rxjs';
 import { BridgeError } from '../core/bridge-error.js';
 import type { Clock } from '../core/clock.js';
-import { CMD_NAK, FrameDecoder, decodeNak, encodeFrame, replyCmd, type Frame } from '../protocol/frame-codec.js';
+import { CMD_NAK, FrameDecoder, MAX_SEQ, decodeNak, encodeFrame, replyCmd, type Frame } from '../protocol/frame-codec.js';
 import type { ByteLink } from '../transport/byte-link.js';
 import type { DriverCounters, DriverEvent } from './driver-event.js';
 import { LinkHealthMonitor } from './link-health.js';
@@ -69,7 +70,7 @@ export class FramedClient {
 
   private send(cmd: number, payload: Buffer, timeoutMs: number): Promise<Frame> {
     if (!this.link.isOpen) return Promise.reject(new BridgeError('LINK_CLOSED', 'link is closed', { field: this.link.endpoint }));
-    this.seq = (this.seq + 1) & 0xff;
+    this.seq = this.seq >= MAX_SEQ ? 1 : this.seq + 1; // u32 (framing v2): a reply 2^32 requests old cannot match
     const seq = this.seq;
     return new Promise<Frame>((resolve, reject) => {
       const timer = this.clock.setTimeout(() => {
@@ -105,9 +106,12 @@ export class FramedClient {
     this.health.touch();
     pending.cancelTimer();
     this.inFlight = undefined;
-    if (frame.cmd === CMD_NAK) {
+    const nak = frame.cmd === CMD_NAK ? decodeNak(frame.payload) : undefined;
+    if (frame.cmd === CMD_NAK && nak?.requestCmd !== pending.cmd) {
+      this.counters.unexpected++; // a NAK carries the command it refuses: it must be the one in flight
+      pending.reject(new BridgeError('FRAME_UNEXPECTED', 'NAK names another command than the request', { field: 'nak.requestCmd', actual: nak?.requestCmd ?? 'none', limit: pending.cmd }));
+    } else if (frame.cmd === CMD_NAK) {
       this.counters.naks++;
-      const nak = decodeNak(frame.payload);
       const error = new BridgeError('DEVICE_REJECTED', `device refused the command (reason ${nak?.reason ?? '?'})`, { field: `${this.device}.${this.cmdName(pending.cmd)}` });
       this.events$.next({ type: 'request-failed', device: this.device, error, cmd: this.cmdName(pending.cmd) });
       pending.reject(error);

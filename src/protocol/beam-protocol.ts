@@ -15,6 +15,22 @@ export enum BeamCmd {
   Reset = 0x19,
 }
 
+/**
+ * Request payload length of every beam command (docs/protocols/beam.md). A device NAKs (2, bad
+ * payload) any other length: a HEARTBEAT with a payload is not a heartbeat.
+ */
+export const BEAM_REQUEST_PAYLOAD_BYTES: Readonly<Record<BeamCmd, number>> = {
+  [BeamCmd.Identify]: 0,
+  [BeamCmd.Arm]: 8,
+  [BeamCmd.SetSegmentEnd]: 4,
+  [BeamCmd.BeamOn]: 0,
+  [BeamCmd.Hold]: 0,
+  [BeamCmd.Terminate]: 0,
+  [BeamCmd.Status]: 0,
+  [BeamCmd.Heartbeat]: 0,
+  [BeamCmd.Reset]: 0,
+};
+
 export enum BeamState {
   Idle = 0,
   Armed = 1,

@@ -20,6 +20,21 @@ export enum MlcCmd {
 
 export const MLC_POSITION_LSB_MM = 0.01;
 
+/**
+ * Request payload length of each fixed-length command (docs/protocols/mlc.md); SET_TARGETS and
+ * LOAD_TRAJECTORY are checked by their decoders. A device NAKs (2, bad payload) any other length.
+ */
+export const MLC_REQUEST_PAYLOAD_BYTES: Readonly<Partial<Record<MlcCmd, number>>> = {
+  [MlcCmd.Identify]: 0,
+  [MlcCmd.Move]: 0,
+  [MlcCmd.Stop]: 0,
+  [MlcCmd.ReadPositions]: 0,
+  [MlcCmd.Status]: 0,
+  [MlcCmd.Heartbeat]: 4,
+  [MlcCmd.ResetFault]: 0,
+  [MlcCmd.StartTrajectory]: 0,
+};
+
 /** Status word bits. */
 export const MlcStatusBit = {
   moving: 1 << 0,

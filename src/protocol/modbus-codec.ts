@@ -124,42 +124,7 @@ export function encodeRtu(unitId: number, pdu: Buffer): Buffer {
   return b;
 }
 
-/** Length of an RTU *request* frame from its first bytes, or undefined if not yet known / unknown function. */
-function rtuRequestLength(buf: Buffer): number | 'unknown' | undefined {
-  if (buf.length < 2) return undefined;
-  const fn = buf[1];
-  if (fn === ModbusFn.ReadHoldingRegisters || fn === ModbusFn.WriteSingleRegister) return 8;
-  if (fn === ModbusFn.WriteMultipleRegisters) return buf.length < 7 ? undefined : 9 + buf[6];
-  return 'unknown';
-}
-
-/**
- * Splits RTU request frames from a byte buffer (server side). Frames are
- * delimited by the length their function implies; a CRC error drops the frame
- * (a Modbus server does not answer it) and an unknown function drops the buffer.
- */
-export function splitRtuRequests(buf: Buffer): { frames: Array<{ unitId: number; pdu: Buffer }>; rest: Buffer; crcErrors: number; dropped: number } {
-  const frames: Array<{ unitId: number; pdu: Buffer }> = [];
-  let crcErrors = 0;
-  let dropped = 0;
-  let off = 0;
-  for (;;) {
-    const rest = buf.subarray(off);
-    const len = rtuRequestLength(rest);
-    if (len === undefined) break;
-    if (len === 'unknown') {
-      dropped += rest.length;
-      off = buf.length;
-      break;
-    }
-    if (rest.length < len) break;
-    const frame = rest.subarray(0, len);
-    if (crc16Modbus(frame, 0, len - 2) !== frame.readUInt16LE(len - 2)) crcErrors++;
-    else frames.push({ unitId: frame[0], pdu: Buffer.from(frame.subarray(1, len - 2)) });
-    off += len;
-  }
-  return { frames, rest: Buffer.from(buf.subarray(off)), crcErrors, dropped };
-}
+// RTU request framing (silences, hunting) lives in modbus-rtu-framing.ts.
 
 /** Bytes on the wire for a 6-axis poll (read 30 registers): request 8, response 5 + 60. */
 export const RTU_POLL_BYTES = { request: 8, response: 5 + 2 * 30 } as const;

@@ -121,7 +121,8 @@ describe('couch simulator', () => {
 
 describe('framing as the simulators serve it', () => {
   it('hand the driver exactly the frames the codec encodes', () => {
-    expect(encodeFrame({ seq: 9, cmd: 0x97, payload: Buffer.from([1]) }).subarray(0, 6).toString('hex')).toBe('a55a03000997');
+    // a5 5a | len 06 00 (seq 4 + cmd 1 + payload 1) | seq 09 00 00 00 | cmd 97 (HEARTBEAT reply)
+    expect(encodeFrame({ seq: 9, cmd: 0x97, payload: Buffer.from([1]) }).subarray(0, 9).toString('hex')).toBe('a55a06000900000097');
   });
 });
 
