@@ -4,8 +4,10 @@
  * 70 internal error. Output is drained before the process exits.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { isBridgeError } from '../core/bridge-error.js';
+import { PROJECT_ROOT } from '../core/project-root.js';
 import { printable } from '../core/identifiers.js';
 import { couchCorrectionCommand } from './couch-command.js';
 import { marginsCommand } from './margins-command.js';
@@ -19,7 +21,7 @@ export const DEFAULT_SETUP_ERROR = '2.4,-1.8,1.1,0.6,-0.4,0.8';
 
 export const EXIT = { complete: 0, notComplete: 1, badInput: 2, internal: 70 } as const;
 
-const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 export function buildProgram(): Command {
   const program = new Command('linac-bridge').description('Radiotherapy treatment-room device bridge');
