@@ -240,6 +240,9 @@ export function toleranceSet(cfg: LoadedConfig): PermitTolerances {
     couchRotationDeg: cfg.couch.inPosition.rotationDeg,
     muChannelDisagreementMu: cfg.bridge.tolerances.muChannelDisagreementMu,
     evidenceMaxAgeMs: cfg.bridge.tolerances.evidenceMaxAgeMs,
+    muOverrunMu: cfg.bridge.tolerances.muOverrunMu,
+    backupTimerFactor: cfg.bridge.tolerances.backupTimerFactor,
+    backupTimerMarginMs: cfg.bridge.tolerances.backupTimerMarginMs,
   };
 }
 

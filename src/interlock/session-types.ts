@@ -46,6 +46,16 @@ export interface SessionContext {
   /** When the session last entered beamOn, and whether the linac has since been seen with the beam on. */
   readonly beamOnSinceMs?: number;
   readonly beamOnConfirmed: boolean;
+  /** When the linac was first seen with the beam on in this beamOn visit (the backup timer runs from here). */
+  readonly beamOnConfirmedAtMs?: number;
+  /** Beam-on time of the current beam in earlier visits to beamOn (segments, interruptions), ms. */
+  readonly irradiationMs: number;
+  /** When the session last entered beamHold. */
+  readonly holdSinceMs?: number;
+  /** When a terminate was last sent from fault or aborted (it is repeated until the readback shows the beam off). */
+  readonly terminateSentAtMs?: number;
+  /** Set by a RESUME at a segment boundary: the next segment starts only under the start permit. */
+  readonly startPermitRequired: boolean;
   readonly faultReason?: string;
 }
 
