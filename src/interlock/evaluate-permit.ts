@@ -115,10 +115,22 @@ function muOverrun(beam: BeamStatus, p: Expectations, t: PermitTolerances): bool
 
 /** The linac reports the selected beam with the planned preset and dose rate. */
 function presetMatches(beam: BeamStatus, p: Expectations): boolean {
-  return (
-    p.selectedBeamId !== undefined && beam.beamId === p.selectedBeamId && p.expectedPresetMu !== undefined && p.expectedDoseRateMuPerMin !== undefined &&
-    Math.abs(beam.presetMu - p.expectedPresetMu) < MU_LSB * 1.5 && beam.doseRateMuPerMin === p.expectedDoseRateMuPerMin
-  );
+  return armedMismatch(beam, { beamId: p.selectedBeamId, presetMu: p.expectedPresetMu, doseRateMuPerMin: p.expectedDoseRateMuPerMin }) === undefined;
+}
+
+/**
+ * The first armed parameter in which the linac's readback differs from the
+ * plan (`beamId`, `presetMu`, `doseRateMuPerMin`), or undefined when all match.
+ * An unknown expectation never matches.
+ */
+export function armedMismatch(
+  beam: Pick<BeamStatus, 'beamId' | 'presetMu' | 'doseRateMuPerMin'>,
+  planned: { readonly beamId: number | undefined; readonly presetMu: number | undefined; readonly doseRateMuPerMin: number | undefined },
+): { field: 'beamId' | 'presetMu' | 'doseRateMuPerMin'; planned: number | undefined; actual: number } | undefined {
+  if (planned.beamId === undefined || beam.beamId !== planned.beamId) return { field: 'beamId', planned: planned.beamId, actual: beam.beamId };
+  if (planned.presetMu === undefined || !(Math.abs(beam.presetMu - planned.presetMu) < MU_LSB * 1.5)) return { field: 'presetMu', planned: planned.presetMu, actual: beam.presetMu };
+  if (planned.doseRateMuPerMin === undefined || beam.doseRateMuPerMin !== planned.doseRateMuPerMin) return { field: 'doseRateMuPerMin', planned: planned.doseRateMuPerMin, actual: beam.doseRateMuPerMin };
+  return undefined;
 }
 
 /** The linac reports the selected beam armed (an armed beam's preset is live), with a preset or dose rate other than the plan. */

@@ -95,7 +95,10 @@ export const sessionMachine = setup({
     recordDenial: assign({ lastPermit: ({ context, event }) => permitFor(context, event), holdCauses: ({ context, event }) => permitFor(context, event).unmet }),
     noticeDenied: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'permit-denied' as const, unmet: permitFor(context, event).unmet, event: event.type })),
     commandHold: emit({ type: 'command', command: 'HOLD_BEAM' }),
-    commandBeamOn: emit({ type: 'command', command: 'BEAM_ON' }),
+    commandBeamOn: emit(({ context }) => {
+      const beam = currentBeam(context)!;
+      return { type: 'command' as const, command: 'BEAM_ON' as const, beamId: beam.id, presetMu: presetMu(beam), doseRateMuPerMin: beam.doseRateMuPerMin };
+    }),
   },
 }).createMachine({
   id: 'session',

@@ -93,7 +93,8 @@ export type SessionCommand =
   | { readonly type: 'command'; readonly command: 'ARM_BEAM'; readonly beamId: number; readonly presetMu: number; readonly doseRateMuPerMin: number }
   | { readonly type: 'command'; readonly command: 'MOVE_MLC'; readonly leaves: MlcPositions; readonly beamId: number; readonly segment: number }
   | { readonly type: 'command'; readonly command: 'SET_SEGMENT_END'; readonly endMu: number }
-  | { readonly type: 'command'; readonly command: 'BEAM_ON' }
+  /** Carries the selected beam's planned parameters: the linac's readback is checked against them just before sending. */
+  | { readonly type: 'command'; readonly command: 'BEAM_ON'; readonly beamId: number; readonly presetMu: number; readonly doseRateMuPerMin: number }
   | { readonly type: 'command'; readonly command: 'HOLD_BEAM' }
   | { readonly type: 'command'; readonly command: 'TERMINATE_BEAM' }
   | { readonly type: 'command'; readonly command: 'STOP_COUCH' }
