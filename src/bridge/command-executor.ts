@@ -15,7 +15,8 @@ import type { SessionCommand } from '../interlock/session-types.js';
 import type { RoomDrivers } from './evidence-feed.js';
 
 type Device = keyof RoomDrivers;
-const SAFETY: ReadonlySet<SessionCommand['command']> = new Set(['HOLD_BEAM', 'TERMINATE_BEAM', 'STOP_COUCH', 'STOP_MLC']);
+/** Commands that stop motion or radiation: they skip every queue (and, in the session, the journal). */
+export const SAFETY_COMMANDS: ReadonlySet<SessionCommand['command']> = new Set(['HOLD_BEAM', 'TERMINATE_BEAM', 'STOP_COUCH', 'STOP_MLC']);
 
 export class CommandExecutor {
   private readonly queues: Record<Device, Promise<unknown>> = { mlc: Promise.resolve(), couch: Promise.resolve(), beam: Promise.resolve() };
@@ -36,7 +37,7 @@ export class CommandExecutor {
   execute(cmd: SessionCommand): Promise<void> {
     const device = deviceOf(cmd);
     const run = (): Promise<void> => this.run(cmd);
-    if (SAFETY.has(cmd.command)) return run();
+    if (SAFETY_COMMANDS.has(cmd.command)) return run();
     const p = this.queues[device].then(run, run);
     this.queues[device] = p.catch(() => undefined);
     return p;

@@ -38,7 +38,7 @@ export interface PermitResult {
 export const fresh = (atMs: number | undefined, nowMs: number, maxAgeMs: number): boolean => atMs !== undefined && nowMs - atMs <= maxAgeMs && nowMs - atMs >= -1;
 const linkFresh = (l: LinkEvidence, nowMs: number): boolean => fresh(l.lastValidRxMs, nowMs, l.staleAfterMs);
 
-export function couchWithin(actual: Pose6, target: Pose6, t: PermitTolerances): boolean {
+export function couchWithin(actual: Pose6, target: Pose6, t: Pick<PermitTolerances, 'couchTranslationMm' | 'couchRotationDeg'>): boolean {
   return POSE_AXES.every((axis) => Math.abs(actual[axis] - target[axis]) <= (isRotationAxis(axis) ? t.couchRotationDeg : t.couchTranslationMm));
 }
 

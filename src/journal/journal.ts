@@ -39,6 +39,8 @@ export interface JournalSink {
   append(kind: JournalKind, data: unknown): void;
   /** Whether records reach stable storage; sinks without it are taken as writable. */
   status?(): JournalStatus;
+  /** Retries writing what is pending; true when everything is on disk. */
+  flush?(): boolean;
 }
 
 /** The file operations the journal uses (a test injects ENOSPC through these). */
