@@ -9,7 +9,7 @@ import { RegistrationHttpSource } from '../../src/bridge/registration-sources/ht
 import { registrationPipeline, type Verdict } from '../../src/domain/registration/registration-pipeline.js';
 import { rigidAboutX, spatialRegistrationBytes } from '../helpers/dicom-sro.js';
 
-const ctx = () => ({ identity: { patientId: 'P1', planId: 'PLAN', fraction: 2 }, nowEpochMs: Date.now(), maxAgeMs: 600_000 });
+const ctx = () => ({ identity: { patientId: 'P1', planId: 'PLAN', fraction: 2 }, nowEpochMs: Date.now(), maxAgeMs: 600_000, maxClockSkewMs: 1_000 });
 const msg = (id: string) => ({
   id, patientId: 'P1', planId: 'PLAN', fraction: 2, imageSeries: 'CBCT', acquiredAt: new Date().toISOString(), registeredAt: new Date().toISOString(), method: 'bony', roiName: 'PTV',
   correction: { lateral: 1, longitudinal: 0, vertical: 0, pitch: 0, roll: 0, yaw: 0 }, units: { translation: 'mm', rotation: 'deg' }, quality: 0.9, source: 'x',
