@@ -79,7 +79,6 @@ export function checkAge(ctx: () => CheckContext): OperatorFunction<Verdict, Ver
     if (aheadMs > c.maxClockSkewMs) {
       return reject(v, new BridgeError('REG_INVALID', 'stamped in the future beyond the allowed clock skew', { field: 'registration.registeredAt', actual: Math.round(aheadMs), limit: c.maxClockSkewMs, unit: 'ms' }));
     }
-    if (acquired > registered) return reject(v, new BridgeError('REG_INVALID', 'acquired after it was registered', { field: 'registration.acquiredAt', actual: new Date(acquired).toISOString(), limit: `<= ${new Date(registered).toISOString()}` }));
     const earliestAcquired = acquired - c.maxClockSkewMs;
     const ageMs = c.nowEpochMs - earliestAcquired;
     if (ageMs > c.maxAgeMs) return reject(v, new BridgeError('REG_STALE', 'image is too old', { field: 'registration.acquiredAt', actual: Math.round(ageMs), limit: c.maxAgeMs, unit: 'ms' }));
