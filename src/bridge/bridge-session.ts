@@ -250,7 +250,7 @@ export class BridgeSession {
   private onSnapshot(s: SessionSnapshot): void {
     const name = stateName(s.value);
     if (name === this.lastState) return;
-    this.record('state', { from: this.lastState || null, to: name, beamIndex: s.context.beamIndex, segmentIndex: s.context.segmentIndex, holdCauses: s.context.holdCauses, latchedFaults: s.context.latchedFaults, faultReason: s.context.faultReason });
+    this.record('state', { from: this.lastState || null, to: name, beamIndex: s.context.beamIndex, segmentIndex: s.context.segmentIndex, holdCauses: s.context.holdCauses, latchedFaults: s.context.latchedFaults, faultReason: s.context.faultReason, irradiationMs: s.context.irradiationMs });
     this.lastState = name;
   }
 

@@ -300,7 +300,7 @@ export const sessionMachine = setup({
       },
     },
     beamComplete: {
-      entry: emit(({ context }) => ({ type: 'notice' as const, kind: 'beam-delivered' as const, beamId: currentBeam(context)!.id })),
+      entry: emit(({ context }) => ({ type: 'notice' as const, kind: 'beam-delivered' as const, beamId: currentBeam(context)!.id, irradiationMs: context.irradiationMs })),
       always: [{ guard: 'isLastBeam', target: 'fractionComplete' }, { target: 'beamSelected', actions: assign({ beamIndex: ({ context }) => context.beamIndex + 1 }) }],
     },
     fractionComplete: {},

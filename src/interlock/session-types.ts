@@ -107,6 +107,7 @@ export type SessionNotice =
   | { readonly type: 'notice'; readonly kind: 'verification'; readonly passed: boolean; readonly registrationId: string; readonly residualMm: number; readonly residualDeg: number }
   | { readonly type: 'notice'; readonly kind: 'unhandled-event'; readonly event: string; readonly state: string }
   | { readonly type: 'notice'; readonly kind: 'segment-delivered'; readonly beamId: number; readonly segment: number }
-  | { readonly type: 'notice'; readonly kind: 'beam-delivered'; readonly beamId: number };
+  /** irradiationMs: the beam's time on as the backup timer counted it (from the linac's confirmation), ms. */
+  | { readonly type: 'notice'; readonly kind: 'beam-delivered'; readonly beamId: number; readonly irradiationMs: number };
 
 export type SessionEmitted = SessionCommand | SessionNotice;
