@@ -16,11 +16,10 @@ import type { MotionLinkSample } from '../drivers/motion-link.js';
 import type { Plan } from '../domain/plan/plan.js';
 import type { Registration } from '../domain/registration/registration.js';
 import { registrationPipeline, type Candidate, type CheckContext, type Verdict } from '../domain/registration/registration-pipeline.js';
-import { noLinks, type PermitTolerances } from '../interlock/evidence.js';
+import { noLinks, type Evidence, type PermitTolerances } from '../interlock/evidence.js';
 import { sessionMachine } from '../interlock/session-machine.js';
 import type { SessionCommand, SessionEvent, SessionNotice } from '../interlock/session-types.js';
 import type { JournalKind, JournalSink } from '../journal/journal.js';
-import type { Evidence } from '../interlock/evidence.js';
 import { CouchSettleWatch } from './couch-settle-watch.js';
 import { CommandExecutor, SAFETY_COMMANDS } from './command-executor.js';
 import { EvidenceFeed, type RoomDrivers } from './evidence-feed.js';
@@ -36,7 +35,6 @@ export interface BridgeSessionOptions {
   /** The wall clock, read once at construction to anchor the monotonic clock to the epoch (tests inject it). */
   readonly wallNowMs?: () => number;
 }
-
 
 export class BridgeSession {
   readonly actor: Actor<typeof sessionMachine>;
