@@ -19,7 +19,7 @@ export function benchProtocol(): Record<string, unknown>[] {
   Object.assign(h.room.beam, { state: BeamState.Armed, beamId: 1, presetMu: 60, segmentEndMu: 18 });
   const input = {
     planLoaded: true, setupVerified: true, approvedCouchTarget: SETUP_TARGET, expectedLeaves: positions, selectedBeamId: 1, expectedSegmentEndMu: 18,
-    latchedFaults: [], evidence: h.evidence(), tolerances: { mlcPositionMm: 1, couchTranslationMm: 0.5, couchRotationDeg: 0.2, muChannelDisagreement: { fraction: 0.02, floorMu: 0.1 }, evidenceMaxAgeMs: 300 },
+    latchedFaults: [], evidence: h.evidence(), tolerances: { mlcPositionMm: 1, couchTranslationMm: 0.5, couchRotationDeg: 0.2, muChannelDisagreement: { fraction: 0.02, floorMu: 0.1 }, evidenceMaxAgeMs: 300, muOverrunMu: 1, backupTimerFactor: 1.1, backupTimerMarginMs: 2000 },
   };
   const permit = time(() => evaluatePermit(input, h.t), { maxCalls: 200_000, maxMs: 1500 });
   return [

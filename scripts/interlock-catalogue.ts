@@ -3,8 +3,12 @@ import fs from 'node:fs';
 import { INTERLOCKS, INTERLOCK_IDS } from '../src/interlock/interlock-catalogue.js';
 
 export function catalogueTable(): string {
-  const rows = INTERLOCK_IDS.map((id) => `| ${id} | ${INTERLOCKS[id].latch} | ${INTERLOCKS[id].reason} |`);
-  return ['| id | latch | reason |', '|---|---|---|', ...rows].join('\n');
+  const cell = (v: string | undefined): string => v ?? '—';
+  const rows = INTERLOCK_IDS.map((id) => {
+    const d = INTERLOCKS[id];
+    return `| ${id} | ${d.latch} | ${d.reason} | ${cell(d.source)} | ${cell(d.action)} | ${cell(d.reset)} | ${cell(d.clause)} |`;
+  });
+  return ['| id | latch | condition | source signal | action | reset | clause |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 if (process.argv[1]?.endsWith('interlock-catalogue.ts')) {

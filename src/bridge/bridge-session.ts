@@ -16,11 +16,12 @@ import type { MotionLinkSample } from '../drivers/motion-link.js';
 import type { Plan } from '../domain/plan/plan.js';
 import type { Registration } from '../domain/registration/registration.js';
 import { registrationPipeline, type Candidate, type CheckContext, type Verdict } from '../domain/registration/registration-pipeline.js';
-import { noLinks, type PermitTolerances } from '../interlock/evidence.js';
+import { noLinks, type Evidence, type PermitTolerances } from '../interlock/evidence.js';
 import { sessionMachine } from '../interlock/session-machine.js';
 import type { SessionCommand, SessionEvent, SessionNotice } from '../interlock/session-types.js';
-import type { JournalSink } from '../journal/journal.js';
-import { CommandExecutor } from './command-executor.js';
+import type { JournalKind, JournalSink } from '../journal/journal.js';
+import { CouchSettleWatch } from './couch-settle-watch.js';
+import { CommandExecutor, SAFETY_COMMANDS } from './command-executor.js';
 import { EvidenceFeed, type RoomDrivers } from './evidence-feed.js';
 import { MuCheckpoints } from './mu-checkpoints.js';
 
@@ -31,6 +32,8 @@ type EventInput = SessionEvent extends infer E ? (E extends SessionEvent ? Omit<
 export interface BridgeSessionOptions {
   readonly tickMs?: number;
   readonly approvalTtlMs?: number;
+  /** The wall clock, read once at construction to anchor the monotonic clock to the epoch (tests inject it). */
+  readonly wallNowMs?: () => number;
 }
 
 export class BridgeSession {
@@ -46,7 +49,13 @@ export class BridgeSession {
   private lastState = '';
   private readonly candidates$ = new Subject<Candidate>();
   private lastOutcome: RegistrationOutcome | undefined;
-  private lastCouchMoveEpochMs: number | undefined;
+  private readonly couchSettle: CouchSettleWatch;
+  /** The epoch time at monotonic time `monoMs`: image times are judged on this timeline, never on Date.now(). */
+  private readonly anchor: { readonly epochMs: number; readonly monoMs: number };
+  /** The journal sink took the last record (false after it threw), and how many records it lost. */
+  private sinkWritable = true;
+  private sinkLost = 0;
+  private lastJournalWritable = true;
 
   constructor(
     readonly drivers: RoomDrivers,
@@ -62,10 +71,12 @@ export class BridgeSession {
       correctionApproved: (id) => this.actor.getSnapshot().context.appliedCorrectionIds.includes(id),
     });
     this.couchSupervisor = new CouchMotionSupervisor(config.couch);
+    this.couchSettle = new CouchSettleWatch(toleranceSet(config));
+    this.anchor = { epochMs: (opts.wallNowMs ?? Date.now)(), monoMs: clock.nowMs() };
     this.motionMonitor = new MotionMonitor(config.bridge.intrafraction.windowMm);
     // one permanent subscription: replay and ordering state lives as long as the session
     this.subs.push(this.candidates$.pipe(registrationPipeline(() => this.checkContext())).subscribe((v) => this.onVerdict(v)));
-    this.checkpoints = new MuCheckpoints(journal);
+    this.checkpoints = new MuCheckpoints({ append: (kind, data) => this.record(kind, data) }); // never throws into the beam stream
     this.actor = createActor(sessionMachine, {
       input: {
         mlcModel: config.mlc,
@@ -82,37 +93,41 @@ export class BridgeSession {
   start(): void {
     this.actor.on('command', (cmd) => this.carryOut(cmd));
     this.actor.on('notice', (n) => {
-      this.journal.append('notice', n);
+      this.record('notice', n);
       this.notices$.next(n);
     });
     this.subs.push(this.actor.subscribe((s) => this.onSnapshot(s)));
     for (const [name, d] of Object.entries(this.drivers)) {
-      this.subs.push(d.events$.subscribe((e: unknown) => this.journal.append('device-event', { device: name, ...(e as object) })));
+      this.subs.push(d.events$.subscribe((e: unknown) => this.record('device-event', { device: name, ...(e as object) })));
     }
     this.subs.push(this.drivers.beam.snapshot$.subscribe((s) => s && this.checkpoints.observe(s.status)));
     this.subs.push(this.drivers.couch.snapshot$.subscribe((s) => s && this.superviseCouch(s.actual, s.status.moving, s.atMs)));
+    this.feed.setJournal(this.journalEvidence());
     // a couch that cannot be watched while it moves is a motion fault (its own watchdog stops it)
     this.subs.push(this.drivers.couch.health$.subscribe((h) => !h.fresh && this.couchSupervisor.moving && this.couchMotionFault('the couch link went stale during a move')));
     this.actor.start();
     this.feed.start(
       (evidence, atMs) => this.actor.send({ type: 'EVIDENCE', evidence, atMs }),
-      (atMs) => this.actor.send({ type: 'TICK', atMs }),
+      (atMs) => {
+        this.retryJournal();
+        this.actor.send({ type: 'TICK', atMs });
+      },
     );
-    this.journal.append('session', { event: 'start', config: this.config.file, mlcModel: this.config.mlc.id, couchModel: this.config.couch.id });
+    this.record('session', { event: 'start', config: this.config.file, mlcModel: this.config.mlc.id, couchModel: this.config.couch.id });
   }
 
   stop(): void {
     this.feed.stop();
     this.subs.forEach((s) => s.unsubscribe());
     this.actor.stop();
-    this.journal.append('session', { event: 'stop', state: this.lastState });
+    this.record('session', { event: 'stop', state: this.lastState });
   }
 
   /** Sends an event stamped with the clock; operator events are journaled. */
   send(event: EventInput): void {
     const e = { ...event, atMs: this.clock.nowMs() } as SessionEvent;
     if (['BEAM_ON', 'RESUME', 'RESET', 'APPROVE', 'OPERATOR_HOLD', 'LOAD_PLAN'].includes(e.type)) {
-      this.journal.append('operator', e.type === 'LOAD_PLAN' ? { type: e.type, planId: e.plan.planId, patientId: e.plan.patientId } : e);
+      this.record('operator', e.type === 'LOAD_PLAN' ? { type: e.type, planId: e.plan.planId, patientId: e.plan.patientId } : e);
     }
     this.actor.send(e);
   }
@@ -161,14 +176,14 @@ export class BridgeSession {
     const planned = planCorrectionFromPose(couch.actual, reg.correction, reg.frame, this.config.couch, this.config.bridge.actionLevels[plan.protocol]);
     const classification = { ...planned.graded, action: planned.classification, reasons: planned.reasons };
     const target = planned.target;
-    this.journal.append('registration', { source, registration: reg, classification, target, translationMm: planned.translationMm, residualDeg: planned.residualDeg, legLengthsMm: planned.legLengthsMm, errors: planned.errors.map((e) => e.toJSON()) });
+    this.record('registration', { source, registration: reg, classification, target, translationMm: planned.translationMm, residualDeg: planned.residualDeg, legLengthsMm: planned.legLengthsMm, errors: planned.errors.map((e) => e.toJSON()) });
     this.send({ type: 'REGISTRATION', pending: { registration: reg, classification, target, receivedAtMs: this.clock.nowMs() } });
     return { ok: true, registration: reg };
   }
 
   private reject(error: BridgeError, raw: unknown, source = 'sim'): { ok: false; error: BridgeError } {
     // a wrong patient is its own event in the journal, not just a rejection
-    this.journal.append('rejection', { what: 'registration', source, wrongPatient: error.code === 'PATIENT_MISMATCH', error: error.toJSON(), raw });
+    this.record('rejection', { what: 'registration', source, wrongPatient: error.code === 'PATIENT_MISMATCH', error: error.toJSON(), raw });
     return { ok: false, error };
   }
 
@@ -176,35 +191,46 @@ export class BridgeSession {
     const plan = this.snapshot.context.plan;
     return {
       identity: plan && { patientId: plan.patientId, planId: plan.planId, fraction: plan.fraction },
-      nowEpochMs: Date.now(),
+      nowEpochMs: this.epochAt(this.clock.nowMs()),
       maxAgeMs: this.config.bridge.registration.maxAgeMs,
-      lastCouchMoveEpochMs: this.lastCouchMoveEpochMs,
+      maxClockSkewMs: this.config.bridge.registration.maxClockSkewMs,
+      couchSettledEpochMs: this.couchSettle.settledAtMs === undefined ? undefined : this.epochAt(this.couchSettle.settledAtMs),
+      couchUnsettled: this.couchSettle.unsettled,
     };
   }
 
+  private epochAt(monoMs: number): number {
+    return this.anchor.epochMs + (monoMs - this.anchor.monoMs);
+  }
+
   private superviseCouch(actual: Pose6, moving: boolean, atMs: number): void {
+    this.couchSettle.observe(actual, moving, atMs);
     const fault = this.couchSupervisor.observe(actual, moving, atMs);
     if (fault) this.couchMotionFault(fault.reason, fault);
   }
 
   private couchMotionFault(reason: string, detail: object = {}): void {
     this.couchSupervisor.abandonMove();
-    this.journal.append('device-event', { device: 'couch', type: 'motion-fault', reason, ...detail });
+    this.couchSettle.abandoned();
+    this.record('device-event', { device: 'couch', type: 'motion-fault', reason, ...detail });
     if (this.actor.getSnapshot().status === 'active') this.send({ type: 'COUCH_MOTION_FAULT', reason });
   }
 
   private carryOut(cmd: SessionCommand): void {
-    this.journal.append('command', cmd);
+    // a safety command goes out first: nothing the journal does may delay or stop it
+    const safety = SAFETY_COMMANDS.has(cmd.command);
+    const done = safety ? this.execute(cmd) : undefined;
+    this.record('command', cmd);
     if (cmd.command === 'MOVE_COUCH') {
-      this.lastCouchMoveEpochMs = Date.now();
+      this.couchSettle.commanded(cmd.target);
       const from = this.drivers.couch.latest?.actual;
       if (from) this.couchSupervisor.beginMove(from, cmd.target, cmd.moveId, this.clock.nowMs());
     }
-    this.executor.execute(cmd).then(
+    (done ?? this.execute(cmd)).then(
       () => this.commands$.next({ command: cmd }),
       (e: unknown) => {
         const error = isBridgeError(e) ? e : new BridgeError('DEVICE_FAULT', String(e));
-        this.journal.append('command-result', { command: cmd.command, error: error.toJSON() });
+        this.record('command-result', { command: cmd.command, error: error.toJSON() });
         this.commands$.next({ command: cmd, error });
         if (error.code === 'PERMIT_DENIED' && cmd.command === 'BEAM_ON') return; // a dropped beam-on is the intended outcome, not a device failure
         if (cmd.command === 'MOVE_COUCH' || cmd.command === 'STOP_COUCH') return this.couchMotionFault(`${cmd.command} failed: ${error.message}`);
@@ -216,8 +242,60 @@ export class BridgeSession {
   private onSnapshot(s: SessionSnapshot): void {
     const name = stateName(s.value);
     if (name === this.lastState) return;
-    this.journal.append('state', { from: this.lastState || null, to: name, beamIndex: s.context.beamIndex, segmentIndex: s.context.segmentIndex, holdCauses: s.context.holdCauses, latchedFaults: s.context.latchedFaults, faultReason: s.context.faultReason });
+    this.record('state', { from: this.lastState || null, to: name, beamIndex: s.context.beamIndex, segmentIndex: s.context.segmentIndex, holdCauses: s.context.holdCauses, latchedFaults: s.context.latchedFaults, faultReason: s.context.faultReason, irradiationMs: s.context.irradiationMs });
     this.lastState = name;
+  }
+
+  private execute(cmd: SessionCommand): Promise<void> {
+    try {
+      return this.executor.execute(cmd);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Journals a record. Never throws: a sink that fails makes the journal an
+   * interlock (IL-JOURNAL-UNAVAILABLE) and the session goes on acting safely.
+   * (`Journal` itself keeps unwritten records in memory; a plain sink that
+   * throws loses the record, which is counted.)
+   */
+  private record(kind: JournalKind, data: unknown): void {
+    try {
+      this.journal.append(kind, data);
+      if (this.sinkLost > 0 && !this.sinkWritable) {
+        this.sinkWritable = true;
+        this.journal.append('journal', { event: 'writable-again', lostRecords: this.sinkLost });
+      }
+      this.sinkWritable = true;
+    } catch {
+      this.sinkWritable = false;
+      this.sinkLost++;
+    }
+    this.updateJournalEvidence();
+  }
+
+  /** On every tick: give a journal that could not write another chance. */
+  private retryJournal(): void {
+    if (this.lastJournalWritable) return;
+    try {
+      this.journal.flush?.();
+    } catch {
+      /* still failing: the evidence says so */
+    }
+    this.updateJournalEvidence();
+  }
+
+  private journalEvidence(): NonNullable<Evidence['journal']> {
+    const s = this.journal.status?.();
+    return { writable: this.sinkWritable && (s?.writable ?? true), pendingRecords: s?.pendingRecords ?? 0, lostRecords: (s?.lostRecords ?? 0) + this.sinkLost };
+  }
+
+  private updateJournalEvidence(): void {
+    const j = this.journalEvidence();
+    if (j.writable === this.lastJournalWritable) return;
+    this.lastJournalWritable = j.writable;
+    this.feed.setJournal(j);
   }
 }
 
@@ -234,6 +312,9 @@ export function toleranceSet(cfg: LoadedConfig): PermitTolerances {
     couchRotationDeg: cfg.couch.inPosition.rotationDeg,
     muChannelDisagreement: cfg.bridge.tolerances.muChannelDisagreement,
     evidenceMaxAgeMs: cfg.bridge.tolerances.evidenceMaxAgeMs,
+    muOverrunMu: cfg.bridge.tolerances.muOverrunMu,
+    backupTimerFactor: cfg.bridge.tolerances.backupTimerFactor,
+    backupTimerMarginMs: cfg.bridge.tolerances.backupTimerMarginMs,
   };
 }
 

@@ -4,14 +4,19 @@
  * terminate, stop) skip that queue and go to the driver at once. Because a
  * hold can overtake a queued beam-on, BEAM_ON is sent only if `beamOnWanted()`
  * still says so at the moment of sending; otherwise it is dropped.
+ * The linac's armed preset MU and dose rate are read back and compared with
+ * the plan on the ARM reply and again just before every BEAM_ON (never from
+ * a cached status).
  */
 import { BridgeError } from '../core/bridge-error.js';
-import { BeamState } from '../protocol/beam-protocol.js';
+import { BeamState, type BeamStatus } from '../protocol/beam-protocol.js';
+import { armedMismatch } from '../interlock/evaluate-permit.js';
 import type { SessionCommand } from '../interlock/session-types.js';
 import type { RoomDrivers } from './evidence-feed.js';
 
 type Device = keyof RoomDrivers;
-const SAFETY: ReadonlySet<SessionCommand['command']> = new Set(['HOLD_BEAM', 'TERMINATE_BEAM', 'STOP_COUCH', 'STOP_MLC']);
+/** Commands that stop motion or radiation: they skip every queue (and, in the session, the journal). */
+export const SAFETY_COMMANDS: ReadonlySet<SessionCommand['command']> = new Set(['HOLD_BEAM', 'TERMINATE_BEAM', 'STOP_COUCH', 'STOP_MLC']);
 
 export class CommandExecutor {
   private readonly queues: Record<Device, Promise<unknown>> = { mlc: Promise.resolve(), couch: Promise.resolve(), beam: Promise.resolve() };
@@ -32,7 +37,7 @@ export class CommandExecutor {
   execute(cmd: SessionCommand): Promise<void> {
     const device = deviceOf(cmd);
     const run = (): Promise<void> => this.run(cmd);
-    if (SAFETY.has(cmd.command)) return run();
+    if (SAFETY_COMMANDS.has(cmd.command)) return run();
     const p = this.queues[device].then(run, run);
     this.queues[device] = p.catch(() => undefined);
     return p;
@@ -58,16 +63,20 @@ export class CommandExecutor {
         const s = await beam.status();
         if (s.state === BeamState.BeamOn) throw new BridgeError('DEVICE_FAULT', 'linac reports beam on while arming', { field: 'beam.state', actual: BeamState[s.state] });
         if (s.state !== BeamState.Idle) await beam.reset();
-        await beam.arm({ beamId: cmd.beamId, presetMu: cmd.presetMu, doseRateMuPerMin: cmd.doseRateMuPerMin });
+        checkArmed(await beam.arm({ beamId: cmd.beamId, presetMu: cmd.presetMu, doseRateMuPerMin: cmd.doseRateMuPerMin }), cmd);
         return;
       }
       case 'SET_SEGMENT_END':
         await beam.setSegmentEnd(cmd.endMu);
         return;
-      case 'BEAM_ON':
-        if (!this.checks.beamOnWanted()) throw new BridgeError('PERMIT_DENIED', 'beam-on superseded before it was sent (the session left beamOn)', { field: 'session.state' });
+      case 'BEAM_ON': {
+        const superseded = () => new BridgeError('PERMIT_DENIED', 'beam-on superseded before it was sent (the session left beamOn)', { field: 'session.state' });
+        if (!this.checks.beamOnWanted()) throw superseded();
+        checkArmed(await beam.status(), cmd);
+        if (!this.checks.beamOnWanted()) throw superseded(); // a hold may have come while the status was read
         await beam.beamOn();
         return;
+      }
       case 'HOLD_BEAM':
         await beam.hold();
         return;
@@ -76,6 +85,12 @@ export class CommandExecutor {
         return;
     }
   }
+}
+
+/** Throws when the linac's readback of the armed beam differs from the plan. */
+function checkArmed(s: Pick<BeamStatus, 'beamId' | 'presetMu' | 'doseRateMuPerMin'>, planned: { beamId: number; presetMu: number; doseRateMuPerMin: number }): void {
+  const m = armedMismatch(s, planned);
+  if (m) throw new BridgeError('DEVICE_FAULT', 'the linac reports the beam armed differently from the plan', { field: `beam.${m.field}`, limit: m.planned, actual: m.actual });
 }
 
 function deviceOf(cmd: SessionCommand): Device {

@@ -30,6 +30,7 @@ export interface StaleLimits {
 export class EvidenceFeed {
   private sub: Subscription | undefined;
   private motion: MotionEvidence | undefined;
+  private journal: Evidence['journal'] = { writable: true, pendingRecords: 0, lostRecords: 0 };
   private emit: (() => void) | undefined;
   private tick: TimerHandle | undefined;
 
@@ -57,6 +58,12 @@ export class EvidenceFeed {
     this.emit?.();
   }
 
+  /** The journal became writable or unwritable: judged at once. */
+  setJournal(j: NonNullable<Evidence['journal']>): void {
+    this.journal = j;
+    this.emit?.();
+  }
+
   stop(): void {
     this.emit = undefined;
     this.sub?.unsubscribe();
@@ -78,6 +85,7 @@ export class EvidenceFeed {
       couch: c && { actual: c.actual, status: c.status, atMs: c.atMs },
       beam: b && { status: b.status, atMs: b.atMs },
       motion: this.motion,
+      journal: this.journal,
       links: {
         mlc: { lastValidRxMs: mlc.isFresh() ? m?.atMs : undefined, staleAfterMs: this.stale.mlc },
         couch: { lastValidRxMs: couch.isFresh() ? c?.atMs : undefined, staleAfterMs: this.stale.couch },

@@ -110,11 +110,18 @@ export const BridgeConfigSchema = z.object({
     deliveredMuToleranceMu: z.number().positive().max(1),
     /** Door, e-stop and beam status evidence older than this is stale, ms. */
     evidenceMaxAgeMs: z.number().int().min(10).max(5_000),
+    /** A dose channel above the segment end by more than this terminates and latches, MU (older controllers overshoot ≈ 0.6 MU at 600 MU/min). */
+    muOverrunMu: z.number().positive().max(10).default(1),
+    /** Bridge backup timer: a beam may be on for planned time (preset MU / dose rate) × this + backupTimerMarginMs, cumulative (IEC 60601-2-1). */
+    backupTimerFactor: z.number().min(1).max(3).default(1.1),
+    backupTimerMarginMs: z.number().int().min(0).max(60_000).default(2_000),
   }).strict(),
   delivery: Delivery,
   actionLevels: z.record(z.string(), ActionLevel),
   registration: z.object({
     maxAgeMs: z.number().int().min(1_000).max(3_600_000),
+    /** An imaging clock may differ from the bridge's by at most this; a result stamped further in the future is rejected, and every age allows for it, ms. */
+    maxClockSkewMs: z.number().int().min(0).max(60_000).default(1_000),
     /** An approval not followed by the move within this time expires, ms. */
     approvalTtlMs: z.number().int().min(1_000).max(3_600_000),
     /** IANA zone for DICOM times without Timezone Offset From UTC (default: the host's zone). */

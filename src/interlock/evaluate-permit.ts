@@ -4,7 +4,7 @@
  * Anything not positively shown to be safe is unmet.
  */
 import { POSE_AXES, isRotationAxis, type Pose6 } from '../core/pose.js';
-import { BeamState } from '../protocol/beam-protocol.js';
+import { BeamState, MU_LSB, type BeamStatus } from '../protocol/beam-protocol.js';
 import type { MlcPositions } from '../protocol/mlc-protocol.js';
 import { doseChannelsAgree } from './dose-channels.js';
 import type { Evidence, LinkEvidence, PermitTolerances } from './evidence.js';
@@ -19,6 +19,12 @@ export interface PermitInput {
   readonly selectedBeamId: number | undefined;
   /** Cumulative MU at which the current segment must stop; the linac must report exactly this. */
   readonly expectedSegmentEndMu: number | undefined;
+  /** The selected beam's planned preset MU and dose rate: the linac must report exactly these. */
+  readonly expectedPresetMu?: number;
+  readonly expectedDoseRateMuPerMin?: number;
+  /** Time the selected beam has been on so far (cumulative across interruptions), and its backup-timer limit, ms. */
+  readonly irradiationMs?: number;
+  readonly backupTimerLimitMs?: number;
   readonly latchedFaults: readonly InterlockId[];
   readonly evidence: Evidence;
   readonly tolerances: PermitTolerances;
@@ -30,10 +36,10 @@ export interface PermitResult {
   readonly unmet: InterlockId[];
 }
 
-const fresh = (atMs: number | undefined, nowMs: number, maxAgeMs: number): boolean => atMs !== undefined && nowMs - atMs <= maxAgeMs && nowMs - atMs >= -1;
+export const fresh = (atMs: number | undefined, nowMs: number, maxAgeMs: number): boolean => atMs !== undefined && nowMs - atMs <= maxAgeMs && nowMs - atMs >= -1;
 const linkFresh = (l: LinkEvidence, nowMs: number): boolean => fresh(l.lastValidRxMs, nowMs, l.staleAfterMs);
 
-export function couchWithin(actual: Pose6, target: Pose6, t: PermitTolerances): boolean {
+export function couchWithin(actual: Pose6, target: Pose6, t: Pick<PermitTolerances, 'couchTranslationMm' | 'couchRotationDeg'>): boolean {
   return POSE_AXES.every((axis) => Math.abs(actual[axis] - target[axis]) <= (isRotationAxis(axis) ? t.couchRotationDeg : t.couchTranslationMm));
 }
 
@@ -92,8 +98,48 @@ function clearances(p: PermitInput, nowMs: number, mode: PermitMode): Record<Int
     'IL-MOTION-OUT-OF-WINDOW': motion.window,
     'IL-MOTION-STALE': motion.fresh,
     'IL-LATCHED-FAULT': p.latchedFaults.length === 0,
+    'IL-JOURNAL-UNAVAILABLE': e.journal?.writable === true,
+    'IL-UNEXPECTED-BEAM': !p.latchedFaults.includes('IL-UNEXPECTED-BEAM'),
+    'IL-MU-OVERRUN': !!beam && !muOverrun(beam, p, t),
+    'IL-BACKUP-TIMER': p.backupTimerLimitMs !== undefined && (p.irradiationMs ?? 0) < p.backupTimerLimitMs,
+    'IL-PRESET-MISMATCH': !!beam && presetMatches(beam, p),
   };
 }
+
+type Expectations = Pick<PermitInput, 'selectedBeamId' | 'expectedSegmentEndMu' | 'expectedPresetMu' | 'expectedDoseRateMuPerMin'>;
+
+/** Either channel above the selected beam's segment end by more than the tolerance. */
+function muOverrun(beam: BeamStatus, p: Expectations, t: PermitTolerances): boolean {
+  if (beam.beamId !== p.selectedBeamId || p.expectedSegmentEndMu === undefined || beam.state === BeamState.Idle) return false;
+  return Math.max(beam.mu1, beam.mu2) > p.expectedSegmentEndMu + t.muOverrunMu || !Number.isFinite(beam.mu1 + beam.mu2);
+}
+
+/** The linac reports the selected beam with the planned preset and dose rate. */
+function presetMatches(beam: BeamStatus, p: Expectations): boolean {
+  return armedMismatch(beam, { beamId: p.selectedBeamId, presetMu: p.expectedPresetMu, doseRateMuPerMin: p.expectedDoseRateMuPerMin }) === undefined;
+}
+
+/**
+ * The first armed parameter in which the linac's readback differs from the
+ * plan (`beamId`, `presetMu`, `doseRateMuPerMin`), or undefined when all match.
+ * An unknown expectation never matches.
+ */
+export function armedMismatch(
+  beam: Pick<BeamStatus, 'beamId' | 'presetMu' | 'doseRateMuPerMin'>,
+  planned: { readonly beamId: number | undefined; readonly presetMu: number | undefined; readonly doseRateMuPerMin: number | undefined },
+): { field: 'beamId' | 'presetMu' | 'doseRateMuPerMin'; planned: number | undefined; actual: number } | undefined {
+  if (planned.beamId === undefined || beam.beamId !== planned.beamId) return { field: 'beamId', planned: planned.beamId, actual: beam.beamId };
+  if (planned.presetMu === undefined || !(Math.abs(beam.presetMu - planned.presetMu) < MU_LSB * 1.5)) return { field: 'presetMu', planned: planned.presetMu, actual: beam.presetMu };
+  if (planned.doseRateMuPerMin === undefined || beam.doseRateMuPerMin !== planned.doseRateMuPerMin) return { field: 'doseRateMuPerMin', planned: planned.doseRateMuPerMin, actual: beam.doseRateMuPerMin };
+  return undefined;
+}
+
+/** The linac reports the selected beam armed (an armed beam's preset is live), with a preset or dose rate other than the plan. */
+function presetContradicted(beam: BeamStatus, p: Expectations): boolean {
+  return beam.beamId === p.selectedBeamId && ARMED_STATES.includes(beam.state) && !presetMatches(beam, p);
+}
+
+const ARMED_STATES: readonly BeamState[] = [BeamState.Armed, BeamState.BeamOn, BeamState.Held, BeamState.SegmentDone];
 
 export function evaluatePermit(p: PermitInput, nowMs: number, mode: PermitMode = 'start'): PermitResult {
   let c: Record<InterlockId, boolean>;
@@ -111,12 +157,14 @@ export function evaluatePermit(p: PermitInput, nowMs: number, mode: PermitMode =
  * channels that disagree). These latch. Missing evidence does not latch:
  * it is already unmet in the permit and holds a running beam.
  */
-export function observedLatchedFaults(e: Evidence, t: PermitTolerances, nowMs: number): InterlockId[] {
+export function observedLatchedFaults(e: Evidence, t: PermitTolerances, nowMs: number, expect: Expectations = { selectedBeamId: undefined, expectedSegmentEndMu: undefined }): InterlockId[] {
   const out: InterlockId[] = [];
   const beam = e.beam && fresh(e.beam.atMs, nowMs, t.evidenceMaxAgeMs) ? e.beam.status : undefined;
   if (beam?.emergencyStop) out.push('IL-EMERGENCY-STOP');
   if (e.couch && fresh(e.couch.atMs, nowMs, t.evidenceMaxAgeMs) && e.couch.status.fault) out.push('IL-COUCH-FAULT');
   if (e.mlc && fresh(e.mlc.atMs, nowMs, t.evidenceMaxAgeMs) && e.mlc.status.fault) out.push('IL-MLC-FAULT');
   if (beam && !doseChannelsAgree(beam.mu1, beam.mu2, t.muChannelDisagreement)) out.push('IL-DOSE-CHANNELS-DISAGREE');
+  if (beam && expect.selectedBeamId !== undefined && muOverrun(beam, expect, t)) out.push('IL-MU-OVERRUN');
+  if (beam && expect.selectedBeamId !== undefined && expect.expectedPresetMu !== undefined && presetContradicted(beam, expect)) out.push('IL-PRESET-MISMATCH');
   return out;
 }

@@ -22,6 +22,8 @@ export interface Evidence {
   readonly links: { readonly mlc: LinkEvidence; readonly couch: LinkEvidence; readonly beam: LinkEvidence };
   /** Intrafraction monitoring, when a stream is attached. */
   readonly motion?: MotionEvidence;
+  /** Whether every record so far reached the journal's stable storage. */
+  readonly journal?: { readonly writable: boolean; readonly pendingRecords: number; readonly lostRecords: number };
 }
 
 export interface MotionTolerances {
@@ -41,6 +43,11 @@ export interface PermitTolerances {
   readonly muChannelDisagreement: DoseChannelTolerance;
   /** Status evidence (door, couch, MLC readback) older than this is treated as absent, ms. */
   readonly evidenceMaxAgeMs: number;
+  /** A dose channel above the segment end by more than this terminates and latches, MU. */
+  readonly muOverrunMu: number;
+  /** Backup timer: the beam may be on for its planned time × this + backupTimerMarginMs, cumulative. */
+  readonly backupTimerFactor: number;
+  readonly backupTimerMarginMs: number;
   readonly motion?: MotionTolerances;
 }
 

@@ -10,8 +10,17 @@ export type LatchPolicy = 'permit' | 'hold' | 'latched';
 
 export interface InterlockDefinition {
   readonly id: InterlockId;
+  /** The condition, as shown to the operator. */
   readonly reason: string;
   readonly latch: LatchPolicy;
+  /** The signal the condition is judged from. */
+  readonly source?: string;
+  /** What the session does while it is unmet (beyond the latch policy's default). */
+  readonly action?: string;
+  /** How it is reset (beyond the latch policy's default). */
+  readonly reset?: string;
+  /** The standard, report or lesson that motivates it. */
+  readonly clause?: string;
 }
 
 export const INTERLOCK_IDS = [
@@ -33,11 +42,16 @@ export const INTERLOCK_IDS = [
   'IL-MOTION-OUT-OF-WINDOW',
   'IL-MOTION-STALE',
   'IL-LATCHED-FAULT',
+  'IL-JOURNAL-UNAVAILABLE',
+  'IL-UNEXPECTED-BEAM',
+  'IL-MU-OVERRUN',
+  'IL-BACKUP-TIMER',
+  'IL-PRESET-MISMATCH',
 ] as const;
 
 export type InterlockId = (typeof INTERLOCK_IDS)[number];
 
-const def = (id: InterlockId, latch: LatchPolicy, reason: string): InterlockDefinition => ({ id, latch, reason });
+const def = (id: InterlockId, latch: LatchPolicy, reason: string, more: Omit<InterlockDefinition, 'id' | 'latch' | 'reason'> = {}): InterlockDefinition => ({ id, latch, reason, ...more });
 
 export const INTERLOCKS: Readonly<Record<InterlockId, InterlockDefinition>> = Object.freeze({
   'IL-PLAN-NOT-LOADED': def('IL-PLAN-NOT-LOADED', 'permit', 'no validated plan is loaded'),
@@ -58,6 +72,36 @@ export const INTERLOCKS: Readonly<Record<InterlockId, InterlockDefinition>> = Ob
   'IL-MOTION-OUT-OF-WINDOW': def('IL-MOTION-OUT-OF-WINDOW', 'hold', 'the monitored target is outside its window beyond the debounce time, or not yet back inside for the dwell time'),
   'IL-MOTION-STALE': def('IL-MOTION-STALE', 'hold', 'the intrafraction monitoring stream has not delivered a sample within its expected period'),
   'IL-LATCHED-FAULT': def('IL-LATCHED-FAULT', 'permit', 'a latched fault has not been reset by the operator'),
+  'IL-JOURNAL-UNAVAILABLE': def('IL-JOURNAL-UNAVAILABLE', 'hold', 'the journal cannot write its records to stable storage (they wait in memory)', {
+    source: 'journal write and fsync results (Journal.status)',
+    action: 'hold; safety commands still go out first, the records are written once the disk takes writes',
+    reset: 'the journal writable again (every pending record written) and an operator RESUME',
+    clause: 'Leveson & Turner 1993: keep incident logs; the bridge acts only on what it can record',
+  }),
+  'IL-UNEXPECTED-BEAM': def('IL-UNEXPECTED-BEAM', 'latched', 'the linac reports the beam on while the session has not asked for it (outside beamOn, or still on a second after a hold)', {
+    source: 'beam status: state',
+    action: 'terminate, repeated until the readback shows the beam off; MLC and couch stopped',
+    reset: 'the readback shows the beam off and an operator RESET',
+    clause: 'IEC 60601-2-1 termination; Leveson & Turner 1993: act on the measured state, not the commanded one',
+  }),
+  'IL-MU-OVERRUN': def('IL-MU-OVERRUN', 'latched', 'a monitor-unit channel reports more than the segment end plus tolerance for the selected beam', {
+    source: 'beam status: beam id, MU channels 1 and 2',
+    action: 'terminate; MLC and couch stopped',
+    reset: 'the readback shows the beam off and an operator RESET',
+    clause: 'IEC 60601-2-1: two dose-monitoring channels, termination when a preset is exceeded; `tolerances.muOverrunMu` sits above the ≈ 0.6 MU end-of-segment overshoot of older controllers',
+  }),
+  'IL-BACKUP-TIMER': def('IL-BACKUP-TIMER', 'latched', 'the beam has been on longer than its planned time (preset MU / dose rate) × factor + margin, cumulative across interruptions', {
+    source: 'the bridge clock while the linac reports the beam on',
+    action: 'terminate; MLC and couch stopped',
+    reset: 'the readback shows the beam off and an operator RESET',
+    clause: 'IEC 60601-2-1: a backup timer terminates at the preset time, cumulative across interruptions',
+  }),
+  'IL-PRESET-MISMATCH': def('IL-PRESET-MISMATCH', 'latched', 'the linac reports the selected beam armed with a preset MU or dose rate other than the plan', {
+    source: 'beam status: beam id, preset MU, dose rate (checked on the ARM reply and before every BEAM_ON)',
+    action: 'beam-on refused; a running beam is terminated',
+    reset: 'the readback shows the beam off and an operator RESET',
+    clause: 'Leveson & Turner 1993: re-check the full parameter set at beam-on, never from cached state',
+  }),
 });
 
 export const latchPolicy = (id: InterlockId): LatchPolicy => INTERLOCKS[id].latch;

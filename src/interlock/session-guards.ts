@@ -40,6 +40,9 @@ export function permitFor(c: SessionContext, e: SessionEvent, mode: PermitMode =
       expectedLeaves,
       selectedBeamId: currentBeam(c)?.id,
       expectedSegmentEndMu: segmentEndMu(c, segment),
+      ...beamExpectations(c),
+      irradiationMs: irradiationMs(c, e),
+      backupTimerLimitMs: backupTimerLimitMs(c),
       latchedFaults: c.latchedFaults,
       evidence: evidenceOf(c, e),
       tolerances: c.tolerances,
@@ -49,7 +52,51 @@ export function permitFor(c: SessionContext, e: SessionEvent, mode: PermitMode =
   );
 }
 
-export const latchedNow = (c: SessionContext, e: SessionEvent): InterlockId[] => observedLatchedFaults(evidenceOf(c, e), c.tolerances, e.atMs);
+function beamExpectations(c: SessionContext) {
+  const beam = currentBeam(c);
+  return { expectedPresetMu: beam && presetMu(beam), expectedDoseRateMuPerMin: beam?.doseRateMuPerMin };
+}
+
+/** Beam-on time of the current beam so far, cumulative across segments and interruptions, ms. */
+export const irradiationMs = (c: SessionContext, e: SessionEvent): number => c.irradiationMs + (c.beamOnConfirmedAtMs !== undefined ? Math.max(0, e.atMs - c.beamOnConfirmedAtMs) : 0);
+
+/** The bridge's backup timer for the current beam: planned time × factor + margin, ms. */
+export function backupTimerLimitMs(c: SessionContext): number | undefined {
+  const beam = currentBeam(c);
+  if (!beam) return undefined;
+  return (presetMu(beam) / beam.doseRateMuPerMin) * 60_000 * c.tolerances.backupTimerFactor + c.tolerances.backupTimerMarginMs;
+}
+
+export function latchedNow(c: SessionContext, e: SessionEvent): InterlockId[] {
+  const observed = observedLatchedFaults(evidenceOf(c, e), c.tolerances, e.atMs, { selectedBeamId: currentBeam(c)?.id, expectedSegmentEndMu: segmentEndMu(c), ...beamExpectations(c) });
+  const limit = backupTimerLimitMs(c);
+  return limit !== undefined && irradiationMs(c, e) > limit ? [...observed, 'IL-BACKUP-TIMER'] : observed;
+}
+
+/**
+ * Faults that are events rather than standing conditions: once the beam is
+ * off there is nothing left to clear, so RESET needs only the beam off.
+ */
+const EVENT_LATCHES: readonly InterlockId[] = ['IL-MU-OVERRUN', 'IL-PRESET-MISMATCH', 'IL-BACKUP-TIMER', 'IL-UNEXPECTED-BEAM'];
+
+/** RESET may leave fault: no standing fault, the couch still, and the linac not reporting the beam on. */
+export const resetAllowed = (c: SessionContext, e: SessionEvent): boolean =>
+  latchedNow(c, e).every((id) => EVENT_LATCHES.includes(id)) && !evidenceOf(c, e).couch?.status.moving && !linacBeamOn(c, e);
+
+/** Fresh readback shows the beam off. */
+export const beamOffConfirmed = (c: SessionContext, e: SessionEvent): boolean => {
+  const s = beamStatus(c, e);
+  return s !== undefined && s.state !== BeamState.BeamOn;
+};
+
+/** A terminate is repeated this often until the readback shows the beam off, ms. */
+export const TERMINATE_RETRY_MS = 100;
+
+export const terminateDue = (c: SessionContext, e: SessionEvent): boolean =>
+  !beamOffConfirmed(c, e) && (c.terminateSentAtMs === undefined || e.atMs - c.terminateSentAtMs >= TERMINATE_RETRY_MS);
+
+/** The linac still reports the beam on longer than it may take to obey a hold. */
+export const holdNotObeyed = (c: SessionContext, e: SessionEvent): boolean => linacBeamOn(c, e) && c.holdSinceMs !== undefined && e.atMs - c.holdSinceMs > BEAM_ON_CONFIRM_MS;
 
 /** Interlocks that must hold a running beam (hold policy, unmet now). */
 export const holdCauses = (c: SessionContext, e: SessionEvent): InterlockId[] => permitFor(c, e, 'running').unmet.filter((id) => latchPolicy(id) === 'hold');
@@ -99,7 +146,7 @@ export const linacBeamOn = (c: SessionContext, e: SessionEvent): boolean => beam
  */
 export const linacHeld = (c: SessionContext, e: SessionEvent): boolean => c.beamOnConfirmed && beamStatus(c, e)?.state === BeamState.Held;
 
-/** The linac must report the beam on within this time of the session asking, ms. */
+/** The linac must report the beam on (or off after a hold) within this time of the session asking, ms. */
 export const BEAM_ON_CONFIRM_MS = 1000;
 
 export const beamOnUnconfirmed = (c: SessionContext, e: SessionEvent): boolean =>

@@ -7,17 +7,23 @@
  *  idle ─LOAD_PLAN─▶ setup[awaitingRegistration ─REGISTRATION─▶ awaitingApproval ─APPROVE─▶ couchMoving]
  *    ─settled─▶ beamSelected ─▶ mlcPositioning ─in position─▶ ready ─BEAM_ON[permit]─▶ beamOn
  *    beamOn ─segment done─▶ mlcPositioning (beam off, next segment) … ─last─▶ beamComplete ─▶ next beam | fractionComplete
- *    beamOn ─hold interlock / OPERATOR_HOLD─▶ beamHold ─RESUME[permit]─▶ beamOn
- *    any ─latched fault─▶ fault ─RESET[clear]─▶ aborted
+ *    beamOn ─hold interlock / OPERATOR_HOLD─▶ beamHold ─RESUME[start permit]─▶ beamOn (or mlcPositioning at a segment boundary)
+ *    any ─latched fault, or the linac beam-on outside beamOn─▶ fault ─RESET[clear]─▶ aborted
+ *    fault, aborted: TERMINATE_BEAM repeated until the readback shows the beam off
  */
 import { assign, emit, setup } from 'xstate';
 import { approvalRefusal } from './approval.js';
 import { noLinks } from './evidence.js';
 import {
-  beamOnUnconfirmed, couchMovingNow, couchSettled, currentBeam, needsVerification, verificationPassed, holdCauses, isLastBeam, isLastSegment, latchedNow, leavesFor, linacBeamOn, linacHeld, linacTerminated,
-  evidenceOf, nextInPositionSince, permitFor, presetMu, segmentDelivered, segmentEndMu,
+  beamOnUnconfirmed, irradiationMs, couchMovingNow, couchSettled, currentBeam, needsVerification, verificationPassed, holdCauses, isLastBeam, isLastSegment, latchedNow, leavesFor, linacBeamOn, linacHeld, linacTerminated,
+  evidenceOf, nextInPositionSince, permitFor, presetMu, segmentDelivered, segmentEndMu, resetAllowed, terminateDue, holdNotObeyed,
 } from './session-guards.js';
+import type { PermitMode } from './evaluate-permit.js';
+import type { SessionContext as Ctx } from './session-types.js';
 import type { SessionContext, SessionEmitted, SessionEvent, SessionInput } from './session-types.js';
+
+/** Radiation the session did not ask for: terminate and latch, from any state but beamOn and beamHold. */
+const UNEXPECTED_BEAM = { guard: 'linacBeamOn', target: '#session.fault', actions: ['storeEvidence', 'latchUnexpectedBeam'] } as const;
 
 export const sessionMachine = setup({
   types: { context: {} as SessionContext, events: {} as SessionEvent, input: {} as SessionInput, emitted: {} as SessionEmitted },
@@ -38,13 +44,19 @@ export const sessionMachine = setup({
     couchMovingNow: ({ context, event }) => couchMovingNow(context, event),
     firstSegmentInPosition: ({ context, event }) => context.segmentIndex === 0 && !permitFor(context, event).unmet.includes('IL-MLC-NOT-IN-POSITION'),
     // between segments of a running beam the target need not dwell again: judged as running
-    continuationPermitted: ({ context, event }) => context.segmentIndex > 0 && permitFor(context, event, 'running').permitted,
+    // after a RESUME at a boundary the next segment needs the start permit (dwell included)
+    continuationPermitted: ({ context, event }) => context.segmentIndex > 0 && permitFor(context, event, continuationMode(context)).permitted,
     continuationBlocked: ({ context, event }) =>
-      context.segmentIndex > 0 && permitFor(context, event, 'running').unmet.some((id) => id !== 'IL-MLC-NOT-IN-POSITION' && id !== 'IL-BEAM-NOT-READY'),
+      context.segmentIndex > 0 && permitFor(context, event, continuationMode(context)).unmet.some((id) => id !== 'IL-MLC-NOT-IN-POSITION' && id !== 'IL-BEAM-NOT-READY'),
+    // a RESUME at a segment boundary: the start permit, except for the next segment's MLC and MU, which come next
+    boundaryResumePermitted: ({ context, event }) =>
+      segmentDelivered(context, event) && !isLastSegment(context) && permitFor(context, event, 'start').unmet.every((id) => id === 'IL-MLC-NOT-IN-POSITION' || id === 'IL-BEAM-NOT-READY'),
+    terminateDue: ({ context, event }) => terminateDue(context, event),
+    holdNotObeyed: ({ context, event }) => holdNotObeyed(context, event),
     linacBeamOn: ({ context, event }) => linacBeamOn(context, event),
     beamOnUnconfirmed: ({ context, event }) => beamOnUnconfirmed(context, event),
     holdCommandFailed: ({ event }) => event.type === 'COMMAND_FAILED' && (event.command === 'HOLD_BEAM' || event.command === 'TERMINATE_BEAM'),
-    latchClear: ({ context, event }) => latchedNow(context, event).length === 0 && !evidenceOf(context, event).couch?.status.moving,
+    latchClear: ({ context, event }) => resetAllowed(context, event),
   },
   actions: {
     storeEvidence: assign({ evidence: ({ context, event }) => (event.type === 'EVIDENCE' ? event.evidence : context.evidence) }),
@@ -58,6 +70,13 @@ export const sessionMachine = setup({
         return linacTerminated(context, event) ? 'the linac terminated the beam' : (context.faultReason ?? 'fault');
       },
     }),
+    latchUnexpectedBeam: assign({
+      latchedFaults: ({ context }) => [...new Set([...context.latchedFaults, 'IL-UNEXPECTED-BEAM' as const])],
+      faultReason: () => 'the linac reported the beam on while the session had not asked for it',
+    }),
+    /** Terminate, and note when: it is repeated until the readback shows the beam off. */
+    markTerminateSent: assign({ terminateSentAtMs: ({ event }) => event.atMs }),
+    commandTerminate: emit({ type: 'command', command: 'TERMINATE_BEAM' }),
     latchCouchMotion: assign({
       latchedFaults: ({ context }) => [...new Set([...context.latchedFaults, 'IL-COUCH-MOTION' as const])],
       faultReason: ({ event }) => (event.type === 'COUCH_MOTION_FAULT' ? `couch motion: ${event.reason}` : 'couch motion'),
@@ -76,7 +95,10 @@ export const sessionMachine = setup({
     recordDenial: assign({ lastPermit: ({ context, event }) => permitFor(context, event), holdCauses: ({ context, event }) => permitFor(context, event).unmet }),
     noticeDenied: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'permit-denied' as const, unmet: permitFor(context, event).unmet, event: event.type })),
     commandHold: emit({ type: 'command', command: 'HOLD_BEAM' }),
-    commandBeamOn: emit({ type: 'command', command: 'BEAM_ON' }),
+    commandBeamOn: emit(({ context }) => {
+      const beam = currentBeam(context)!;
+      return { type: 'command' as const, command: 'BEAM_ON' as const, beamId: beam.id, presetMu: presetMu(beam), doseRateMuPerMin: beam.doseRateMuPerMin };
+    }),
   },
 }).createMachine({
   id: 'session',
@@ -84,10 +106,10 @@ export const sessionMachine = setup({
   context: ({ input }) => ({
     mlcModel: input.mlcModel, actionLevels: input.actionLevels, motionSettings: input.motionSettings, verificationRequired: false, tolerances: input.tolerances, settleMs: input.settleMs, approvalTtlMs: input.approvalTtlMs,
     evidence: input.evidence ?? { links: noLinks(150) }, appliedCorrectionIds: [], setupVerified: false, beamIndex: 0, segmentIndex: 0,
-    latchedFaults: [], holdCauses: [], beamOnConfirmed: false,
+    latchedFaults: [], holdCauses: [], beamOnConfirmed: false, irradiationMs: 0, startPermitRequired: false,
   }),
   on: {
-    EVIDENCE: { actions: 'storeEvidence' },
+    EVIDENCE: [UNEXPECTED_BEAM, { actions: 'storeEvidence' }],
     TICK: {},
     COUCH_MOTION_FAULT: { target: '.fault', actions: 'latchCouchMotion' },
     // a device that refused or did not answer a command: stop and let the operator decide
@@ -110,7 +132,7 @@ export const sessionMachine = setup({
     },
     setup: {
       initial: 'awaitingRegistration',
-      on: { EVIDENCE: [{ guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'latch'] }, { actions: 'storeEvidence' }] },
+      on: { EVIDENCE: [UNEXPECTED_BEAM, { guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'latch'] }, { actions: 'storeEvidence' }] },
       states: {
         awaitingRegistration: {
           on: { REGISTRATION: { target: 'awaitingApproval', actions: assign({ pending: ({ event }) => event.pending }) } },
@@ -119,6 +141,7 @@ export const sessionMachine = setup({
           on: {
             // a couch that moves while a correction awaits approval makes the image stale: image again
             EVIDENCE: [
+              UNEXPECTED_BEAM,
               { guard: 'latchedFault', target: '#session.fault', actions: ['storeEvidence', 'latch'] },
               {
                 guard: 'couchMovingNow',
@@ -153,6 +176,7 @@ export const sessionMachine = setup({
         couchMoving: {
           on: {
             EVIDENCE: [
+              UNEXPECTED_BEAM,
               { guard: 'latchedFault', target: '#session.fault', actions: ['storeEvidence', 'latch'] },
               { guard: 'couchSettled', target: 'settled', actions: 'storeEvidence' },
               { actions: ['trackCouch', 'storeEvidence'] },
@@ -189,7 +213,7 @@ export const sessionMachine = setup({
     },
     beamSelected: {
       entry: [
-        assign({ segmentIndex: 0, expectedLeaves: undefined }),
+        assign({ segmentIndex: 0, expectedLeaves: undefined, irradiationMs: 0, startPermitRequired: false }),
         emit(({ context }) => {
           const beam = currentBeam(context)!;
           return { type: 'command' as const, command: 'ARM_BEAM' as const, beamId: beam.id, presetMu: presetMu(beam), doseRateMuPerMin: beam.doseRateMuPerMin };
@@ -205,6 +229,7 @@ export const sessionMachine = setup({
       ],
       on: {
         EVIDENCE: [
+          UNEXPECTED_BEAM,
           { guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'latch'] },
           { guard: 'firstSegmentInPosition', target: 'ready', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
           { guard: 'continuationPermitted', target: 'beamOn', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
@@ -215,12 +240,14 @@ export const sessionMachine = setup({
     },
     ready: {
       on: {
-        EVIDENCE: [{ guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'latch'] }, { actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] }],
+        EVIDENCE: [UNEXPECTED_BEAM, { guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'latch'] }, { actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] }],
         BEAM_ON: [{ guard: 'permitted', target: 'beamOn' }, { actions: ['recordDenial', 'noticeDenied'] }],
       },
     },
     beamOn: {
-      entry: [assign({ holdCauses: [], beamOnSinceMs: ({ event }) => event.atMs, beamOnConfirmed: false }), 'commandBeamOn'],
+      entry: [assign({ holdCauses: [], beamOnSinceMs: ({ event }) => event.atMs, beamOnConfirmed: false, beamOnConfirmedAtMs: undefined, startPermitRequired: false }), 'commandBeamOn'],
+      // the backup timer counts beam-on time from the linac's confirmation, cumulative over visits
+      exit: assign({ irradiationMs: ({ context, event }) => irradiationMs(context, event), beamOnConfirmedAtMs: undefined }),
       on: {
         EVIDENCE: [
           { guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'latch'] },
@@ -230,9 +257,19 @@ export const sessionMachine = setup({
           { guard: 'holdNeeded', target: 'beamHold', actions: ['recordHoldCauses', 'storeEvidence', 'invalidateSetupOnCouchMotion'] },
           { guard: 'linacHeld', target: 'beamHold', actions: ['recordHoldCauses', 'storeEvidence', 'invalidateSetupOnCouchMotion'] },
           { guard: 'beamOnUnconfirmed', target: 'beamHold', actions: ['recordHoldCauses', 'storeEvidence', 'invalidateSetupOnCouchMotion'] },
-          { actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', assign({ beamOnConfirmed: ({ context, event }) => context.beamOnConfirmed || linacBeamOn(context, event) })] },
+          {
+            actions: [
+              'storeEvidence',
+              'invalidateSetupOnCouchMotion',
+              assign({
+                beamOnConfirmed: ({ context, event }) => context.beamOnConfirmed || linacBeamOn(context, event),
+                beamOnConfirmedAtMs: ({ context, event }) => context.beamOnConfirmedAtMs ?? (linacBeamOn(context, event) ? event.atMs : undefined),
+              }),
+            ],
+          },
         ],
         TICK: [
+          { guard: 'latchedFault', target: 'fault', actions: 'latch' },
           { guard: 'holdNeeded', target: 'beamHold', actions: 'recordHoldCauses' },
           { guard: 'beamOnUnconfirmed', target: 'beamHold', actions: 'recordHoldCauses' },
         ],
@@ -241,11 +278,13 @@ export const sessionMachine = setup({
       },
     },
     beamHold: {
-      entry: 'commandHold',
+      entry: [assign({ holdSinceMs: ({ event }) => event.atMs }), 'commandHold'],
       on: {
         EVIDENCE: [
           { guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'latch'] },
           { guard: 'linacTerminated', target: 'fault', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'latch'] },
+          // still on long after the hold: a linac that does not obey holds is terminated
+          { guard: 'holdNotObeyed', target: 'fault', actions: ['storeEvidence', 'latchUnexpectedBeam'] },
           // the linac reports beam on while the session holds: send the hold again
           { guard: 'linacBeamOn', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'commandHold'] },
           { actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
@@ -253,30 +292,43 @@ export const sessionMachine = setup({
         COMMAND_FAILED: { guard: 'holdCommandFailed', target: 'fault', actions: 'latch' },
         RESUME: [
           { guard: 'lastSegmentDelivered', target: 'beamComplete' },
-          { guard: 'moreSegments', target: 'mlcPositioning', actions: assign({ segmentIndex: ({ context }) => context.segmentIndex + 1 }) },
+          { guard: 'boundaryResumePermitted', target: 'mlcPositioning', actions: assign({ segmentIndex: ({ context }) => context.segmentIndex + 1, startPermitRequired: true }) },
+          { guard: 'moreSegments', actions: ['recordDenial', 'noticeDenied'] },
           { guard: 'permitted', target: 'beamOn' },
           { actions: ['recordDenial', 'noticeDenied'] },
         ],
       },
     },
     beamComplete: {
-      entry: emit(({ context }) => ({ type: 'notice' as const, kind: 'beam-delivered' as const, beamId: currentBeam(context)!.id })),
+      entry: emit(({ context }) => ({ type: 'notice' as const, kind: 'beam-delivered' as const, beamId: currentBeam(context)!.id, irradiationMs: context.irradiationMs })),
       always: [{ guard: 'isLastBeam', target: 'fractionComplete' }, { target: 'beamSelected', actions: assign({ beamIndex: ({ context }) => context.beamIndex + 1 }) }],
     },
     fractionComplete: {},
     fault: {
-      entry: [emit({ type: 'command', command: 'TERMINATE_BEAM' }), emit({ type: 'command', command: 'STOP_MLC' }), emit({ type: 'command', command: 'STOP_COUCH' })],
+      entry: ['markTerminateSent', 'commandTerminate', emit({ type: 'command', command: 'STOP_MLC' }), emit({ type: 'command', command: 'STOP_COUCH' })],
       on: {
+        EVIDENCE: [{ guard: 'terminateDue', actions: ['storeEvidence', 'markTerminateSent', 'commandTerminate'] }, { actions: 'storeEvidence' }],
+        TICK: { guard: 'terminateDue', actions: ['markTerminateSent', 'commandTerminate'] },
         COUCH_MOTION_FAULT: { actions: 'latchCouchMotion' },
-        COMMAND_FAILED: {}, // journaled by the session; re-entering would resend the terminate in a loop
+        COMMAND_FAILED: {}, // journaled by the session; the terminate is repeated on the next evidence or tick that does not show the beam off
         RESET: [{ guard: 'latchClear', target: 'aborted', actions: assign({ latchedFaults: [] }) }, { actions: ['recordDenial', 'noticeDenied'] }],
       },
     },
     aborted: {
-      entry: [emit({ type: 'command', command: 'TERMINATE_BEAM' }), emit({ type: 'command', command: 'STOP_MLC' }), emit({ type: 'command', command: 'STOP_COUCH' })],
-      on: { ABORT: {}, COUCH_MOTION_FAULT: {}, COMMAND_FAILED: {} },
+      entry: ['markTerminateSent', 'commandTerminate', emit({ type: 'command', command: 'STOP_MLC' }), emit({ type: 'command', command: 'STOP_COUCH' })],
+      on: {
+        EVIDENCE: [{ guard: 'terminateDue', actions: ['storeEvidence', 'markTerminateSent', 'commandTerminate'] }, { actions: 'storeEvidence' }],
+        TICK: { guard: 'terminateDue', actions: ['markTerminateSent', 'commandTerminate'] },
+        ABORT: {},
+        COUCH_MOTION_FAULT: {},
+        COMMAND_FAILED: {},
+      },
     },
   },
 });
 
 export type SessionMachine = typeof sessionMachine;
+
+function continuationMode(c: Ctx): PermitMode {
+  return c.startPermitRequired ? 'start' : 'running';
+}

@@ -46,6 +46,16 @@ export interface SessionContext {
   /** When the session last entered beamOn, and whether the linac has since been seen with the beam on. */
   readonly beamOnSinceMs?: number;
   readonly beamOnConfirmed: boolean;
+  /** When the linac was first seen with the beam on in this beamOn visit (the backup timer runs from here). */
+  readonly beamOnConfirmedAtMs?: number;
+  /** Beam-on time of the current beam in earlier visits to beamOn (segments, interruptions), ms. */
+  readonly irradiationMs: number;
+  /** When the session last entered beamHold. */
+  readonly holdSinceMs?: number;
+  /** When a terminate was last sent from fault or aborted (it is repeated until the readback shows the beam off). */
+  readonly terminateSentAtMs?: number;
+  /** Set by a RESUME at a segment boundary: the next segment starts only under the start permit. */
+  readonly startPermitRequired: boolean;
   readonly faultReason?: string;
 }
 
@@ -83,7 +93,8 @@ export type SessionCommand =
   | { readonly type: 'command'; readonly command: 'ARM_BEAM'; readonly beamId: number; readonly presetMu: number; readonly doseRateMuPerMin: number }
   | { readonly type: 'command'; readonly command: 'MOVE_MLC'; readonly leaves: MlcPositions; readonly beamId: number; readonly segment: number }
   | { readonly type: 'command'; readonly command: 'SET_SEGMENT_END'; readonly endMu: number }
-  | { readonly type: 'command'; readonly command: 'BEAM_ON' }
+  /** Carries the selected beam's planned parameters: the linac's readback is checked against them just before sending. */
+  | { readonly type: 'command'; readonly command: 'BEAM_ON'; readonly beamId: number; readonly presetMu: number; readonly doseRateMuPerMin: number }
   | { readonly type: 'command'; readonly command: 'HOLD_BEAM' }
   | { readonly type: 'command'; readonly command: 'TERMINATE_BEAM' }
   | { readonly type: 'command'; readonly command: 'STOP_COUCH' }
@@ -96,6 +107,7 @@ export type SessionNotice =
   | { readonly type: 'notice'; readonly kind: 'verification'; readonly passed: boolean; readonly registrationId: string; readonly residualMm: number; readonly residualDeg: number }
   | { readonly type: 'notice'; readonly kind: 'unhandled-event'; readonly event: string; readonly state: string }
   | { readonly type: 'notice'; readonly kind: 'segment-delivered'; readonly beamId: number; readonly segment: number }
-  | { readonly type: 'notice'; readonly kind: 'beam-delivered'; readonly beamId: number };
+  /** irradiationMs: the beam's time on as the backup timer counted it (from the linac's confirmation), ms. */
+  | { readonly type: 'notice'; readonly kind: 'beam-delivered'; readonly beamId: number; readonly irradiationMs: number };
 
 export type SessionEmitted = SessionCommand | SessionNotice;

@@ -2,14 +2,21 @@
  * Append-only, crash-safe journal: one JSON record per line, each with a
  * sequence number and a CRC-32 of its body, written with a synchronous write
  * (and fsync when configured) before the caller continues. A torn last line
- * after a crash is detected by the reader and reported, never misread.
+ * after a crash is cut off at open (its bytes kept in a `.torn` file) and the
+ * repair journaled; the sequence continues past it.
+ *
+ * `append` never throws: a record that cannot be written (a full disk, an I/O
+ * error) stays in memory, in order, and is written as soon as the file takes
+ * writes again. While anything is pending the journal reports itself
+ * unwritable (`status()`), which the session turns into an interlock.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { boundedForJson } from './bounded-json.js';
 import { crc32 } from './crc32.js';
+import { intactLine, repairTornTail } from './torn-tail.js';
 
-export type JournalKind = 'session' | 'state' | 'command' | 'command-result' | 'device-event' | 'mu-checkpoint' | 'registration' | 'rejection' | 'operator' | 'notice' | 'record';
+export type JournalKind = 'session' | 'state' | 'command' | 'command-result' | 'device-event' | 'mu-checkpoint' | 'registration' | 'rejection' | 'operator' | 'notice' | 'record' | 'journal';
 
 export interface JournalEntry {
   readonly seq: number;
@@ -19,38 +26,161 @@ export interface JournalEntry {
   readonly data: unknown;
 }
 
+export interface JournalStatus {
+  /** Every record so far is on disk. */
+  readonly writable: boolean;
+  /** Records held in memory, waiting for the file to take writes. */
+  readonly pendingRecords: number;
+  /** Records dropped because the memory buffer was full. */
+  readonly lostRecords: number;
+  readonly error?: string;
+}
+
 export interface JournalSink {
   append(kind: JournalKind, data: unknown): void;
+  /** Whether records reach stable storage; sinks without it are taken as writable. */
+  status?(): JournalStatus;
+  /** Retries writing what is pending; true when everything is on disk. */
+  flush?(): boolean;
+}
+
+/** The file operations the journal uses (a test injects ENOSPC through these). */
+export interface JournalIo {
+  writeSync(fd: number, data: Uint8Array): number;
+  fsyncSync(fd: number): void;
+  ftruncateSync(fd: number, len: number): void;
+}
+
+export interface JournalOptions {
+  readonly fsync?: boolean;
+  /** Records kept in memory while the file cannot be written; beyond, they are counted as lost. */
+  readonly maxPendingRecords?: number;
+  readonly io?: JournalIo;
 }
 
 export class Journal implements JournalSink {
-  private fd: number;
+  private readonly fd: number;
   private seq: number;
+  private offset: number;
+  private readonly pending: string[] = [];
+  private lost = 0;
+  private lastError: string | undefined;
+  private failedSince: string | undefined;
+  private readonly listeners: Array<(s: JournalStatus) => void> = [];
+  private readonly io: JournalIo;
+  private readonly fsyncEach: boolean;
+  private readonly maxPending: number;
 
-  private constructor(readonly file: string, private readonly fsyncEach: boolean, nextSeq: number) {
+  private constructor(readonly file: string, nextSeq: number, opts: JournalOptions) {
     this.fd = fs.openSync(file, 'a');
+    this.offset = fs.fstatSync(this.fd).size;
     this.seq = nextSeq;
+    this.io = opts.io ?? fs;
+    this.fsyncEach = opts.fsync ?? true;
+    this.maxPending = opts.maxPendingRecords ?? 100_000;
   }
 
-  /** Opens (or creates) a journal file, continuing its sequence numbers. */
-  static open(file: string, fsyncEach = true): Journal {
+  /**
+   * Opens (or creates) a journal file, continuing its sequence numbers. A torn
+   * tail is cut off first (kept in `<file>.torn`) and the repair is the first
+   * record written.
+   */
+  static open(file: string, fsyncOrOptions: boolean | JournalOptions = true): Journal {
+    const opts = typeof fsyncOrOptions === 'boolean' ? { fsync: fsyncOrOptions } : fsyncOrOptions;
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const existing = fs.existsSync(file) ? readJournal(file) : { entries: [], tornTail: false };
+    const repair = fs.existsSync(file) ? repairTornTail(file) : undefined;
+    const existing = fs.existsSync(file) ? readJournal(file) : { entries: [] };
     const last = existing.entries[existing.entries.length - 1];
-    return new Journal(file, fsyncEach, last ? last.seq + 1 : 1);
+    const nextSeq = Math.max(last ? last.seq + 1 : 1, repair?.tornSeq !== undefined ? repair.tornSeq + 1 : 1);
+    const j = new Journal(file, nextSeq, opts);
+    if (repair) j.append('journal', { event: 'torn-tail-repaired', ...repair });
+    return j;
   }
 
   append(kind: JournalKind, data: unknown): void {
-    // bounded copy: no record, however deep or circular, can make stringify recurse past MAX_RECORD_DEPTH
-    const body = JSON.stringify({ seq: this.seq, atIso: new Date().toISOString(), monoMs: Math.round(performance.now() * 1000) / 1000, kind, data: boundedForJson(data) });
-    fs.writeSync(this.fd, `${body}\t${crc32(body).toString(16).padStart(8, '0')}\n`);
-    if (this.fsyncEach) fs.fsyncSync(this.fd);
+    let body: string;
+    try {
+      // bounded copy: no record, however deep or circular, can make stringify recurse past MAX_RECORD_DEPTH
+      body = JSON.stringify({ seq: this.seq, atIso: new Date().toISOString(), monoMs: Math.round(performance.now() * 1000) / 1000, kind, data: boundedForJson(data) });
+    } catch (e) {
+      body = JSON.stringify({ seq: this.seq, atIso: new Date().toISOString(), monoMs: Math.round(performance.now() * 1000) / 1000, kind, data: { unserialisable: String(e) } });
+    }
     this.seq++;
+    if (this.pending.length >= this.maxPending) this.lost++;
+    else this.pending.push(`${body}\t${crc32(body).toString(16).padStart(8, '0')}\n`);
+    this.flush();
+  }
+
+  /** Writes what is pending; true when everything is on disk. Call it periodically while unwritable. */
+  flush(): boolean {
+    const wasWritable = this.failedSince === undefined;
+    while (this.pending.length > 0) {
+      if (!this.writeLine(this.pending[0])) {
+        if (wasWritable) this.notify();
+        return false;
+      }
+      this.pending.shift();
+    }
+    if (!wasWritable) this.recovered();
+    return true;
+  }
+
+  status(): JournalStatus {
+    return { writable: this.pending.length === 0 && this.failedSince === undefined, pendingRecords: this.pending.length, lostRecords: this.lost, error: this.lastError };
+  }
+
+  /** Called on every change between writable and unwritable. */
+  onStatus(fn: (s: JournalStatus) => void): void {
+    this.listeners.push(fn);
   }
 
   close(): void {
-    fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
+    this.flush();
+    try {
+      this.io.fsyncSync(this.fd);
+    } finally {
+      fs.closeSync(this.fd);
+    }
+  }
+
+  private writeLine(line: string): boolean {
+    const bytes = Buffer.from(line, 'utf8');
+    try {
+      let done = 0;
+      while (done < bytes.length) done += this.io.writeSync(this.fd, bytes.subarray(done));
+      if (this.fsyncEach) this.io.fsyncSync(this.fd);
+      this.offset += bytes.length;
+      return true;
+    } catch (e) {
+      // never leave a partial line for the next record to be glued to
+      try {
+        this.io.ftruncateSync(this.fd, this.offset);
+      } catch {
+        /* the next open repairs a torn tail */
+      }
+      this.lastError = e instanceof Error ? e.message : String(e);
+      if (this.failedSince === undefined) {
+        this.failedSince = new Date().toISOString();
+        // the failure itself is recorded as soon as anything can be
+        const body = JSON.stringify({ seq: this.seq, atIso: this.failedSince, monoMs: Math.round(performance.now() * 1000) / 1000, kind: 'journal', data: { event: 'write-failed', error: this.lastError } });
+        this.seq++;
+        this.pending.push(`${body}\t${crc32(body).toString(16).padStart(8, '0')}\n`);
+      }
+      return false;
+    }
+  }
+
+  private recovered(): void {
+    const since = this.failedSince;
+    this.failedSince = undefined;
+    const lost = this.lost;
+    this.append('journal', { event: 'writable-again', failedSince: since, lostRecords: lost, error: this.lastError });
+    this.notify();
+  }
+
+  private notify(): void {
+    const s = this.status();
+    for (const fn of this.listeners) fn(s);
   }
 }
 
@@ -63,15 +193,12 @@ export function readJournal(file: string): { entries: JournalEntry[]; tornTail: 
   const lastIndex = lines[lines.length - 1] === '' ? lines.length - 2 : lines.length - 1;
   lines.forEach((line, i) => {
     if (line === '') return;
-    const tab = line.lastIndexOf('\t');
-    const body = tab > 0 ? line.slice(0, tab) : '';
-    const ok = tab > 0 && crc32(body).toString(16).padStart(8, '0') === line.slice(tab + 1);
-    if (!ok) {
+    if (!intactLine(line)) {
       if (i === lastIndex) tornTail = true;
       else corruptLines.push(i + 1);
       return;
     }
-    entries.push(JSON.parse(body) as JournalEntry);
+    entries.push(JSON.parse(line.slice(0, line.lastIndexOf('\t'))) as JournalEntry);
   });
   return { entries, tornTail, corruptLines };
 }

@@ -4,16 +4,20 @@ import type { RoomDrivers } from '../../src/bridge/evidence-feed.js';
 import { BeamState } from '../../src/protocol/beam-protocol.js';
 
 /** A linac whose SET_SEGMENT_END is slow, so a later hold overtakes the queued beam-on. */
-function fakeRoom(calls: string[]) {
+function fakeRoom(calls: string[], armed = { beamId: 1, presetMu: 60, doseRateMuPerMin: 600 }) {
   const beam = {
     setSegmentEnd: () => new Promise((r) => setTimeout(() => (calls.push('setSegmentEnd'), r(undefined)), 30)),
     beamOn: async () => void calls.push('beamOn'),
     hold: async () => void calls.push('hold'),
-    status: async () => ({ state: BeamState.Idle }),
+    status: async () => (calls.push('status'), { state: BeamState.Armed, ...armed }),
+    arm: async () => (calls.push('arm'), { state: BeamState.Armed, ...armed }),
+    reset: async () => (calls.push('reset'), { state: BeamState.Idle, ...armed }),
   };
   const couch = { moveTo: async () => void calls.push('moveTo') };
   return { beam, mlc: {}, couch } as unknown as RoomDrivers;
 }
+
+const BEAM_ON = { type: 'command' as const, command: 'BEAM_ON' as const, beamId: 1, presetMu: 60, doseRateMuPerMin: 600 };
 
 describe('command executor', () => {
   it('never sends a queued beam-on after the session has left beamOn (a hold overtook it)', async () => {
@@ -21,7 +25,7 @@ describe('command executor', () => {
     let sessionInBeamOn = true;
     const ex = new CommandExecutor(fakeRoom(calls), { beamOnWanted: () => sessionInBeamOn, correctionApproved: () => true });
     const seg = ex.execute({ type: 'command', command: 'SET_SEGMENT_END', endMu: 5 });
-    const on = ex.execute({ type: 'command', command: 'BEAM_ON' });
+    const on = ex.execute(BEAM_ON);
     sessionInBeamOn = false; // an interlock held the beam
     await ex.execute({ type: 'command', command: 'HOLD_BEAM' });
     await seg;
@@ -33,8 +37,21 @@ describe('command executor', () => {
     const calls: string[] = [];
     const ex = new CommandExecutor(fakeRoom(calls), { beamOnWanted: () => true, correctionApproved: () => true });
     void ex.execute({ type: 'command', command: 'SET_SEGMENT_END', endMu: 5 });
-    await ex.execute({ type: 'command', command: 'BEAM_ON' });
-    expect(calls).toEqual(['setSegmentEnd', 'beamOn']);
+    await ex.execute(BEAM_ON);
+    expect(calls).toEqual(['setSegmentEnd', 'status', 'beamOn']);
+  });
+
+  it('refuses an ARM whose reply shows 10 × the planned preset, naming the field', async () => {
+    const calls: string[] = [];
+    const ex = new CommandExecutor(fakeRoom(calls, { beamId: 1, presetMu: 600, doseRateMuPerMin: 600 }), { beamOnWanted: () => true, correctionApproved: () => true });
+    await expect(ex.execute({ type: 'command', command: 'ARM_BEAM', beamId: 1, presetMu: 60, doseRateMuPerMin: 600 })).rejects.toMatchObject({ code: 'DEVICE_FAULT', field: 'beam.presetMu', limit: 60, actual: 600 });
+  });
+
+  it('reads the armed parameters back just before every beam-on and does not send it when the dose rate differs', async () => {
+    const calls: string[] = [];
+    const ex = new CommandExecutor(fakeRoom(calls, { beamId: 1, presetMu: 60, doseRateMuPerMin: 1400 }), { beamOnWanted: () => true, correctionApproved: () => true });
+    await expect(ex.execute(BEAM_ON)).rejects.toMatchObject({ code: 'DEVICE_FAULT', field: 'beam.doseRateMuPerMin' });
+    expect(calls).toEqual(['status']);
   });
 });
 

@@ -104,6 +104,7 @@ describe('end to end: simulated CBCT → review → approval → couch → verif
     await until(() => stateOf(room!) === 'setup.awaitingVerification', 8000, 'couch moved, awaiting verification');
     room.session.send({ type: 'BEAM_ON', operator: 'rtt' });
     expect(room.session.snapshot.context.setupVerified).toBe(false);
+    await new Promise((r) => setTimeout(r, 1100)); // an image counts only from maxClockSkewMs (1 s) after readback showed the couch settled
     room.room.imaging.acquire(subject, { lateralMm: 0.3, longitudinalMm: 0.2, verticalMm: -0.1, pitchDeg: 0.1, rollDeg: 0, yawDeg: 0.1 });
     await until(() => stateOf(room!) === 'ready', 5000, 'ready');
     await until(() => room!.session.drivers.beam.latest !== undefined, 1000, 'beam status');

@@ -10,7 +10,7 @@ import { registrationPipeline, type Verdict } from '../../src/domain/registratio
 import { buildRegFixtures, expectedReg, VR_FORMS } from '../helpers/dicom-reg-fixtures.js';
 import { PLAN_FRAME, rigidAboutX, spatialRegistrationBytes } from '../helpers/dicom-sro.js';
 
-const ctx = () => ({ identity: { patientId: 'P1', planId: 'PLAN', fraction: 2 }, nowEpochMs: Date.now(), maxAgeMs: 600_000 });
+const ctx = () => ({ identity: { patientId: 'P1', planId: 'PLAN', fraction: 2 }, nowEpochMs: Date.now(), maxAgeMs: 600_000, maxClockSkewMs: 1_000 });
 const msg = (id: string) => ({
   id, patientId: 'P1', planId: 'PLAN', fraction: 2, imageSeries: 'CBCT', acquiredAt: new Date().toISOString(), registeredAt: new Date().toISOString(), method: 'bony', roiName: 'PTV',
   correction: { lateral: 1, longitudinal: 0, vertical: 0, pitch: 0, roll: 0, yaw: 0 }, units: { translation: 'mm', rotation: 'deg' }, quality: 0.9, source: 'x',
@@ -73,7 +73,7 @@ describe('drop folder with the dcmtk fixtures (test/fixtures/dicom-reg)', () => 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-drop-reg-'));
     files.forEach((f, i) => fs.copyFileSync(path.join(built.dir, f), path.join(dir, `${String(i).padStart(2, '0')}-${f}`)));
     const stream = watchDropFolder({ dir, pollMs: 50, context: () => ({ planId: 'PLAN', fraction: 1, geometry, localTimeZone: zone }) });
-    const ctx = () => ({ identity, nowEpochMs: Date.parse(nowIso) + 60_000, maxAgeMs: 600_000 });
+    const ctx = () => ({ identity, nowEpochMs: Date.parse(nowIso) + 60_000, maxAgeMs: 600_000, maxClockSkewMs: 1000 });
     return firstValueFrom(stream.pipe(registrationPipeline(ctx), take(files.length), toArray()));
   }
 
@@ -107,7 +107,7 @@ describe('drop folder with the dcmtk fixtures (test/fixtures/dicom-reg)', () => 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-drop-noplan-'));
     fs.copyFileSync(path.join(built.dir, 'translation-explicit.dcm'), path.join(dir, 'a.dcm'));
     const stream = watchDropFolder({ dir, pollMs: 50, context: () => undefined });
-    const [v] = await firstValueFrom(stream.pipe(registrationPipeline(() => ({ identity, nowEpochMs: 0, maxAgeMs: 1 })), take(1), toArray()));
+    const [v] = await firstValueFrom(stream.pipe(registrationPipeline(() => ({ identity, nowEpochMs: 0, maxAgeMs: 1, maxClockSkewMs: 1000 })), take(1), toArray()));
     expect(!v.ok && v.error.message).toMatch(/no plan is loaded/);
     expect(fs.readdirSync(path.join(dir, 'processed'))).toHaveLength(1);
   });

@@ -8,7 +8,7 @@ const msg = (id: string, registeredAtMs = T0, over: Record<string, unknown> = {}
   id, patientId: 'P1', planId: 'PLAN', fraction: 1, imageSeries: 'S', acquiredAt: new Date(T0 - 1000).toISOString(), registeredAt: new Date(registeredAtMs).toISOString(), method: 'bony', roiName: 'PTV',
   correction: { lateral: 1, longitudinal: 0, vertical: 0, pitch: 0, roll: 0, yaw: 0 }, units: { translation: 'mm', rotation: 'deg' }, quality: 0.9, source: 'x', ...over,
 });
-const ctx = () => ({ identity: { patientId: 'P1', planId: 'PLAN', fraction: 1 }, nowEpochMs: T0, maxAgeMs: 60_000 });
+const ctx = () => ({ identity: { patientId: 'P1', planId: 'PLAN', fraction: 1 }, nowEpochMs: T0, maxAgeMs: 60_000, maxClockSkewMs: 1_000 });
 const summary = (v: Verdict) => (v.ok ? `ok:${v.registration.id}` : `no:${v.error.code}`);
 
 /** Runs `pipe` over cold marbles of raw messages; asserts the verdict summaries arrive on the same frames. */

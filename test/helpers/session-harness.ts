@@ -44,6 +44,12 @@ export interface Room {
   mlcFollows: boolean;
   /** Intrafraction monitoring stream; lastSampleMs undefined = samples keep arriving. */
   motion?: { inWindow: boolean; sinceMs: number; lastSampleMs?: number };
+  /** The journal reaches stable storage. */
+  journalWritable: boolean;
+  /** The linac ignores HOLD and TERMINATE (a disobedient or failed linac). */
+  linacIgnoresStops: boolean;
+  /** Dose rate the linac reports (the plan's is 600 MU/min). */
+  doseRateMuPerMin: number;
 }
 
 export class SessionHarness {
@@ -56,6 +62,7 @@ export class SessionHarness {
   readonly room: Room = {
     doorClosed: true, emergencyStop: false, couch: { ...ZERO_POSE }, couchMoving: false, couchFault: false, mlc: undefined, mlcMoving: false, mlcFault: false,
     beam: { state: BeamState.Idle, beamId: 0, mu1: 0, mu2: 0, presetMu: 0, segmentEndMu: 0, termination: TerminationReason.None }, linkHeardAt: {}, mlcFollows: true,
+    journalWritable: true, linacIgnoresStops: false, doseRateMuPerMin: 600,
   };
 
   constructor(readonly plan: Plan = examplePlan) {
@@ -88,9 +95,10 @@ export class SessionHarness {
     const r = this.room;
     const heard = (k: 'mlc' | 'couch' | 'beam') => r.linkHeardAt[k] ?? this.t;
     return {
-      beam: { atMs: heard('beam'), status: { ...r.beam, doseRateMuPerMin: 600, doorClosed: r.doorClosed, emergencyStop: r.emergencyStop, watchdogHold: false, tick: 0 } },
+      beam: { atMs: heard('beam'), status: { ...r.beam, doseRateMuPerMin: r.doseRateMuPerMin, doorClosed: r.doorClosed, emergencyStop: r.emergencyStop, watchdogHold: false, tick: 0 } },
       couch: { atMs: heard('couch'), actual: r.couch, status: { moving: r.couchMoving, inPosition: !r.couchMoving, fault: r.couchFault, targetValid: true, enabled: true, watchdogExpired: false, faultCode: r.couchFault ? CouchFault.Stall : CouchFault.None, moveId: 0, deviceTick: 0 } },
       mlc: r.mlc && { atMs: heard('mlc'), positions: r.mlc, status: { moving: r.mlcMoving, inPosition: !r.mlcMoving, fault: r.mlcFault, targetsLoaded: true, faultCode: r.mlcFault ? 1 : 0, maxErrorMm: 0, tick: 0 } },
+      journal: { writable: r.journalWritable, pendingRecords: r.journalWritable ? 0 : 1, lostRecords: 0 },
       motion: r.motion && { lastSampleMs: r.motion.lastSampleMs ?? this.t, inWindow: r.motion.inWindow, sinceMs: r.motion.sinceMs, offsetMm: r.motion.inWindow ? [0.2, 0.1, -0.3] : [4, 0, 0] },
       links: {
         mlc: { lastValidRxMs: heard('mlc'), staleAfterMs: 150 },
@@ -159,10 +167,10 @@ export class SessionHarness {
         b.state = BeamState.BeamOn;
         break;
       case 'HOLD_BEAM':
-        if (b.state === BeamState.BeamOn) b.state = BeamState.Held;
+        if (b.state === BeamState.BeamOn && !this.room.linacIgnoresStops) b.state = BeamState.Held;
         break;
       case 'TERMINATE_BEAM':
-        b.state = BeamState.Terminated;
+        if (!this.room.linacIgnoresStops) b.state = BeamState.Terminated;
         break;
       default:
         break;

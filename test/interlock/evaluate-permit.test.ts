@@ -15,8 +15,9 @@ function clearInput(): PermitInput {
   Object.assign(h.room.beam, { state: BeamState.Armed, beamId: 1, presetMu: 60, segmentEndMu: 18 });
   return {
     planLoaded: true, setupVerified: true, approvedCouchTarget: SETUP_TARGET, expectedLeaves: leaves, selectedBeamId: 1, expectedSegmentEndMu: 18,
+    expectedPresetMu: 60, expectedDoseRateMuPerMin: 600, irradiationMs: 1_000, backupTimerLimitMs: 8_600,
     latchedFaults: [], evidence: { ...h.evidence(), motion: { lastSampleMs: NOW, inWindow: true, sinceMs: NOW - 2000, offsetMm: [0.5, -0.4, 1.1] } },
-    tolerances: { mlcPositionMm: 1, couchTranslationMm: 0.5, couchRotationDeg: 0.2, muChannelDisagreement: { fraction: 0.02, floorMu: 0.1 }, evidenceMaxAgeMs: 300, motion: { required: true, debounceMs: 100, dwellMs: 1000, staleAfterMs: 150 } },
+    tolerances: { mlcPositionMm: 1, couchTranslationMm: 0.5, couchRotationDeg: 0.2, muChannelDisagreement: { fraction: 0.02, floorMu: 0.1 }, evidenceMaxAgeMs: 300, muOverrunMu: 1, backupTimerFactor: 1.1, backupTimerMarginMs: 2000, motion: { required: true, debounceMs: 100, dwellMs: 1000, staleAfterMs: 150 } },
   };
 }
 
@@ -47,6 +48,11 @@ const BREAK: Record<InterlockId, Breaker> = {
   'IL-MOTION-OUT-OF-WINDOW': (p) => ev(p, (e) => Object.assign(e.motion, { inWindow: false, sinceMs: NOW - 500, offsetMm: [3.5, 0, 0] })),
   'IL-MOTION-STALE': (p) => ev(p, (e) => (e.motion.lastSampleMs = NOW - 151)),
   'IL-LATCHED-FAULT': (p) => ({ ...p, latchedFaults: ['IL-COUCH-FAULT'] }),
+  'IL-JOURNAL-UNAVAILABLE': (p) => ev(p, (e) => (e.journal = { writable: false, pendingRecords: 3, lostRecords: 0 })),
+  'IL-UNEXPECTED-BEAM': (p) => ({ ...p, latchedFaults: ['IL-UNEXPECTED-BEAM'] }),
+  'IL-MU-OVERRUN': (p) => ev(p, (e) => (e.beam.status.mu1 = e.beam.status.mu2 = 19.01)), // segment end 18 + 1 MU
+  'IL-BACKUP-TIMER': (p) => ({ ...p, irradiationMs: 8_600 }),
+  'IL-PRESET-MISMATCH': (p) => ev(p, (e) => (e.beam.status.presetMu = 600)), // armed with 10 × the plan
 };
 
 describe('evaluatePermit', () => {
@@ -85,6 +91,31 @@ describe('evaluatePermit', () => {
     const r = evaluatePermit({ ...clearInput(), evidence: null as never }, NOW);
     expect(r.permitted).toBe(false);
     expect(r.unmet).toEqual([...INTERLOCK_IDS]);
+  });
+
+  it('treats a journal that reports nothing as unavailable', () => {
+    expect(evaluatePermit(ev(clearInput(), (e) => delete e.journal), NOW).unmet).toContain('IL-JOURNAL-UNAVAILABLE');
+  });
+
+  it('vetoes a linac whose dose rate differs from the plan, and latches it only while that beam is armed', () => {
+    const p = ev(clearInput(), (e) => (e.beam.status.doseRateMuPerMin = 60));
+    const expect_ = { selectedBeamId: 1, expectedSegmentEndMu: 18, expectedPresetMu: 60, expectedDoseRateMuPerMin: 600 };
+    expect(evaluatePermit(p, NOW).unmet).toContain('IL-PRESET-MISMATCH');
+    expect(observedLatchedFaults(p.evidence, p.tolerances, NOW, expect_)).toEqual(['IL-PRESET-MISMATCH']);
+    const idle = ev(p, (e) => (e.beam.status.state = BeamState.Idle));
+    expect(observedLatchedFaults(idle.evidence, idle.tolerances, NOW, expect_)).toEqual([]);
+  });
+
+  it('latches an MU overrun only beyond the tolerance and only for the selected beam', () => {
+    const expect_ = { selectedBeamId: 1, expectedSegmentEndMu: 18, expectedPresetMu: 60, expectedDoseRateMuPerMin: 600 };
+    const at = (mu1: number, mu2: number, beamId = 1) => {
+      const p = ev(clearInput(), (e) => Object.assign(e.beam.status, { state: BeamState.SegmentDone, mu1, mu2, beamId }));
+      return observedLatchedFaults(p.evidence, p.tolerances, NOW, expect_);
+    };
+    expect(at(19, 19)).toEqual([]); // 18 + 1 MU: at the tolerance
+    expect(at(19.01, 19.01)).toEqual(['IL-MU-OVERRUN']);
+    expect(at(18.6, 19.01)).toEqual(['IL-MU-OVERRUN']); // either channel
+    expect(at(19.01, 19.01, 2)).toEqual([]); // another beam's counts
   });
 
   it('latches only on positive evidence of a fault, not on missing evidence', () => {

@@ -37,6 +37,25 @@ const ROOM_BREAK: Partial<Record<InterlockId, (h: SessionHarness) => void>> = {
   'IL-BEAM-NOT-READY': (h) => (h.room.beam.segmentEndMu = h.room.beam.mu1), // linac lost its segment
   'IL-MOTION-OUT-OF-WINDOW': (h) => (h.room.motion = { inWindow: false, sinceMs: h.t }),
   'IL-MOTION-STALE': (h) => (h.room.motion = { ...h.room.motion!, lastSampleMs: h.t }),
+  'IL-JOURNAL-UNAVAILABLE': (h) => (h.room.journalWritable = false),
+  // the latched ones below also make the linac ignore stops, so RESET must wait for the beam to be off
+  'IL-UNEXPECTED-BEAM': (h) => {
+    h.room.linacIgnoresStops = true;
+    h.send({ type: 'OPERATOR_HOLD', operator: 'rtt' } as never);
+    h.t += 1001; // still on a second after the hold
+  },
+  'IL-MU-OVERRUN': (h) => {
+    h.room.linacIgnoresStops = true;
+    h.room.beam.mu1 = h.room.beam.mu2 = h.room.beam.segmentEndMu + 1.5; // tolerance 1 MU
+  },
+  'IL-BACKUP-TIMER': (h) => {
+    h.room.linacIgnoresStops = true;
+    h.t += 8_700; // beam 1: 60 MU at 600 MU/min = 6 s; × 1.1 + 2 s = 8.6 s
+  },
+  'IL-PRESET-MISMATCH': (h) => {
+    h.room.linacIgnoresStops = true;
+    h.room.beam.presetMu *= 10;
+  },
 };
 const MOTION_IDS: InterlockId[] = ['IL-MOTION-OUT-OF-WINDOW', 'IL-MOTION-STALE'];
 
@@ -128,7 +147,7 @@ describe('treatment session statechart', () => {
     expect(commandNames(h).at(-1)).toBe('HOLD_BEAM');
     expect(h.context.holdCauses).toContain(id);
     // clear the cause; the session must NOT resume on its own
-    Object.assign(h.room, { doorClosed: before.doorClosed, couch: before.couch, couchMoving: false, mlc: before.mlc, linkHeardAt: {} });
+    Object.assign(h.room, { doorClosed: before.doorClosed, couch: before.couch, couchMoving: false, mlc: before.mlc, linkHeardAt: {}, journalWritable: true });
     h.room.beam.segmentEndMu = before.beam.segmentEndMu;
     if (motion) h.room.motion = { inWindow: true, sinceMs: h.t }; // back inside: the dwell starts now
     for (let i = 0; i < (motion ? 60 : 10); i++) h.tick(20); // 1.2 s: past the 1 s dwell
@@ -172,9 +191,9 @@ describe('treatment session statechart', () => {
     expect(h.state).toBe('fault');
     h.send({ type: 'RESET', operator: 'physicist' } as never);
     expect(h.state).toBe('fault');
-    Object.assign(h.room, { emergencyStop: false, couchFault: false, mlcFault: false, couchMoving: false });
+    Object.assign(h.room, { emergencyStop: false, couchFault: false, mlcFault: false, couchMoving: false, linacIgnoresStops: false });
     h.room.beam.mu2 = h.room.beam.mu1;
-    h.tick();
+    for (let i = 0; i < 10; i++) h.tick(); // the terminate is repeated until the linac obeys
     h.send({ type: 'RESET', operator: 'physicist' } as never);
     expect(h.state).toBe('aborted');
   });

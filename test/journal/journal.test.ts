@@ -3,7 +3,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../../src/journal/crc32.js';
-import { Journal, readJournal } from '../../src/journal/journal.js';
+import { Journal, readJournal, type JournalIo } from '../../src/journal/journal.js';
+
+/** The real file operations, with a switch that makes every write fail as a full disk does. */
+function diskThatFills(): JournalIo & { full: boolean } {
+  const io = {
+    full: false,
+    writeSync(fd: number, data: Uint8Array): number {
+      if (io.full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return fs.writeSync(fd, data);
+    },
+    fsyncSync: (fd: number) => fs.fsyncSync(fd),
+    ftruncateSync: (fd: number, len: number) => fs.ftruncateSync(fd, len),
+  };
+  return io;
+}
 
 const tmp = (): string => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lb-journal-')), 'j.jsonl');
 
@@ -59,6 +73,80 @@ describe('journal', () => {
     const r = readJournal(file);
     expect(r.corruptLines).toEqual([2]);
     expect(r.entries.map((e) => (e.data as { i: number }).i)).toEqual([0, 2]);
+  });
+
+  it('cuts a torn tail off at open, keeps its bytes in a .torn file, continues the sequence past it and journals the repair', () => {
+    const file = tmp();
+    const j = Journal.open(file, true);
+    j.append('command', { command: 'BEAM_ON' });
+    j.append('mu-checkpoint', { mu1: 10 });
+    j.close();
+    const text = fs.readFileSync(file, 'utf8');
+    const torn = text.slice(0, text.length - 20);
+    fs.writeFileSync(file, torn); // the crash cut record 2 short
+    const k = Journal.open(file, true);
+    k.append('state', { to: 'idle' });
+    k.close();
+    const r = readJournal(file);
+    expect(r.tornTail).toBe(false);
+    expect(r.corruptLines).toEqual([]);
+    // record 2 was torn: its number is not reused, the repair comes first, the new record is intact
+    expect(r.entries.map((e) => [e.seq, e.kind])).toEqual([[1, 'command'], [3, 'journal'], [4, 'state']]);
+    expect(r.entries[1].data).toMatchObject({ event: 'torn-tail-repaired', tornSeq: 2, tornBytes: torn.length - text.indexOf('\n') - 1 });
+    expect(fs.readFileSync(`${file}.torn`, 'utf8')).toBe(torn.slice(text.indexOf('\n') + 1));
+  });
+
+  it('adds only the newline when a crash cut nothing but the newline of an intact last record', () => {
+    const file = tmp();
+    const j = Journal.open(file, false);
+    j.append('state', { i: 0 });
+    j.close();
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').slice(0, -1));
+    const k = Journal.open(file, false);
+    k.append('state', { i: 1 });
+    k.close();
+    expect(readJournal(file).entries.map((e) => [e.seq, e.kind])).toEqual([[1, 'state'], [2, 'state']]);
+    expect(fs.existsSync(`${file}.torn`)).toBe(false);
+  });
+
+  it('never throws on a full disk: records wait in memory, in order, and are written with a note of the failure once the disk takes writes', () => {
+    const file = tmp();
+    const io = diskThatFills();
+    const j = Journal.open(file, { fsync: true, io });
+    const seen: boolean[] = [];
+    j.onStatus((s) => seen.push(s.writable));
+    j.append('state', { i: 0 });
+    io.full = true;
+    expect(() => j.append('command', { command: 'HOLD_BEAM' })).not.toThrow();
+    j.append('state', { i: 2 });
+    expect(j.status()).toMatchObject({ writable: false, pendingRecords: 3, lostRecords: 0 });
+    expect(j.status().error).toMatch(/ENOSPC/);
+    expect(j.flush()).toBe(false);
+    io.full = false;
+    expect(j.flush()).toBe(true);
+    j.close();
+    expect(j.status()).toMatchObject({ writable: true, pendingRecords: 0 });
+    expect(seen).toEqual([false, true]);
+    const r = readJournal(file);
+    expect(r.tornTail).toBe(false);
+    expect(r.entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(r.entries.map((e) => e.kind)).toEqual(['state', 'command', 'journal', 'state', 'journal']);
+    expect(r.entries[2].data).toMatchObject({ event: 'write-failed' });
+    expect(r.entries[4].data).toMatchObject({ event: 'writable-again', lostRecords: 0 });
+  });
+
+  it('counts the records it had to drop when the memory buffer filled, and says so when writable again', () => {
+    const file = tmp();
+    const io = diskThatFills();
+    io.full = true;
+    const j = Journal.open(file, { fsync: false, io, maxPendingRecords: 3 });
+    for (let i = 0; i < 6; i++) j.append('state', { i });
+    expect(j.status()).toMatchObject({ writable: false, pendingRecords: 3, lostRecords: 4 });
+    io.full = false;
+    j.flush();
+    j.close();
+    const kinds = readJournal(file).entries;
+    expect(kinds.at(-1)?.data).toMatchObject({ event: 'writable-again', lostRecords: 4 });
   });
 });
 

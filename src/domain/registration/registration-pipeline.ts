@@ -28,9 +28,19 @@ export type Verdict =
 
 export interface CheckContext {
   readonly identity: SessionIdentity | undefined;
+  /**
+   * Now on the epoch timeline, from the bridge's monotonic clock (anchored to
+   * the wall clock once, at start), so a wall clock set back or forward later
+   * changes nothing, ms.
+   */
   readonly nowEpochMs: number;
   readonly maxAgeMs: number;
-  readonly lastCouchMoveEpochMs?: number;
+  /** How far an imaging clock may be from the bridge's; checked on every result, and allowed for in every age, ms. */
+  readonly maxClockSkewMs: number;
+  /** When readback last showed the couch settled after a move (same timeline as nowEpochMs); undefined before any move. */
+  readonly couchSettledEpochMs?: number;
+  /** A move was commanded (or motion seen) and readback has not yet shown the couch settled. */
+  readonly couchUnsettled?: boolean;
 }
 
 const reject = (v: Verdict & { ok: true }, error: BridgeError): Verdict => ({ ok: false, error, source: v.source, raw: v.registration, registrationId: v.registration.id });
@@ -57,17 +67,27 @@ export function checkIdentity(ctx: () => CheckContext): OperatorFunction<Verdict
   });
 }
 
-/** Too old, from the future, or acquired before the couch last moved. */
+/**
+ * Too old, from the future, or acquired before the couch settled. Image times
+ * are on the imaging system's clock: a result stamped further ahead of the
+ * bridge than `maxClockSkewMs` is refused (its clock cannot be trusted), and
+ * every judgement assumes the image is up to that skew older than stamped.
+ */
 export function checkAge(ctx: () => CheckContext): OperatorFunction<Verdict, Verdict> {
   return map((v) => {
     if (!v.ok) return v;
     const c = ctx();
-    const acquired = v.registration.acquiredAtEpochMs;
-    const ageMs = c.nowEpochMs - acquired;
+    const { acquiredAtEpochMs: acquired, registeredAtEpochMs: registered } = v.registration;
+    const aheadMs = Math.max(acquired, registered) - c.nowEpochMs;
+    if (aheadMs > c.maxClockSkewMs) {
+      return reject(v, new BridgeError('REG_INVALID', 'stamped in the future beyond the allowed clock skew', { field: 'registration.registeredAt', actual: Math.round(aheadMs), limit: c.maxClockSkewMs, unit: 'ms' }));
+    }
+    const earliestAcquired = acquired - c.maxClockSkewMs;
+    const ageMs = c.nowEpochMs - earliestAcquired;
     if (ageMs > c.maxAgeMs) return reject(v, new BridgeError('REG_STALE', 'image is too old', { field: 'registration.acquiredAt', actual: Math.round(ageMs), limit: c.maxAgeMs, unit: 'ms' }));
-    if (ageMs < -5_000) return reject(v, new BridgeError('REG_INVALID', 'acquired in the future', { field: 'registration.acquiredAt', actual: Math.round(ageMs), limit: '>= -5000', unit: 'ms' }));
-    if (c.lastCouchMoveEpochMs !== undefined && acquired < c.lastCouchMoveEpochMs) {
-      return reject(v, new BridgeError('REG_STALE', 'acquired before the couch last moved', { field: 'registration.acquiredAt', actual: new Date(acquired).toISOString(), limit: `>= ${new Date(c.lastCouchMoveEpochMs).toISOString()}` }));
+    if (c.couchUnsettled) return reject(v, new BridgeError('REG_STALE', 'the couch has not settled since it last moved', { field: 'couch.settled', actual: 'moving' }));
+    if (c.couchSettledEpochMs !== undefined && earliestAcquired < c.couchSettledEpochMs) {
+      return reject(v, new BridgeError('REG_STALE', 'acquired before the couch settled', { field: 'registration.acquiredAt', actual: new Date(acquired).toISOString(), limit: `>= ${new Date(c.couchSettledEpochMs + c.maxClockSkewMs).toISOString()}` }));
     }
     return v;
   });
