@@ -21,7 +21,8 @@ export interface EmbeddedRoom {
   readonly room: SimRoom;
   readonly session: BridgeSession;
   readonly journal: Journal;
-  close(): Promise<void>;
+  /** Ends the session (journaling `session stop` with `stopDetail`), then the drivers and simulators. */
+  close(stopDetail?: object): Promise<void>;
 }
 
 export interface EmbeddedRoomOptions {
@@ -52,9 +53,9 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
   session.start();
   return {
     room, session, journal,
-    async close() {
+    async close(stopDetail?: object) {
       sub.unsubscribe();
-      session.stop();
+      session.stop(stopDetail);
       await closeRoom(drivers);
       await room.stop();
       pty?.close();
