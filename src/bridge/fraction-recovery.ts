@@ -42,10 +42,17 @@ export interface RunFound {
   readonly tornTail: boolean;
 }
 
-/** The latest run of this fraction in `dir`, or undefined when there is none. */
-export function latestRun(dir: string, id: FractionIdentity): RunFound | undefined {
-  if (!fs.existsSync(dir)) return undefined;
-  let best: { file: string; entries: JournalEntry[]; start: JournalEntry; tornTail: boolean } | undefined;
+interface RunStart {
+  readonly file: string;
+  readonly entries: JournalEntry[];
+  readonly start: JournalEntry;
+  readonly tornTail: boolean;
+}
+
+/** Every fraction run started in the journal files of `dir` (one per file). */
+function runStarts(dir: string): RunStart[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: RunStart[] = [];
   for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl'))) {
     const file = path.join(dir, name);
     let read: ReturnType<typeof readJournal>;
@@ -54,11 +61,29 @@ export function latestRun(dir: string, id: FractionIdentity): RunFound | undefin
     } catch {
       continue; // unreadable: not a run of ours
     }
-    const starts = read.entries.filter((e) => e.kind === 'session' && isFractionStart(e.data, id));
-    const start = starts[starts.length - 1];
-    if (start && (!best || start.atIso > best.start.atIso)) best = { file, entries: read.entries, start, tornTail: read.tornTail };
+    const start = read.entries.filter((e) => e.kind === 'session' && (e.data as { event?: string }).event === 'fraction').pop();
+    if (start) out.push({ file, entries: read.entries, start, tornTail: read.tornTail });
   }
+  return out;
+}
+
+const latestOf = (runs: RunStart[]): RunStart | undefined => runs.reduce<RunStart | undefined>((a, r) => (!a || r.start.atIso > a.start.atIso ? r : a), undefined);
+
+/** The latest run of this fraction in `dir`, or undefined when there is none. */
+export function latestRun(dir: string, id: FractionIdentity): RunFound | undefined {
+  const best = latestOf(runStarts(dir).filter((r) => isFractionStart(r.start.data, id)));
   return best && summarise(best.file, best.entries, best.start, best.tornTail);
+}
+
+/** For each fraction in `dir` whose latest run did not complete, that run. */
+export function unfinishedRuns(dir: string): RunFound[] {
+  const byFraction = new Map<string, RunStart[]>();
+  for (const r of runStarts(dir)) {
+    const d = r.start.data as FractionIdentity;
+    const key = JSON.stringify([d.patientId, d.planId, d.fraction]);
+    byFraction.set(key, [...(byFraction.get(key) ?? []), r]);
+  }
+  return [...byFraction.values()].map((runs) => latestOf(runs)!).map((b) => summarise(b.file, b.entries, b.start, b.tornTail)).filter((r) => r.ended !== 'complete');
 }
 
 function summarise(file: string, entries: JournalEntry[], start: JournalEntry, tornTail: boolean): RunFound {

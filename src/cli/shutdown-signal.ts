@@ -24,11 +24,16 @@ export interface StopRequest {
 }
 
 /** Exit codes of a run stopped from outside or by a bug (documented in src/cli/README.md). */
-export const STOP_EXIT = { SIGINT: 130, SIGTERM: 143, internalError: 70 } as const;
+export const STOP_EXIT = { SIGINT: 130, SIGTERM: 143, parentExited: 129, internalError: 70 } as const;
+
+/** How often the launching process is checked (npx exits on SIGTERM without passing it on). */
+const PARENT_CHECK_MS = 250;
 
 /**
  * Every way out that is not the command's own end: SIGINT, SIGTERM, an
- * uncaught exception or an unhandled rejection. `requested` resolves on the
+ * uncaught exception or an unhandled rejection, or the launching process
+ * exiting (npm's `npx` exits on SIGTERM and leaves its child running,
+ * re-parented: treated like a hangup). `requested` resolves on the
  * first; later ones are ignored while the command stops safely (a second
  * Ctrl-C does not cut the hold short; the stop is bounded). `dispose()`
  * removes the handlers.
@@ -51,9 +56,13 @@ export function stopTriggers(): { requested: Promise<StopRequest>; dispose(): vo
   process.on('SIGTERM', onTerm);
   process.on('uncaughtException', onError);
   process.on('unhandledRejection', onError);
+  const parent = process.ppid;
+  const watch = setInterval(() => process.ppid !== parent && fire({ reason: `the launching process ${parent} exited`, exitCode: STOP_EXIT.parentExited }), PARENT_CHECK_MS);
+  watch.unref();
   return {
     requested,
     dispose() {
+      clearInterval(watch);
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       process.off('uncaughtException', onError);
