@@ -6,7 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readJournal, type JournalEntry } from '../../src/journal/journal.js';
-import { until } from './wait.js';
 
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
@@ -38,13 +37,14 @@ export async function untilBeamOn(dir: string, before: readonly string[], run: C
   let file = '';
   let ended = false;
   void run.exited.then(() => (ended = true));
-  await until(() => {
-    if (ended) return true;
+  const end = performance.now() + timeoutMs;
+  for (;;) {
+    if (ended) throw new Error('the CLI exited before the beam was on');
+    if (performance.now() > end) throw new Error(`the linac did not report beam on within ${timeoutMs} ms`);
     file = journalFiles(dir).find((f) => !before.includes(f)) ?? '';
-    return file !== '' && entriesOf(file).some((e) => e.kind === 'mu-checkpoint' && (e.data as { state: string; mu1: number }).state === 'BeamOn' && (e.data as { mu1: number }).mu1 >= minMu);
-  }, timeoutMs, 'the linac to report beam on');
-  if (ended) throw new Error(`the CLI exited before the beam was on: ${run.stderr}`);
-  return file;
+    if (file && entriesOf(file).some((e) => e.kind === 'mu-checkpoint' && (e.data as { state: string }).state === 'BeamOn' && (e.data as { mu1: number }).mu1 >= minMu)) return file;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** A copy of a plan with every beam's dose rate changed (slower beams leave room to stop mid-beam). */
