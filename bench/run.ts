@@ -5,6 +5,7 @@
  */
 import { benchCouch } from './couch.bench.js';
 import { benchGating } from './gating.bench.js';
+import { benchJournal } from './journal.bench.js';
 import { benchKernels } from './kernels.bench.js';
 import { benchProtocol } from './protocol.bench.js';
 import { benchSequencing } from './sequencing.bench.js';
@@ -14,6 +15,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   protocol: benchProtocol,
   couch: benchCouch,
   gating: benchGating,
+  journal: benchJournal,
   sequencing: benchSequencing,
 };
 
