@@ -151,7 +151,9 @@ export async function runFraction(session: BridgeSession, fullPlan: Plan, opts: 
   } finally {
     stateSub.unsubscribe();
     if (outcome !== 'complete') {
-      // whatever ended the run: no more decisions, then beam held and couch stopped, confirmed by readback
+      // whatever ended the run: a beam on is held in the statechart too (its state then matches the
+      // linac's), no more decisions, then beam held and couch stopped, confirmed by readback
+      if (session.stateName === 'beamOn') session.send({ type: 'OPERATOR_HOLD', operator: `safe-stop (${stopReason ?? outcome})` });
       session.halt();
       const stopped = await safeStop(session.drivers, { append: (k, d) => session.note(k, d) }, stopReason ?? outcome);
       opts.log(`safe stop: beam ${stopped.beamOff ? 'off' : 'NOT CONFIRMED OFF'} (${stopped.beam ? `linac ${stopped.beam.mu1.toFixed(3)} / ${stopped.beam.mu2.toFixed(3)} MU` : 'no readback'}), couch ${stopped.couchStill ? 'still' : 'NOT CONFIRMED STILL'}`);

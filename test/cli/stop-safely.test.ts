@@ -33,6 +33,7 @@ function expectSafeStop(entries: JournalEntry[], reason: string): FractionRecord
   expect(last.kind).toBe('session');
   const end = last.data as { event: string; reason: string; deliveredMu: Array<{ id: number; deliveredMu1: number; deliveredMu2: number }> };
   expect(end.event).toBe('stop');
+  expect((end as unknown as { state: string }).state, 'the session ends where the linac is: not beam on').not.toBe('beamOn');
   expect(end.reason).toBe(reason);
   const record = entries.filter((e) => e.kind === 'record').pop()!.data as FractionRecord;
   const beam = record.beams.find((b) => b.id === linac.beamId)!;
