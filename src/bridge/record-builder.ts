@@ -20,17 +20,16 @@ export interface RecordFacts {
   readonly resumed?: RecoveredDelivery;
 }
 
-export async function buildRecord(session: BridgeSession, plan: Plan, tracker: SegmentTracker, baseline: readonly BeamDelivery[], r: RecordFacts): Promise<FractionRecord> {
-  const ctx = session.snapshot.context;
-  const tol = session.config.bridge.tolerances.deliveredMuToleranceMu;
-  const delivered = addDeliveries(baseline, tracker.delivered());
+/** Per-beam records: delivered MU per segment on both channels, and the fluence rebuilt from aperture readback. */
+export async function beamRecords(plan: Plan, delivered: readonly BeamDelivery[], apertureOf: (beamId: number, index: number) => SegmentRecord['apertureReadback'] | undefined, tolMu: number): Promise<BeamRecord[]> {
   const beams: BeamRecord[] = [];
   for (const beam of plan.beams) {
     const planned = round3(beamMu(beam));
-    const segments: SegmentRecord[] = (delivered.find((d) => d.beamId === beam.id)?.segments ?? []).map((s) => ({
+    const segs = delivered.find((d) => d.beamId === beam.id)?.segments ?? [];
+    const segments: SegmentRecord[] = segs.map((s) => ({
       index: s.index, plannedMu: beam.segments[s.index]?.mu ?? 0, deliveredMu: round3(s.mu1), deliveredMu2: round3(s.mu2),
       // segments an interrupted run delivered have no aperture readback in this run
-      apertureReadback: tracker.apertures.get(beam.id)?.get(s.index) ?? null,
+      apertureReadback: apertureOf(beam.id, s.index) ?? null,
     }));
     const apertures = segments.map((s) => ({ mu: s.deliveredMu, rows: s.apertureReadback ?? new Array(beam.grid.rows).fill(null) }));
     const rebuilt = apertures.length ? (await accumulateFluenceAsync(beam.grid.rows, beam.grid.cols, apertures)).values : new Float64Array(beam.grid.rows * beam.grid.cols);
@@ -42,15 +41,21 @@ export async function buildRecord(session: BridgeSession, plan: Plan, tracker: S
       total += rebuilt[i * beam.grid.cols + j];
       plannedTotal += v;
     }));
-    const segs = delivered.find((d) => d.beamId === beam.id)?.segments ?? [];
     const mu1 = round3(segs.reduce((a, s) => a + s.mu1, 0));
     const mu2 = round3(segs.reduce((a, s) => a + s.mu2, 0));
     beams.push({
       id: beam.id, name: beam.name, plannedMu: planned, deliveredMu1: mu1, deliveredMu2: mu2,
-      muWithinTolerance: Math.abs(mu1 - planned) <= tol && Math.abs(mu2 - planned) <= tol,
+      muWithinTolerance: Math.abs(mu1 - planned) <= tolMu && Math.abs(mu2 - planned) <= tolMu,
       segments, fluence: { maxAbsErrorMu: round3(maxErr), plannedTotalMu: round3(plannedTotal), reconstructedTotalMu: round3(total) },
     });
   }
+  return beams;
+}
+
+export async function buildRecord(session: BridgeSession, plan: Plan, tracker: SegmentTracker, baseline: readonly BeamDelivery[], r: RecordFacts): Promise<FractionRecord> {
+  const ctx = session.snapshot.context;
+  const tol = session.config.bridge.tolerances.deliveredMuToleranceMu;
+  const beams = await beamRecords(plan, addDeliveries(baseline, tracker.delivered()), (id, index) => tracker.apertures.get(id)?.get(index), tol);
   const finalPose = session.drivers.couch.latest?.actual;
   const target = ctx.approvedCouchTarget;
   const cfg = session.config.couch.inPosition;

@@ -7,7 +7,9 @@ import { fmtPose, runFraction, type RunnerOptions } from '../bridge/fraction-run
 import type { FractionRecord } from '../bridge/fraction-record.js';
 import { remainingRun } from '../bridge/remaining-work.js';
 import { safeStop } from '../bridge/safe-stop.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { Journal } from '../journal/journal.js';
+import { beamRecords } from '../bridge/record-builder.js';
 import { BridgeError } from '../core/bridge-error.js';
 import type { Plan } from '../domain/plan/plan.js';
 import { loadPlanFile } from '../domain/plan/validate-plan.js';
@@ -39,7 +41,7 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
     if (!o.json) process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${line}\n`);
   };
   const resume = resumeFrom(cfg.bridge.journal.dir, plan, o, log);
-  if (resume === 'nothing-left') return 0;
+  if (resume && resume.run.length === 0) return closeDelivered(cfg, plan, resume, o);
   const triggers = stopTriggers(); // before the room: a signal during start-up stops it too
   let stop: StopRequest | undefined;
   void triggers.requested.then((r) => (stop = r));
@@ -88,7 +90,7 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
  * re-delivery in full after an interrupted run that delivered MU; with
  * --resume, returns the remaining work on top of what was delivered.
  */
-function resumeFrom(dir: string, plan: Plan, o: SimulateOptions, log: (l: string) => void): RunnerOptions['resume'] | 'nothing-left' | undefined {
+function resumeFrom(dir: string, plan: Plan, o: SimulateOptions, log: (l: string) => void): RunnerOptions['resume'] | undefined {
   const last = latestRun(dir, plan);
   const interrupted = last && last.ended !== 'complete' ? last : undefined;
   if (!o.resume) {
@@ -104,15 +106,32 @@ function resumeFrom(dir: string, plan: Plan, o: SimulateOptions, log: (l: string
     journal: interrupted.journal, operator: o.operator, journalMinusLinacMu: interrupted.journalMinusLinacMu,
     beams: plan.beams.map((b) => ({ id: b.id, deliveredMu1: round3(beamTotals(interrupted.delivered, b.id).mu1), deliveredMu2: round3(beamTotals(interrupted.delivered, b.id).mu2) })),
   };
-  if (run.length === 0) {
-    log(`nothing remains to deliver: ${deliveredPerBeam(interrupted.delivered)}`);
-    return 'nothing-left';
-  }
-  log(`resuming for ${o.operator}: delivered ${deliveredPerBeam(interrupted.delivered)}; remaining ${run.map((r) => `beam ${r.beamId} ${round3(r.segments.reduce((a, x) => a + x.mu, 0))} MU from segment ${r.segments[0].index + 1}`).join(', ')}`);
+  if (run.length === 0) log(`nothing remains to deliver: ${deliveredPerBeam(interrupted.delivered)}`);
+  else log(`resuming for ${o.operator}: delivered ${deliveredPerBeam(interrupted.delivered)}; remaining ${run.map((r) => `beam ${r.beamId} ${round3(r.segments.reduce((a, x) => a + x.mu, 0))} MU from segment ${r.segments[0].index + 1}`).join(', ')}`);
   return { run, baseline: interrupted.delivered, recovered };
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+/**
+ * The interrupted run had delivered everything (it was killed after the last
+ * segment, before its record): the resume only closes the fraction in the
+ * journal, with the record of what was delivered; no device is started.
+ */
+async function closeDelivered(cfg: LoadedConfig, plan: Plan, resume: NonNullable<RunnerOptions['resume']>, o: SimulateOptions): Promise<number> {
+  const journal = Journal.open(path.resolve(cfg.bridge.journal.dir, `${plan.planId}-fx${plan.fraction}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`), cfg.bridge.journal.fsync);
+  const at = new Date().toISOString();
+  journal.append('session', { event: 'fraction', patientId: plan.patientId, planId: plan.planId, fraction: plan.fraction, run: [], baseline: resume.baseline, resumeOf: resume.recovered.journal, resumedBy: o.operator });
+  journal.append('operator', { type: 'RESUME_FRACTION', operator: o.operator, resumeOf: resume.recovered.journal, delivered: resume.baseline, journalMinusLinacMu: resume.recovered.journalMinusLinacMu });
+  const beams = await beamRecords(plan, resume.baseline, () => undefined, cfg.bridge.tolerances.deliveredMuToleranceMu);
+  const record: FractionRecord = { patientId: plan.patientId, planId: plan.planId, fraction: plan.fraction, outcome: 'complete', startedAt: at, endedAt: at, resumed: resume.recovered, beams, holds: [], framesRejected: { mlc: 0, couch: 0, beam: 0 } };
+  journal.append('record', record);
+  journal.append('session', { event: 'stop', reason: 'nothing left to deliver', outcome: 'complete', deliveredMu: beams.map((b) => ({ id: b.id, deliveredMu1: b.deliveredMu1, deliveredMu2: b.deliveredMu2 })) });
+  journal.close();
+  if (o.json) process.stdout.write(`${JSON.stringify({ ...record, journal: journal.file }, null, 2)}\n`);
+  else printSummary({ ...record, journal: journal.file });
+  return beams.every((b) => b.muWithinTolerance) ? 0 : 1;
+}
 
 function printSummary(r: FractionRecord): void {
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
