@@ -6,6 +6,7 @@
 import { benchCouch } from './couch.bench.js';
 import { benchCouchLinks } from './couch-links.bench.js';
 import { benchGating } from './gating.bench.js';
+import { benchJournal } from './journal.bench.js';
 import { benchKernels } from './kernels.bench.js';
 import { benchProtocol } from './protocol.bench.js';
 import { benchSequencing } from './sequencing.bench.js';
@@ -16,6 +17,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   couch: benchCouch,
   'couch-links': benchCouchLinks,
   gating: benchGating,
+  journal: benchJournal,
   sequencing: benchSequencing,
 };
 

@@ -67,7 +67,7 @@ export class BridgeSession {
     const links = config.bridge.links;
     this.feed = new EvidenceFeed(drivers, { mlc: links.mlc.staleAfterMs, couch: links.couch.staleAfterMs, beam: links.beam.staleAfterMs }, clock, opts.tickMs ?? 20);
     this.executor = new CommandExecutor(drivers, {
-      beamOnWanted: () => this.actor.getSnapshot().value === 'beamOn',
+      beamOnWanted: () => this.actor.getSnapshot().status === 'active' && this.actor.getSnapshot().value === 'beamOn',
       correctionApproved: (id) => this.actor.getSnapshot().context.appliedCorrectionIds.includes(id),
     });
     this.couchSupervisor = new CouchMotionSupervisor(config.couch);
@@ -116,11 +116,25 @@ export class BridgeSession {
     this.record('session', { event: 'start', config: this.config.file, mlcModel: this.config.mlc.id, couchModel: this.config.couch.id });
   }
 
-  stop(): void {
+  /**
+   * Stops deciding: no more evidence, no more commands from the statechart (a
+   * queued beam-on is then dropped). Readback keeps being journaled until stop().
+   */
+  halt(): void {
     this.feed.stop();
-    this.subs.forEach((s) => s.unsubscribe());
     this.actor.stop();
-    this.record('session', { event: 'stop', state: this.lastState });
+  }
+
+  /** Ends the session; `detail` (why, delivered MU) goes into the journal's `session stop`. */
+  stop(detail: object = {}): void {
+    this.halt();
+    this.subs.forEach((s) => s.unsubscribe());
+    this.record('session', { event: 'stop', state: this.lastState, ...detail });
+  }
+
+  /** Journals a bridge-level record (fraction identity, record, resume) in this session's journal. */
+  note(kind: JournalKind, data: unknown): void {
+    this.record(kind, data);
   }
 
   /** Sends an event stamped with the clock; operator events are journaled. */

@@ -6,8 +6,10 @@ import type { InterlockId } from '../interlock/interlock-catalogue.js';
 export interface SegmentRecord {
   readonly index: number;
   readonly plannedMu: number;
-  /** Primary-channel MU delivered in this segment (readback difference). */
+  /** Primary-channel MU delivered in this segment (readback difference), a partial segment included. */
   readonly deliveredMu: number;
+  /** Secondary-channel MU delivered in this segment (readback difference). */
+  readonly deliveredMu2: number;
   /** Aperture read back from the MLC while this segment was delivered; null rows closed. */
   readonly apertureReadback: Array<[number, number] | null> | null;
 }
@@ -24,12 +26,28 @@ export interface BeamRecord {
   readonly fluence: { readonly maxAbsErrorMu: number; readonly plannedTotalMu: number; readonly reconstructedTotalMu: number };
 }
 
+export interface RecoveredDelivery {
+  /** Journal file of the interrupted run. */
+  readonly journal: string;
+  readonly operator: string;
+  readonly beams: ReadonlyArray<{ readonly id: number; readonly deliveredMu1: number; readonly deliveredMu2: number }>;
+  /** Journal's fraction record minus the linac's last counters, summed over segments (0 when they agree). */
+  readonly journalMinusLinacMu: number;
+}
+
 export interface FractionRecord {
   readonly patientId: string;
   readonly planId: string;
   readonly fraction: number;
-  /** 'held': the beam was still held when the run gave up waiting for a resume. */
-  readonly outcome: 'complete' | 'aborted' | 'fault' | 'timeout' | 'held';
+  /**
+   * 'held': the beam was still held when the run gave up waiting for a resume;
+   * 'interrupted': a signal or an internal error stopped the run (`stopReason`).
+   */
+  readonly outcome: 'complete' | 'aborted' | 'fault' | 'timeout' | 'held' | 'interrupted';
+  /** Why the run stopped early: 'timeout', 'SIGINT', 'SIGTERM', 'uncaught-exception: …'. */
+  readonly stopReason?: string;
+  /** This run resumed an interrupted one: what was recovered from its journal (included in `beams`). */
+  readonly resumed?: RecoveredDelivery;
   readonly startedAt: string;
   readonly endedAt: string;
   readonly registration?: {

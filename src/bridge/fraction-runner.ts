@@ -5,13 +5,16 @@
  */
 import { filter, firstValueFrom, from, map, race, timer } from 'rxjs';
 import { checkOperator } from '../core/identifiers.js';
-import { poseDeviation, type Pose6 } from '../core/pose.js';
+import type { Pose6 } from '../core/pose.js';
 import { beamMu, type Plan } from '../domain/plan/plan.js';
-import { accumulateFluenceAsync } from '../kernels/fluence.js';
 import type { BridgeSession } from './bridge-session.js';
 import { stateName } from './bridge-session.js';
-import type { BeamRecord, FractionRecord } from './fraction-record.js';
-import { SegmentTracker, round3 } from './segment-tracker.js';
+import { addDeliveries, beamTotals, type BeamDelivery, type RunBeam } from './delivery-ledger.js';
+import type { FractionRecord, RecoveredDelivery } from './fraction-record.js';
+import { buildRecord } from './record-builder.js';
+import { fullRun, planForRun } from './remaining-work.js';
+import { safeStop } from './safe-stop.js';
+import { SegmentTracker } from './segment-tracker.js';
 
 export interface RunnerOptions {
   readonly operator: string;
@@ -27,16 +30,36 @@ export interface RunnerOptions {
    * Absent: any hold ends the run (outcome 'held'), a refused BEAM_ON aborts it.
    */
   readonly resumeAfterHold?: { readonly maxResumes: number; readonly waitMs: number; readonly giveUpAfterMs: number };
+  /** Resolves with a reason (SIGINT, SIGTERM, an error) when the run must stop now. */
+  readonly stopRequested?: Promise<string>;
+  /**
+   * Continue an interrupted fraction: deliver only `run` (the remaining MU)
+   * on top of `baseline` (what was delivered, recovered from the journal).
+   */
+  readonly resume?: { readonly run: readonly RunBeam[]; readonly baseline: readonly BeamDelivery[]; readonly recovered: RecoveredDelivery };
 }
 
 const TERMINAL = new Set(['fault', 'aborted', 'fractionComplete']);
 
-export async function runFraction(session: BridgeSession, plan: Plan, opts: RunnerOptions): Promise<FractionRecord> {
+export async function runFraction(session: BridgeSession, fullPlan: Plan, opts: RunnerOptions): Promise<FractionRecord> {
   checkOperator(opts.operator, 'operator'); // every approval and beam-on is journaled with a named operator
   const startedAt = new Date().toISOString();
-  const tracker = new SegmentTracker(session.drivers, plan, session.config, (beamId, seg, of, mu2) =>
-    opts.log(`  beam ${beamId} segment ${seg.index + 1}/${of}: ${seg.deliveredMu.toFixed(3)} MU (planned ${seg.plannedMu}), cumulative ch2 ${mu2.toFixed(3)} MU${seg.apertureReadback ? '' : ', aperture readback not on bixel edges'}`),
-  );
+  const run = opts.resume?.run ?? fullRun(fullPlan);
+  const baseline = opts.resume?.baseline ?? [];
+  const plan = planForRun(fullPlan, run);
+  const tracker = new SegmentTracker(session.drivers, fullPlan, run, session.config, (beamId, index, mu1, mu2) => {
+    const planned = fullPlan.beams.find((b) => b.id === beamId)?.segments[index]?.mu;
+    const aperture = tracker.apertures.get(beamId)?.get(index);
+    opts.log(`  beam ${beamId} segment ${index + 1}/${fullPlan.beams.find((b) => b.id === beamId)?.segments.length}: ${mu1.toFixed(3)} MU (planned ${planned}), cumulative ch2 ${mu2.toFixed(3)} MU${aperture ? '' : ', aperture readback not on bixel edges'}`);
+  });
+  let stopReason: string | undefined;
+  void opts.stopRequested?.then((reason) => (stopReason = reason));
+  const stop$ = from(opts.stopRequested ?? new Promise<string>(() => undefined)).pipe(map((reason) => {
+    stopReason = reason;
+    return 'interrupted';
+  }));
+  // the identity and the work of this run, before any beam: recovery reads it back
+  session.note('session', { event: 'fraction', patientId: fullPlan.patientId, planId: fullPlan.planId, fraction: fullPlan.fraction, run, baseline, resumeOf: opts.resume?.recovered.journal, resumedBy: opts.resume?.recovered.operator });
   const holds: FractionRecord['holds'] = [];
   const states$ = from(session.actor);
   let previous = '';
@@ -52,15 +75,18 @@ export async function runFraction(session: BridgeSession, plan: Plan, opts: Runn
   const waitFor = async (wanted: (name: string) => boolean): Promise<string> => {
     const left = Math.max(1, deadline - performance.now());
     const reached$ = states$.pipe(map((s) => stateName(s.value)), filter((n) => wanted(n) || TERMINAL.has(n)));
-    return firstValueFrom(race(reached$, timer(left).pipe(map(() => 'timeout'))));
+    if (stopReason) return 'interrupted';
+    return firstValueFrom(race(reached$, stop$, timer(left).pipe(map(() => 'timeout'))));
   };
   const policy = opts.resumeAfterHold;
   /** The therapist's patience: while `pending`, wait and `press` again; give up (Stop) when the policy says so. */
   const pressWhile = async (pending: () => boolean, press: () => void, spent: () => boolean, giveUpAs: string): Promise<void> => {
     const since = performance.now();
     while (pending()) {
+      if (stopReason) throw new Stop('interrupted');
       if (!policy || spent() || performance.now() - since > policy.giveUpAfterMs) throw new Stop(giveUpAs);
       await new Promise((r) => setTimeout(r, policy.waitMs));
+      if (stopReason) throw new Stop('interrupted');
       if (pending()) press();
     }
   };
@@ -86,7 +112,7 @@ export async function runFraction(session: BridgeSession, plan: Plan, opts: Runn
   let outcome: FractionRecord['outcome'] = 'complete';
   let approvedBy = '';
   try {
-    opts.log(`plan ${plan.planId} for ${plan.patientId}, fraction ${plan.fraction}: ${plan.beams.length} beams, ${plan.beams.map((b) => `${beamMu(b)} MU`).join(' + ')}`);
+    opts.log(`plan ${plan.planId} for ${plan.patientId}, fraction ${plan.fraction}: ${plan.beams.length} beams, ${plan.beams.map((b) => `${beamMu(b)} MU`).join(' + ')}${opts.resume ? ` (remaining after ${opts.resume.recovered.journal})` : ''}`);
     session.loadPlan(plan);
     let st = await waitFor((n) => n === 'setup.awaitingRegistration');
     if (st !== 'setup.awaitingRegistration') throw new Stop(st);
@@ -116,18 +142,30 @@ export async function runFraction(session: BridgeSession, plan: Plan, opts: Runn
         await resumeAfterHold();
       }
       if (st !== 'fractionComplete' && st !== 'ready') throw new Stop(st);
-      const seen = tracker.beams.get(beam.id);
-      opts.log(`beam ${beam.id} delivered: ${seen?.mu1.toFixed(3)} / ${seen?.mu2.toFixed(3)} MU in ${seen?.segments.length} segments`);
+      const seen = beamTotals(addDeliveries(baseline, tracker.delivered()), beam.id);
+      opts.log(`beam ${beam.id} delivered: ${seen.mu1.toFixed(3)} / ${seen.mu2.toFixed(3)} MU`);
     }
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
-    outcome = e.state === 'timeout' ? 'timeout' : e.state === 'fault' ? 'fault' : e.state === 'beamHold' ? 'held' : 'aborted';
-    opts.log(`fraction stopped: ${e.state}${session.snapshot.context.faultReason ? ` (${session.snapshot.context.faultReason})` : ''}`);
+    outcome = e.state === 'timeout' ? 'timeout' : e.state === 'interrupted' ? 'interrupted' : e.state === 'fault' ? 'fault' : e.state === 'beamHold' ? 'held' : 'aborted';
+    stopReason ??= e.state === 'timeout' ? 'timeout' : undefined;
+    opts.log(`fraction stopped: ${stopReason ?? e.state}${session.snapshot.context.faultReason ? ` (${session.snapshot.context.faultReason})` : ''}`);
   } finally {
-    tracker.stop();
     stateSub.unsubscribe();
+    if (outcome !== 'complete') {
+      // whatever ended the run: a beam on is held in the statechart too (its state then matches the
+      // linac's), no more decisions, then beam held and couch stopped, confirmed by readback
+      if (session.stateName === 'beamOn') session.send({ type: 'OPERATOR_HOLD', operator: `safe-stop (${stopReason ?? outcome})` });
+      session.halt();
+      const stopped = await safeStop(session.drivers, { append: (k, d) => session.note(k, d) }, stopReason ?? outcome);
+      opts.log(`safe stop: beam ${stopped.beamOff ? 'off' : 'NOT CONFIRMED OFF'} (${stopped.beam ? `linac ${stopped.beam.mu1.toFixed(3)} / ${stopped.beam.mu2.toFixed(3)} MU` : 'no readback'}), couch ${stopped.couchStill ? 'still' : 'NOT CONFIRMED STILL'}`);
+    }
+    tracker.finish();
+    tracker.stop();
   }
-  return buildRecord(session, plan, tracker, { outcome, startedAt, approvedBy, holds });
+  const record = await buildRecord(session, fullPlan, tracker, baseline, { outcome, stopReason, startedAt, approvedBy, holds, resumed: opts.resume?.recovered });
+  session.note('record', record);
+  return record;
 }
 
 class Stop extends Error {
@@ -135,54 +173,6 @@ class Stop extends Error {
     super(state);
   }
 }
-
-async function buildRecord(session: BridgeSession, plan: Plan, tracker: SegmentTracker, r: { outcome: FractionRecord['outcome']; startedAt: string; approvedBy: string; holds: FractionRecord['holds'] }): Promise<FractionRecord> {
-  const ctx = session.snapshot.context;
-  const tol = session.config.bridge.tolerances.deliveredMuToleranceMu;
-  const beams: BeamRecord[] = [];
-  for (const beam of plan.beams) {
-    const seen = tracker.beams.get(beam.id);
-    const planned = round3(beamMu(beam));
-    const segments = seen?.segments ?? [];
-    const apertures = segments.map((s) => ({ mu: s.deliveredMu, rows: s.apertureReadback ?? new Array(beam.grid.rows).fill(null) }));
-    const rebuilt = apertures.length ? (await accumulateFluenceAsync(beam.grid.rows, beam.grid.cols, apertures)).values : new Float64Array(beam.grid.rows * beam.grid.cols);
-    let maxErr = 0;
-    let total = 0;
-    let plannedTotal = 0;
-    beam.fluence.forEach((row, i) => row.forEach((v, j) => {
-      maxErr = Math.max(maxErr, Math.abs(rebuilt[i * beam.grid.cols + j] - v));
-      total += rebuilt[i * beam.grid.cols + j];
-      plannedTotal += v;
-    }));
-    const mu1 = round3(seen?.mu1 ?? 0);
-    const mu2 = round3(seen?.mu2 ?? 0);
-    beams.push({
-      id: beam.id, name: beam.name, plannedMu: planned, deliveredMu1: mu1, deliveredMu2: mu2,
-      muWithinTolerance: Math.abs(mu1 - planned) <= tol && Math.abs(mu2 - planned) <= tol,
-      segments, fluence: { maxAbsErrorMu: round3(maxErr), plannedTotalMu: round3(plannedTotal), reconstructedTotalMu: round3(total) },
-    });
-  }
-  const finalPose = session.drivers.couch.latest?.actual;
-  const target = ctx.approvedCouchTarget;
-  const cfg = session.config.couch.inPosition;
-  const dev = finalPose && target ? poseDeviation(finalPose, target) : undefined;
-  const pending = ctx.pending;
-  return {
-    patientId: plan.patientId, planId: plan.planId, fraction: plan.fraction, outcome: r.outcome, startedAt: r.startedAt, endedAt: new Date().toISOString(),
-    registration: pending && { id: pending.registration.id, correction: pending.registration.correction, action: pending.classification.action, approvedBy: r.approvedBy },
-    couch: finalPose && target && dev ? {
-      approvedTarget: roundPose(target), finalPose: roundPose(finalPose), maxDeviationMm: round3(dev.maxMm), maxDeviationDeg: round3(dev.maxDeg),
-      withinTolerance: dev.maxMm <= cfg.translationMm && dev.maxDeg <= cfg.rotationDeg, toleranceMm: cfg.translationMm, toleranceDeg: cfg.rotationDeg,
-    } : undefined,
-    beams, holds: r.holds, faultReason: ctx.faultReason,
-    framesRejected: { mlc: session.drivers.mlc.counters.framesRejected, couch: session.drivers.couch.counters.framesRejected, beam: session.drivers.beam.counters.framesRejected },
-  };
-}
-
-const roundPose = (p: Pose6): Pose6 => ({
-  lateralMm: round3(p.lateralMm), longitudinalMm: round3(p.longitudinalMm), verticalMm: round3(p.verticalMm),
-  pitchDeg: round3(p.pitchDeg), rollDeg: round3(p.rollDeg), yawDeg: round3(p.yawDeg),
-});
 
 export const fmtPose = (p: Pose6): string =>
   `lat ${p.lateralMm.toFixed(1)} long ${p.longitudinalMm.toFixed(1)} vert ${p.verticalMm.toFixed(1)} mm, pitch ${p.pitchDeg.toFixed(2)} roll ${p.rollDeg.toFixed(2)} yaw ${p.yawDeg.toFixed(2)}°`;

@@ -22,7 +22,8 @@ export interface EmbeddedRoom {
   readonly room: SimRoom;
   readonly session: BridgeSession;
   readonly journal: Journal;
-  close(): Promise<void>;
+  /** Ends the session (journaling `session stop` with `stopDetail`), then the drivers and simulators. */
+  close(stopDetail?: object): Promise<void>;
 }
 
 export interface EmbeddedRoomOptions {
@@ -57,9 +58,9 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
   session.start();
   return {
     room, session, journal,
-    async close() {
+    async close(stopDetail?: object) {
       sub.unsubscribe();
-      session.stop();
+      session.stop(stopDetail);
       await closeRoom(drivers);
       await room.stop();
       pty?.close();

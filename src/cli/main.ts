@@ -36,7 +36,8 @@ export function buildProgram(): Command {
     .option('--operator <name>', 'operator recorded for approvals and beam-on', 'sim-therapist')
     .option('--timeout <ms>', 'give up after this long', '300000')
     .option('--max-resumes <n>', 'the simulated therapist presses RESUME after a beam hold at most n times (0: a hold ends the run)', '3')
-    .action(async (plan: string, opts) => exit(await simulateCommand(plan, { ...opts, config: program.opts().config })));
+    .option('--resume', 'continue an interrupted run of this fraction with only the remaining MU (needs --operator)')
+    .action(async (plan: string, opts, cmd: Command) => exit(await simulateCommand(plan, { ...opts, operatorGiven: cmd.getOptionValueSource('operator') === 'cli', config: program.opts().config })));
   program
     .command('start')
     .description('start the bridge and keep running (logs state changes)')

@@ -1,14 +1,24 @@
 /** `linac-bridge simulate <plan.json>`: one fraction end to end on the embedded simulators. */
 import path from 'node:path';
-import { fmtPose, runFraction } from '../bridge/fraction-runner.js';
+import { beamTotals } from '../bridge/delivery-ledger.js';
+import { latestRun } from '../bridge/fraction-recovery.js';
+import { fmtPose, runFraction, type RunnerOptions } from '../bridge/fraction-runner.js';
 import type { FractionRecord } from '../bridge/fraction-record.js';
-import { loadConfig } from '../config/load-config.js';
+import { remainingRun } from '../bridge/remaining-work.js';
+import { safeStop } from '../bridge/safe-stop.js';
+import { journalDir, loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { Journal } from '../journal/journal.js';
+import { beamRecords } from '../bridge/record-builder.js';
+import { BridgeError } from '../core/bridge-error.js';
+import type { Plan } from '../domain/plan/plan.js';
 import { loadPlanFile } from '../domain/plan/validate-plan.js';
 import { parseCount, parsePose, parsePositive } from './parse-args.js';
 import { checkOperator } from '../core/identifiers.js';
 import { JSON_LIMITS } from '../core/json-limits.js';
 import { readInput } from './read-input.js';
 import { startEmbeddedRoom, waitForLinks } from './embedded-room.js';
+import { deliveredPerBeam, describeRun, refusal, totalDeliveredMu } from './recovery-report.js';
+import { STOP_EXIT, stopTriggers, type StopRequest } from './shutdown-signal.js';
 
 export interface SimulateOptions {
   readonly config?: string;
@@ -18,6 +28,10 @@ export interface SimulateOptions {
   readonly operator: string;
   readonly timeout: string;
   readonly maxResumes: string;
+  /** Continue an interrupted run of this fraction with only the remaining MU. */
+  readonly resume?: boolean;
+  /** --operator was given on the command line (a resume needs a named operator, not the default). */
+  readonly operatorGiven?: boolean;
 }
 
 export async function simulateCommand(planFile: string, o: SimulateOptions): Promise<number> {
@@ -31,28 +45,97 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
   const log = (line: string): void => {
     if (!o.json) process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${line}\n`);
   };
+  const resume = resumeFrom(journalDir(cfg), plan, o, log);
+  if (resume && resume.run.length === 0) return closeDelivered(cfg, plan, resume, o);
+  const triggers = stopTriggers(); // before the room: a signal during start-up stops it too
+  let stop: StopRequest | undefined;
+  void triggers.requested.then((r) => (stop = r));
   const journalName = `${plan.planId}-fx${plan.fraction}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
   const embedded = await startEmbeddedRoom(cfg, { timeScale, journalName, onRejected: (m) => log(`registration rejected: ${m}`) });
-  let record: FractionRecord;
+  let record: FractionRecord | undefined;
+  let failure: unknown;
   try {
-    await waitForLinks(embedded.session, 5000);
+    await Promise.race([waitForLinks(embedded.session, 5000), triggers.requested]);
     log(`simulators up (MLC ${cfg.mlc.id}, couch ${cfg.couch.id}); journal ${path.relative(process.cwd(), embedded.journal.file)}`);
     embedded.session.notices$.subscribe((n) => n.kind === 'permit-denied' && log(`beam-on refused: ${n.unmet.join(', ')}`));
+    if (resume) embedded.session.note('operator', { type: 'RESUME_FRACTION', operator: o.operator, resumeOf: resume.recovered.journal, delivered: resume.baseline, journalMinusLinacMu: resume.recovered.journalMinusLinacMu });
     record = await runFraction(embedded.session, plan, {
       operator,
       log,
       timeoutMs,
       resumeAfterHold: { maxResumes, waitMs: 1000, giveUpAfterMs: 30_000 },
       acquireImage: () => embedded.room.imaging.acquire({ patientId: plan.patientId, planId: plan.planId, fraction: plan.fraction }, setupError),
+      stopRequested: triggers.requested.then((r) => r.reason),
+      resume,
     });
+  } catch (e) {
+    // the run itself failed: stop the devices all the same
+    failure = e;
+    embedded.session.halt();
+    await safeStop(embedded.session.drivers, { append: (k, d) => embedded.session.note(k, d) }, `internal error: ${(e as Error).message}`);
   } finally {
-    await embedded.close();
+    const delivered = record?.beams.map((b) => ({ id: b.id, deliveredMu1: b.deliveredMu1, deliveredMu2: b.deliveredMu2 }));
+    await embedded.close({ reason: stop?.reason ?? record?.stopReason ?? (failure ? `internal error: ${(failure as Error).message}` : record?.outcome), outcome: record?.outcome, deliveredMu: delivered });
+    triggers.dispose();
+  }
+  if (!record) {
+    process.stderr.write(`linac-bridge: internal error, devices stopped: ${(failure as Error)?.stack ?? String(failure)}\n`);
+    return stop?.exitCode ?? STOP_EXIT.internalError;
   }
   const withJournal = { ...record, journal: embedded.journal.file };
   if (o.json) process.stdout.write(`${JSON.stringify(withJournal, null, 2)}\n`);
   else printSummary(withJournal);
+  if (stop) return stop.exitCode;
   const ok = record.outcome === 'complete' && record.beams.every((b) => b.muWithinTolerance) && record.couch?.withinTolerance === true;
   return ok ? 0 : 1;
+}
+
+/**
+ * Scans the journal folder for the latest run of this fraction. Refuses
+ * re-delivery in full after an interrupted run that delivered MU; with
+ * --resume, returns the remaining work on top of what was delivered.
+ */
+function resumeFrom(dir: string, plan: Plan, o: SimulateOptions, log: (l: string) => void): RunnerOptions['resume'] | undefined {
+  const last = latestRun(dir, plan);
+  const interrupted = last && last.ended !== 'complete' ? last : undefined;
+  if (!o.resume) {
+    if (interrupted && totalDeliveredMu(interrupted.delivered) > 0) throw refusal(interrupted);
+    if (interrupted) log(`an earlier run delivered nothing: ${describeRun(interrupted)}`);
+    return undefined;
+  }
+  if (!o.operatorGiven) throw new BridgeError('INPUT_INVALID', 'a resume is an operator action: name the operator', { field: '--operator', limit: 'required with --resume' });
+  if (!interrupted) throw new BridgeError('INPUT_INVALID', `no interrupted run of ${plan.planId} fraction ${plan.fraction} for ${plan.patientId} in ${dir}`, { field: '--resume' });
+  log(describeRun(interrupted));
+  const run = remainingRun(plan, interrupted.delivered);
+  const recovered = {
+    journal: interrupted.journal, operator: o.operator, journalMinusLinacMu: interrupted.journalMinusLinacMu,
+    beams: plan.beams.map((b) => ({ id: b.id, deliveredMu1: round3(beamTotals(interrupted.delivered, b.id).mu1), deliveredMu2: round3(beamTotals(interrupted.delivered, b.id).mu2) })),
+  };
+  if (run.length === 0) log(`nothing remains to deliver: ${deliveredPerBeam(interrupted.delivered)}`);
+  else log(`resuming for ${o.operator}: delivered ${deliveredPerBeam(interrupted.delivered)}; remaining ${run.map((r) => `beam ${r.beamId} ${round3(r.segments.reduce((a, x) => a + x.mu, 0))} MU from segment ${r.segments[0].index + 1}`).join(', ')}`);
+  return { run, baseline: interrupted.delivered, recovered };
+}
+
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+/**
+ * The interrupted run had delivered everything (it was killed after the last
+ * segment, before its record): the resume only closes the fraction in the
+ * journal, with the record of what was delivered; no device is started.
+ */
+async function closeDelivered(cfg: LoadedConfig, plan: Plan, resume: NonNullable<RunnerOptions['resume']>, o: SimulateOptions): Promise<number> {
+  const journal = Journal.open(path.join(journalDir(cfg), `${plan.planId}-fx${plan.fraction}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`), cfg.bridge.journal.fsync);
+  const at = new Date().toISOString();
+  journal.append('session', { event: 'fraction', patientId: plan.patientId, planId: plan.planId, fraction: plan.fraction, run: [], baseline: resume.baseline, resumeOf: resume.recovered.journal, resumedBy: o.operator });
+  journal.append('operator', { type: 'RESUME_FRACTION', operator: o.operator, resumeOf: resume.recovered.journal, delivered: resume.baseline, journalMinusLinacMu: resume.recovered.journalMinusLinacMu });
+  const beams = await beamRecords(plan, resume.baseline, () => undefined, cfg.bridge.tolerances.deliveredMuToleranceMu);
+  const record: FractionRecord = { patientId: plan.patientId, planId: plan.planId, fraction: plan.fraction, outcome: 'complete', startedAt: at, endedAt: at, resumed: resume.recovered, beams, holds: [], framesRejected: { mlc: 0, couch: 0, beam: 0 } };
+  journal.append('record', record);
+  journal.append('session', { event: 'stop', reason: 'nothing left to deliver', outcome: 'complete', deliveredMu: beams.map((b) => ({ id: b.id, deliveredMu1: b.deliveredMu1, deliveredMu2: b.deliveredMu2 })) });
+  journal.close();
+  if (o.json) process.stdout.write(`${JSON.stringify({ ...record, journal: journal.file }, null, 2)}\n`);
+  else printSummary({ ...record, journal: journal.file });
+  return beams.every((b) => b.muWithinTolerance) ? 0 : 1;
 }
 
 function printSummary(r: FractionRecord): void {
@@ -65,5 +148,7 @@ function printSummary(r: FractionRecord): void {
   }
   if (r.holds.length) out(`holds: ${r.holds.map((h) => `${h.causes.join('+') || 'operator/linac'}${h.resumedBy ? ` (resumed by ${h.resumedBy})` : ' (not resumed)'}`).join(', ')}`);
   if (r.faultReason) out(`fault: ${r.faultReason}`);
+  if (r.resumed) out(`resumed by ${r.resumed.operator} after ${r.resumed.journal}: ${r.resumed.beams.map((b) => `beam ${b.id} ${b.deliveredMu1} MU`).join(', ')} then (journal record − linac counters ${r.resumed.journalMinusLinacMu} MU)`);
+  if (r.stopReason) out(`stopped: ${r.stopReason}`);
   out(`journal: ${r.journal}`);
 }

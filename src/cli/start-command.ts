@@ -8,22 +8,27 @@ import path from 'node:path';
 import type { Subscription } from 'rxjs';
 import { watchDropFolder } from '../bridge/registration-sources/folder-source.js';
 import { localTimeZone } from '../config/bridge-config.js';
-import { loadConfig } from '../config/load-config.js';
+import { journalDir, loadConfig } from '../config/load-config.js';
 import { planGeometry } from '../domain/plan/plan.js';
 import { BridgeError } from '../core/bridge-error.js';
 import { stateName } from '../bridge/bridge-session.js';
 import { RegistrationHttpSource } from '../bridge/registration-sources/http-source.js';
+import { unfinishedRuns } from '../bridge/fraction-recovery.js';
+import { safeStop } from '../bridge/safe-stop.js';
 import { startEmbeddedRoom, waitForLinks, type EmbeddedRoom } from './embedded-room.js';
-import { shutdownSignal } from './shutdown-signal.js';
 import { parseNumber } from './parse-args.js';
+import { describeRun } from './recovery-report.js';
+import { stopTriggers } from './shutdown-signal.js';
 
 export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string }): Promise<number> {
   if (!o.simulate) {
     throw new BridgeError('INPUT_INVALID', 'only the embedded simulators are supported by `start` so far; real hardware links come with the console API', { field: '--simulate', limit: 'required' });
   }
   const exitAfterMs = o.exitAfter !== undefined ? parseNumber(o.exitAfter, '--exit-after', { min: 0, max: 2_147_483_647, integer: true, unit: 'ms' }) : undefined;
-  const stop = shutdownSignal();
+  const triggers = stopTriggers();
   const cfg = loadConfig(o.config);
+  // recovery: every fraction whose latest run did not complete is reported before anything starts
+  for (const run of unfinishedRuns(journalDir(cfg))) log(`unfinished fraction: ${describeRun(run)}`);
   const embedded = await startEmbeddedRoom(cfg, { journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m) => log(`registration rejected: ${m}`) });
   await waitForLinks(embedded.session, 5000);
   const http = new RegistrationHttpSource();
@@ -41,19 +46,24 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
     last = name;
   });
   for (const [name, d] of Object.entries(embedded.session.drivers)) d.health$.subscribe((h: { fresh: boolean }) => log(`link ${name} ${h.fresh ? 'fresh' : 'STALE'}`));
-  await (exitAfterMs !== undefined ? Promise.race([stop, new Promise((r) => setTimeout(r, exitAfterMs))]) : stop);
-  log('shutting down');
+  const stop = await (exitAfterMs !== undefined ? Promise.race([triggers.requested, new Promise<undefined>((r) => setTimeout(r, exitAfterMs))]) : triggers.requested);
+  const reason = stop?.reason ?? 'exit-after';
+  log(`shutting down (${reason})`);
   folder?.unsubscribe();
+  // a signal is how `start` is meant to end: exit 0 then; an internal error exits 70
+  embedded.session.halt();
+  const stopped = await safeStop(embedded.session.drivers, { append: (k, d) => embedded.session.note(k, d) }, reason);
   await http.close();
-  await embedded.close();
-  return 0;
+  await embedded.close({ reason, beamOff: stopped.beamOff, couchStill: stopped.couchStill, linacMu: stopped.beam && { beamId: stopped.beam.beamId, mu1: stopped.beam.mu1, mu2: stopped.beam.mu2 } });
+  triggers.dispose();
+  return stop && stop.exitCode === 70 ? 70 : 0;
 }
 
 /** The configured drop folder, read against the plan loaded when each file arrives; verdicts are logged. */
 function watchFolder(cfg: ReturnType<typeof loadConfig>, session: EmbeddedRoom['session']): Subscription | undefined {
   const spec = cfg.bridge.registration.dropFolder;
   if (!spec) return undefined;
-  const dir = path.resolve(spec.dir);
+  const dir = path.resolve(path.dirname(cfg.file), spec.dir); // like journal.dir: relative to the config file
   const zone = localTimeZone(cfg.bridge);
   const context = () => {
     const plan = session.snapshot.context.plan;
@@ -61,7 +71,7 @@ function watchFolder(cfg: ReturnType<typeof loadConfig>, session: EmbeddedRoom['
   };
   log(`registrations: drop folder ${dir} (DICOM times without an offset read in ${zone})`);
   return watchDropFolder({ dir, pollMs: spec.pollMs, context }).subscribe((c) => {
-    const r = session.submitRegistration(c.raw, c.source);
+    const r = session.submitRegistration(c.raw, c.source, c.refusal);
     log(r.ok ? `registration accepted from ${c.source}: ${r.registration.id}` : `registration rejected from ${c.source}: ${r.error.message}`);
   });
 }

@@ -24,6 +24,8 @@ export type BridgeErrorCode =
   | 'REG_INVALID'
   | 'PATIENT_MISMATCH'
   | 'PERMIT_DENIED'
+  // an earlier run of the same fraction stopped part-way: re-delivery in full is refused
+  | 'FRACTION_INTERRUPTED'
   | 'NATIVE_UNAVAILABLE';
 
 export interface BridgeErrorDetail {

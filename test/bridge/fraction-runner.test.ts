@@ -70,6 +70,42 @@ describe('fraction runner in the therapist seat: beam holds', () => {
     expect(operatorEvents(e)).not.toContain('RESUME');
   });
 
+  it('records the MU the held linac counted, the partial segment included, on both channels', async () => {
+    const e = (embedded = await startRoom());
+    const run = runFraction(e.session, examplePlan, runnerFor(e, { maxResumes: 0, waitMs: 100, giveUpAfterMs: 10_000 }));
+    // mid-segment: past the first segment (18 MU) and short of the second's end (32 MU)
+    await until(() => e.room.beam.status.state === BeamState.BeamOn && e.room.beam.status.mu1 > 20, 30_000, 'beam on in segment 2');
+    e.room.beam.room.doorClosed = false;
+    const rec = await run;
+    expect(rec.outcome).toBe('held');
+    const linac = e.room.beam.status; // the simulator's own counters
+    const beam = rec.beams[0];
+    expect(Math.abs(beam.deliveredMu1 - linac.mu1)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(beam.deliveredMu2 - linac.mu2)).toBeLessThanOrEqual(0.01);
+    expect(beam.segments.map((s) => s.index)).toEqual([0, 1]);
+    expect(Math.abs(beam.segments[1].deliveredMu - (linac.mu1 - 18))).toBeLessThanOrEqual(0.01);
+    expect(beam.segments[1].deliveredMu2).toBeGreaterThan(0);
+  });
+
+  it('on a stop request mid-beam (signal, internal error) holds the simulated linac and stops the couch before the record is built', async () => {
+    const e = (embedded = await startRoom());
+    let requestStop!: (reason: string) => void;
+    const stopRequested = new Promise<string>((r) => (requestStop = r));
+    const run = runFraction(e.session, examplePlan, { ...runnerFor(e, { maxResumes: 3, waitMs: 100, giveUpAfterMs: 10_000 }), stopRequested });
+    await until(() => e.room.beam.status.state === BeamState.BeamOn && e.room.beam.status.mu1 > 3, 30_000, 'beam on');
+    requestStop('internal error: test');
+    const rec = await run;
+    expect(rec.outcome).toBe('interrupted');
+    expect(rec.stopReason).toBe('internal error: test');
+    expect(e.room.beam.status.state).toBe(BeamState.Held);
+    expect(e.room.couch.moving).toBe(false);
+    expect(Math.abs(rec.beams[0].deliveredMu1 - e.room.beam.status.mu1)).toBeLessThanOrEqual(0.01);
+    const mu = e.room.beam.status.mu1;
+    await new Promise((r) => setTimeout(r, 300)); // the halted session sends no beam-on and no RESUME
+    expect(e.room.beam.status.mu1).toBe(mu);
+    expect(operatorEvents(e)).not.toContain('RESUME');
+  });
+
   it('gives up as held when the hold cause never clears', async () => {
     const e = (embedded = await startRoom());
     const run = runFraction(e.session, examplePlan, runnerFor(e, { maxResumes: 3, waitMs: 100, giveUpAfterMs: 800 }));
