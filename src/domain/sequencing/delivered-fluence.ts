@@ -34,15 +34,38 @@ function exposedMu(a: TrajectoryControlPoint, b: TrajectoryControlPoint, r: numb
   return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0)) * dMu;
 }
 
+/**
+ * The control points at which row r's leaf trajectories bend: between two kept points both leaves
+ * of the row move linearly in MU, so integrating over the kept points alone gives the same fluence
+ * (a piecewise-linear path is unchanged by dropping points on a straight stretch). A sliding-window
+ * delivery has thousands of points, each row bending at only a few of them.
+ */
+function bends(points: readonly TrajectoryControlPoint[], r: number): TrajectoryControlPoint[] {
+  const kept = [points[0]];
+  const straight = (p0: number, p1: number, p2: number, dMu01: number, dMu12: number): boolean =>
+    Math.abs((p1 - p0) * dMu12 - (p2 - p1) * dMu01) <= 1e-9 * Math.max(1, Math.abs(p1 - p0) + Math.abs(p2 - p1)) * Math.max(dMu01, dMu12, 1);
+  for (let k = 1; k < points.length - 1; k++) {
+    const a = kept[kept.length - 1];
+    const [b, c] = [points[k], points[k + 1]];
+    const d01 = b.mu - a.mu;
+    const d12 = c.mu - b.mu;
+    const onLine = d01 > 0 && d12 > 0 && straight(a.bankAMm[r], b.bankAMm[r], c.bankAMm[r], d01, d12) && straight(a.bankBMm[r], b.bankBMm[r], c.bankBMm[r], d01, d12);
+    if (!onLine) kept.push(b);
+  }
+  if (points.length > 1) kept.push(points[points.length - 1]);
+  return kept;
+}
+
 /** Delivered fluence per bixel, MU, row-major rows × cols. */
 export function deliveredFluence(points: readonly TrajectoryControlPoint[], rows: number, cols: number, grid: { originMm: number; bixelWidthMm: number }, samplesPerBixel = 16): number[] {
   const out = new Array<number>(rows * cols).fill(0);
   for (let r = 0; r < rows; r++) {
+    const row = bends(points, r);
     for (let c = 0; c < cols; c++) {
       let sum = 0;
       for (let s = 0; s < samplesPerBixel; s++) {
         const x = grid.originMm + (c + (s + 0.5) / samplesPerBixel) * grid.bixelWidthMm;
-        for (let k = 1; k < points.length; k++) sum += exposedMu(points[k - 1], points[k], r, x);
+        for (let k = 1; k < row.length; k++) sum += exposedMu(row[k - 1], row[k], r, x);
       }
       out[r * cols + c] = sum / samplesPerBixel;
     }
