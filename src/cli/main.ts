@@ -51,7 +51,7 @@ export function buildProgram(): Command {
     .option('--pty', 'serve on a pseudo-terminal instead (mlc, beam; couch speaks Modbus RTU there)')
     .option('--time-scale <x>', 'physics speed-up')
     .action(async (device: string, opts) => exit(await simCommand(device, { ...opts, config: program.opts().config })));
-  const couch = program.command('couch').description('couch geometry tools');
+  const couch = program.command('couch').description('couch geometry and link tools');
   couch
     .command('correction')
     .description('couch target for a registration correction (mm, deg, IEC 61217; see docs/coordinates.md)')
@@ -64,6 +64,16 @@ export function buildProgram(): Command {
     .option('--protocol <name>', 'action-level table', 'conventional')
     .option('--json', 'print JSON')
     .action((opts) => exit(couchCorrectionCommand({ ...opts, config: program.opts().config })));
+  couch
+    .command('read')
+    .description("read the couch's registers once with modbus-serial (a third-party Modbus client; read-only) and print pose and status")
+    .option('--tcp <host:port>', 'Modbus TCP device or simulator')
+    .option('--serial <path>', 'Modbus RTU device or pseudo-terminal')
+    .option('--baud <n>', 'RTU baud rate', '115200')
+    .option('--unit <id>', 'Modbus unit id', '1')
+    .option('--timeout-ms <ms>', 'reply timeout', '1000')
+    .option('--json', 'print JSON')
+    .action(async (opts) => exit(await (await import('./couch-read-command.js')).couchReadCommand(opts)));
   const registration = program.command('registration').description('registration tools');
   registration
     .command('read <file>')
