@@ -3,21 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../../src/journal/crc32.js';
-import { Journal, readJournal, type JournalIo } from '../../src/journal/journal.js';
-
-/** The real file operations, with a switch that makes every write fail as a full disk does. */
-function diskThatFills(): JournalIo & { full: boolean } {
-  const io = {
-    full: false,
-    writeSync(fd: number, data: Uint8Array): number {
-      if (io.full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-      return fs.writeSync(fd, data);
-    },
-    fsyncSync: (fd: number) => fs.fsyncSync(fd),
-    ftruncateSync: (fd: number, len: number) => fs.ftruncateSync(fd, len),
-  };
-  return io;
-}
+import { Journal, readJournal } from '../../src/journal/journal.js';
+import { diskThatFills } from '../helpers/room-with-journal.js';
 
 const tmp = (): string => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lb-journal-')), 'j.jsonl');
 
