@@ -24,7 +24,7 @@ export function catalogueTable(): string {
     '|---|---|---|---|---|---|',
     ...rows,
     '',
-    'Planned, with the DICOM RT Plan import (no id is reserved until the bridge can judge them):',
+    'Planned, most with the DICOM RT Plan import (no id is reserved until the bridge can judge them):',
     '',
     '| condition | needs | clause |',
     '|---|---|---|',

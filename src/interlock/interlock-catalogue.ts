@@ -73,7 +73,7 @@ const def = (id: InterlockId, latch: LatchPolicy, reason: string, more: Omit<Int
 const RESUME = 'then an operator RESUME at the console (any operator; journaled with the name)';
 const RESET = 'then an operator RESET (any operator; journaled), which ends the fraction (aborted)';
 const HOLD = 'beam-on refused naming it; a running beam is held (HOLD_BEAM), also between segments';
-const TERMINATE = 'beam-on refused; from any state the beam is terminated (TERMINATE_BEAM, repeated every 100 ms until the readback shows it off), MLC and couch stopped, the fault latched';
+const TERMINATE = 'beam-on refused; in any state from setup to the last beam the beam is terminated (TERMINATE_BEAM, repeated every 100 ms until the readback shows it off), MLC and couch stopped, the fault latched';
 const FAIL_SAFE = '25 Pa. Code §228.34a(d): interlocks fail-safe, a component failure prevents operation; IEC 60601-2-1 fail-safe interlocks (clause unverified)';
 const TRIPPED = '25 Pa. Code §228.34a(c): a tripped interlock resumes only after a manual reset';
 
@@ -85,7 +85,7 @@ export const INTERLOCKS: Readonly<Record<InterlockId, InterlockDefinition>> = Ob
     clause: 'IEC 60601-2-1: no irradiation until the operating conditions are selected (termination definition; clause unverified)',
   }),
   'IL-SETUP-NOT-VERIFIED': def('IL-SETUP-NOT-VERIFIED', 'permit', 'the approved couch correction has not been applied and verified in position', {
-    source: 'session: approved correction, couch readback settled in tolerance for settleMs, verification image when the protocol asks; any couch motion afterwards voids it',
+    source: 'session: a registration accepted by the pipeline (patient, plan, fraction, frame of reference), approved, the couch readback settled in tolerance for settleMs, a verification image when the protocol asks; any couch motion afterwards voids it',
     action: 'beam-on and RESUME refused; couch motion during a beam holds it through IL-COUCH-MOVING',
     reset: 'a new registration, approval and settled move; from ready or a hold the machine offers no new setup, so the operator aborts',
     clause: 'TG-142 daily: imaging positioning/repositioning ≤ 2 mm (SRS ≤ 1 mm); TG-179: couch-shift accuracy 2 mm (SRS 1 mm); an approval goes stale when the couch moves (domain reference)',

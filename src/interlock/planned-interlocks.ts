@@ -1,8 +1,9 @@
 /**
  * Interlocks the bridge cannot enforce yet because the plan model does not
- * carry the parameter (or the linac protocol does not report it). They come
- * with the DICOM RT Plan import; no interlock id is reserved for them, so the
- * permit never names an interlock it cannot judge. Listed in docs/interlocks.md.
+ * carry the parameter, the linac protocol does not report it, or the session
+ * does not keep what it needs. Most come with the DICOM RT Plan import; no
+ * interlock id is reserved for them, so the permit never names an interlock it
+ * cannot judge. Listed in docs/interlocks.md.
  */
 export interface PlannedInterlock {
   /** The condition that will veto beam-on and terminate a running beam. */
@@ -21,7 +22,7 @@ export const PLANNED_INTERLOCKS: readonly PlannedInterlock[] = Object.freeze([
   {
     condition: 'gantry angle readback differs from the control point',
     needs: 'a gantry readback in the beam protocol (the plan has `gantryDeg`, nothing reports the angle)',
-    clause: 'IEC 60601-2-1: an interlock terminates if a movement starts during stationary radiotherapy (clause unverified); IEC 61217 gantry angle',
+    clause: 'IEC 60601-2-1 termination definition: in moving-beam radiotherapy, exceeding a preset angle terminates (clause unverified); IEC 61217 gantry angle',
   },
   {
     condition: 'collimator (beam-limiting device) angle differs from the plan',
@@ -42,5 +43,10 @@ export const PLANNED_INTERLOCKS: readonly PlannedInterlock[] = Object.freeze([
     condition: 'patient support (couch) angle differs from the plan',
     needs: 'table angles in the plan (RT Plan Patient Support Angle, Table Top Pitch/Roll); the couch readback already has them',
     clause: 'IEC 61217 patient support rotation; TG-142 monthly: couch position indicators 1° (unverified)',
+  },
+  {
+    condition: 'measured dose rate (MU delivered over the beam time) above the planned rate by more than a tolerance',
+    needs: 'no DICOM import: the plan has the rate and the readback the MU, but a rate needs MU over time kept in the session context (a statechart change) and a configured tolerance; the armed rate is already checked (IL-PRESET-MISMATCH)',
+    clause: 'IEC 60601-2-1: absorbed dose rate interlocks (clause and limits unverified)',
   },
 ]);
