@@ -1,14 +1,35 @@
-/** Prints the interlock catalogue as a Markdown table, or rewrites docs/interlocks.md with --write. */
+/** Prints the interlock catalogue as Markdown tables, or rewrites docs/interlocks.md with --write. */
 import fs from 'node:fs';
-import { INTERLOCKS, INTERLOCK_IDS } from '../src/interlock/interlock-catalogue.js';
+import { INTERLOCKS, INTERLOCK_IDS, type InterlockDefinition, type LatchPolicy } from '../src/interlock/interlock-catalogue.js';
+import { PLANNED_INTERLOCKS } from '../src/interlock/planned-interlocks.js';
+
+/** The session's action by policy, in IEC 60601-2-1 terms (a hold is an interruption). */
+const ACTION: Record<LatchPolicy, string> = { permit: 'veto', hold: 'hold (interruption)', latched: 'terminate (termination)' };
+
+function latchText(d: InterlockDefinition): string {
+  if (d.latch !== 'latched') return 'not latched';
+  return d.clearedBy === 'beam-off' ? 'latched; clears once the beam is off' : 'latched; clears once the condition clears';
+}
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
 export function catalogueTable(): string {
-  const cell = (v: string | undefined): string => v ?? '—';
   const rows = INTERLOCK_IDS.map((id) => {
     const d = INTERLOCKS[id];
-    return `| ${id} | ${d.latch} | ${d.reason} | ${cell(d.source)} | ${cell(d.action)} | ${cell(d.reset)} | ${cell(d.clause)} |`;
+    return `| ${id} | **${ACTION[d.latch]}**: ${cell(d.action)} | ${cell(d.reason)} | ${cell(d.source)} | ${latchText(d)}: ${cell(d.reset)} | ${cell(d.clause)} |`;
   });
-  return ['| id | latch | condition | source signal | action | reset | clause |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+  const planned = PLANNED_INTERLOCKS.map((p) => `| ${cell(p.condition)} | ${cell(p.needs)} | ${cell(p.clause)} |`);
+  return [
+    '| id | action | condition | source signal | latch and reset | clause |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    'Planned, most with the DICOM RT Plan import (no id is reserved until the bridge can judge them):',
+    '',
+    '| condition | needs | clause |',
+    '|---|---|---|',
+    ...planned,
+  ].join('\n');
 }
 
 if (process.argv[1]?.endsWith('interlock-catalogue.ts')) {

@@ -140,7 +140,7 @@ export class BridgeSession {
   /** Sends an event stamped with the clock; operator events are journaled. */
   send(event: EventInput): void {
     const e = { ...event, atMs: this.clock.nowMs() } as SessionEvent;
-    if (['BEAM_ON', 'RESUME', 'RESET', 'APPROVE', 'OPERATOR_HOLD', 'LOAD_PLAN'].includes(e.type)) {
+    if (['BEAM_ON', 'RESUME', 'RESET', 'ABORT', 'APPROVE', 'OPERATOR_HOLD', 'LOAD_PLAN'].includes(e.type)) {
       this.record('operator', e.type === 'LOAD_PLAN' ? { type: e.type, planId: e.plan.planId, patientId: e.plan.patientId } : e);
     }
     this.actor.send(e);

@@ -10,7 +10,7 @@ import type { MlcPositions } from '../protocol/mlc-protocol.js';
 import { BeamState } from '../protocol/beam-protocol.js';
 import { couchWithin, evaluatePermit, observedLatchedFaults, type PermitMode, type PermitResult } from './evaluate-permit.js';
 import type { Evidence } from './evidence.js';
-import { latchPolicy, type InterlockId } from './interlock-catalogue.js';
+import { EVENT_LATCHES, latchPolicy, type InterlockId } from './interlock-catalogue.js';
 import type { SessionContext, SessionEvent } from './session-types.js';
 
 export const evidenceOf = (c: SessionContext, e: SessionEvent): Evidence => (e.type === 'EVIDENCE' ? e.evidence : c.evidence);
@@ -73,13 +73,7 @@ export function latchedNow(c: SessionContext, e: SessionEvent): InterlockId[] {
   return limit !== undefined && irradiationMs(c, e) > limit ? [...observed, 'IL-BACKUP-TIMER'] : observed;
 }
 
-/**
- * Faults that are events rather than standing conditions: once the beam is
- * off there is nothing left to clear, so RESET needs only the beam off.
- */
-const EVENT_LATCHES: readonly InterlockId[] = ['IL-MU-OVERRUN', 'IL-PRESET-MISMATCH', 'IL-BACKUP-TIMER', 'IL-UNEXPECTED-BEAM'];
-
-/** RESET may leave fault: no standing fault, the couch still, and the linac not reporting the beam on. */
+/** RESET may leave fault: no standing fault (event latches, `clearedBy: 'beam-off'`, need nothing cleared), the couch still, and the linac not reporting the beam on. */
 export const resetAllowed = (c: SessionContext, e: SessionEvent): boolean =>
   latchedNow(c, e).every((id) => EVENT_LATCHES.includes(id)) && !evidenceOf(c, e).couch?.status.moving && !linacBeamOn(c, e);
 
