@@ -1,0 +1,73 @@
+/**
+ * The common shape of a mid-beam fault: a room on the beam, one fault
+ * injected, then the expected session state, linac readback, interlock ids
+ * and journaled command checked, and the linac watched for a beam left on.
+ */
+import type { Plan } from '../../src/domain/plan/plan.js';
+import type { JournalEntry } from '../../src/journal/journal.js';
+import { BeamState } from '../../src/protocol/beam-protocol.js';
+import { startFaultRoom, type FaultRoom, type FaultRoomOptions } from './fault-room.js';
+import { actionAtLinac, Checks, commandsJournaled, entries, finish, interlocksOf, longPlan, toBeamOn, toReady, type FaultScenario, type ScenarioResult } from './fault-scenario.js';
+
+export interface MidBeamSpec {
+  readonly name: string;
+  readonly injected: string;
+  readonly ci?: boolean;
+  readonly room?: FaultRoomOptions;
+  readonly plan?: Plan;
+  /** Inject on the beam (default) or in `ready`, armed with the beam off. */
+  readonly at?: 'beamOn' | 'ready';
+  /** MU the linac must show before the injection. */
+  readonly minMu?: number;
+  /** The stated time from injection to the beam off at the linac, ms (config-derived). */
+  deadlineMs(f: FaultRoom): number;
+  inject(f: FaultRoom): void;
+  /** Expected outcome. */
+  readonly state: string | readonly string[];
+  readonly linac: readonly BeamState[];
+  readonly interlocks: readonly string[];
+  /** The safety command the session must have journaled (and sent). */
+  readonly command?: 'HOLD_BEAM' | 'TERMINATE_BEAM';
+  /** Further checks once the outcome is reached (recovery, journal entries). */
+  after?(f: FaultRoom, checks: Checks, es: () => JournalEntry[]): Promise<void>;
+  /** How the detection is named in the report (default: the interlock ids). */
+  detected?(f: FaultRoom): string;
+}
+
+export function midBeam(spec: MidBeamSpec): FaultScenario {
+  return {
+    name: spec.name, injected: spec.injected, ci: spec.ci,
+    async run(opts): Promise<ScenarioResult> {
+      const f = await startFaultRoom(spec.room);
+      const checks = new Checks();
+      let detected = '';
+      let action = 'none';
+      try {
+        if (spec.at === 'ready') await toReady(f, spec.plan ?? longPlan);
+        else await toBeamOn(f, spec.plan ?? longPlan, spec.minMu ?? 1);
+        const deadline = spec.deadlineMs(f) + opts.slackMs;
+        f.watch.inject(deadline, true, () => spec.inject(f));
+        const states = typeof spec.state === 'string' ? [spec.state] : spec.state;
+        await checks.until(() => spec.linac.includes(f.room.beam.status.state), deadline + 2000, `linac ${spec.linac.map((s) => BeamState[s]).join('|')}`);
+        await checks.until(() => states.includes(f.state()), 2000, `session ${states.join('|')}`);
+        detected = spec.detected?.(f) ?? interlocksOf(f).join(' ');
+        action = actionAtLinac(f);
+        for (const id of spec.interlocks) checks.includes(interlocksOf(f), id, 'interlocks');
+        if (spec.command) checks.includes(commandsJournaled(entries(f)), spec.command, 'journaled commands');
+        await spec.after?.(f, checks, () => entries(f));
+      } catch (e) {
+        checks.that(false, `scenario error: ${(e as Error).message}`);
+      }
+      return finish(f, { name: spec.name, injected: spec.injected, detected: detected || 'nothing', action }, checks);
+    },
+  };
+}
+
+/** The linac's beam-link heartbeat period: the bridge learns of door, e-stop and MU no faster. */
+export const beamPeriodMs = (f: FaultRoom): number => f.config.bridge.links.beam.heartbeatMs;
+/** The session's tick (staleness is judged on it). */
+export const TICK_MS = 20;
+/** Margin on top of the detection period: the 100 ms vendors specify for an external beam hold (docs: domain.md). */
+export const VENDOR_HOLD_MS = 100;
+/** Time for the linac to deliver `mu` at the plan's dose rate (room time scale applied), ms. */
+export const msForMu = (f: FaultRoom, mu: number): number => (mu / f.room.beam.status.doseRateMuPerMin) * 60_000 / f.room.options.timeScale;

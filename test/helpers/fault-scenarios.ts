@@ -1,0 +1,5 @@
+/** Every scenario of the fault-injection campaign, in the order the report lists them. */
+import type { FaultScenario } from './fault-scenario.js';
+import { deviceScenarios } from './fault-scenarios-device.js';
+
+export const allScenarios: FaultScenario[] = [...deviceScenarios];
