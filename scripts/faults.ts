@@ -17,7 +17,7 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const slackAt = args.indexOf('--slack-ms');
 const slackMs = slackAt >= 0 ? Number(args[slackAt + 1]) : 0;
-const names = args.filter((a, i) => !a.startsWith('--') && i !== slackAt + 1);
+const names = args.filter((a, i) => !a.startsWith('--') && (slackAt < 0 || i !== slackAt + 1));
 const unknown = names.filter((n) => !allScenarios.some((s) => s.name === n));
 if (unknown.length || !Number.isFinite(slackMs) || slackMs < 0) {
   console.error(unknown.length ? `unknown scenario(s): ${unknown.join(', ')}; known: ${allScenarios.map((s) => s.name).join(', ')}` : '--slack-ms takes a number ≥ 0');

@@ -26,6 +26,8 @@ export interface MidBeamSpec {
   readonly state: string | readonly string[];
   readonly linac: readonly BeamState[];
   readonly interlocks: readonly string[];
+  /** The fault must not stop the beam (it is tolerated): judged only on beam-on under an active interlock. */
+  readonly beamStaysOn?: boolean;
   /** The safety command the session must have journaled (and sent). */
   readonly command?: 'HOLD_BEAM' | 'TERMINATE_BEAM';
   /** Further checks once the outcome is reached (recovery, journal entries). */
@@ -46,19 +48,21 @@ export function midBeam(spec: MidBeamSpec): FaultScenario {
         if (spec.at === 'ready') await toReady(f, spec.plan ?? longPlan);
         else await toBeamOn(f, spec.plan ?? longPlan, spec.minMu ?? 1);
         const deadline = spec.deadlineMs(f) + opts.slackMs;
-        f.watch.inject(deadline, true, () => spec.inject(f));
+        f.watch.inject(deadline, !spec.beamStaysOn, () => spec.inject(f));
         const states = typeof spec.state === 'string' ? [spec.state] : spec.state;
         await checks.until(() => spec.linac.includes(f.room.beam.status.state), deadline + 2000, `linac ${spec.linac.map((s) => BeamState[s]).join('|')}`);
-        await checks.until(() => states.includes(f.state()), 2000, `session ${states.join('|')}`);
-        detected = spec.detected?.(f) ?? interlocksOf(f).join(' ');
-        action = actionAtLinac(f);
+        if (!(await checks.until(() => states.includes(f.state()), 2000, `session ${states.join('|')}`))) checks.that(false, `session is ${f.state()} (${interlocksOf(f).join(' ')}; ${f.session.snapshot.context.faultReason ?? ''})`);
         for (const id of spec.interlocks) checks.includes(interlocksOf(f), id, 'interlocks');
         if (spec.command) checks.includes(commandsJournaled(entries(f)), spec.command, 'journaled commands');
+        detected = spec.detected?.(f) ?? interlocksOf(f).join(' ');
+        action = actionAtLinac(f);
         await spec.after?.(f, checks, () => entries(f));
+        if (spec.detected) detected = spec.detected(f);
+        action = actionAtLinac(f);
       } catch (e) {
         checks.that(false, `scenario error: ${(e as Error).message}`);
       }
-      return finish(f, { name: spec.name, injected: spec.injected, detected: detected || 'nothing', action }, checks);
+      return finish(f, { name: spec.name, injected: spec.injected, detected: detected || 'nothing', action, beamStaysOn: spec.beamStaysOn }, checks);
     },
   };
 }

@@ -118,7 +118,7 @@ export async function finish(f: FaultRoom, s: { name: string; injected: string; 
   const lost = lostRecords(f.journal.file, { expected: f.appended(), writerLost: f.journal.status().lostRecords });
   return {
     name: s.name, injected: s.injected, detected: s.detected, action: s.action,
-    msToSafeState: s.beamStaysOn || ms === undefined ? null : Math.round(ms * 10) / 10,
+    msToSafeState: ms === undefined ? null : Math.round(ms * 10) / 10,
     unsafe: f.watch.unsafe, lostRecords: lost,
     failedChecks: f.watch.unsafe ? [f.watch.unsafeDetail, ...checks.failed] : checks.failed,
   };
