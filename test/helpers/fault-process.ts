@@ -15,6 +15,7 @@ export interface ChildRun {
   readonly lines: string[];
   /** Resolves with the exit code or signal. */
   readonly exited: Promise<string>;
+  stderrTail(): string;
   waitForLine(re: RegExp, timeoutMs: number): Promise<string>;
   /** Ends the process if it still runs (SIGCONT first, in case it is stopped). */
   end(signal?: NodeJS.Signals): Promise<string>;
@@ -39,6 +40,7 @@ function run(args: string[]): ChildRun {
   }));
   return {
     child, lines, exited,
+    stderrTail: () => stderr.slice(-500),
     async waitForLine(re, timeoutMs) {
       await until(() => lines.some((l) => re.test(l)) || done, timeoutMs, `a line ${re} from the child`).catch((e: Error) => {
         throw new Error(`${e.message}; stderr: ${stderr}`);

@@ -92,6 +92,9 @@ export async function startFaultRoom(opts: FaultRoomOptions = {}): Promise<Fault
       await imaging.close();
       await Promise.all(Object.values(proxies).map((p) => p.close()));
       await room.stop();
+      // commands still in flight end within their request timeout, and the session journals their results
+      const l = config.bridge.links;
+      await new Promise((r) => setTimeout(r, Math.max(l.mlc.requestTimeoutMs, l.beam.requestTimeoutMs, l.couch.requestTimeoutMs) + 100));
       journal.close();
     },
   };
@@ -102,7 +105,7 @@ export async function startFaultRoom(opts: FaultRoomOptions = {}): Promise<Fault
  * tail as read back, plus records the writer reports dropped; with `expected`
  * (records handed to it), any shortfall of what was read back.
  */
-export function lostRecords(file: string, opts: { expected?: number; writerLost?: number } = {}): number {
+export function journalLoss(file: string, opts: { expected?: number; writerLost?: number } = {}): { lost: number; detail: string } {
   const { entries, corruptLines, tornTail } = readJournal(file);
   const seqs = entries.map((e) => e.seq);
   let gaps = seqs.length ? seqs[0] - 1 : 0;
@@ -110,5 +113,8 @@ export function lostRecords(file: string, opts: { expected?: number; writerLost?
   const damaged = gaps + corruptLines.length + (tornTail ? 1 : 0) + (opts.writerLost ?? 0);
   const readBack = entries.filter((e) => e.kind !== 'journal').length;
   const shortfall = opts.expected === undefined ? 0 : Math.max(0, opts.expected - readBack);
-  return Math.max(damaged, shortfall);
+  const detail = `journal ${file}: ${gaps} seq gaps, ${corruptLines.length} corrupt lines, torn tail ${tornTail}, writer lost ${opts.writerLost ?? 0}, ${readBack} read back of ${opts.expected ?? '?'} handed over`;
+  return { lost: Math.max(damaged, shortfall), detail };
 }
+
+export const lostRecords = (file: string, opts: { expected?: number; writerLost?: number } = {}): number => journalLoss(file, opts).lost;

@@ -6,7 +6,7 @@ import { BeamState } from '../../src/protocol/beam-protocol.js';
 import type { Plan } from '../../src/domain/plan/plan.js';
 import { readJournal, type JournalEntry } from '../../src/journal/journal.js';
 import { examplePlan } from './session-harness.js';
-import { lostRecords, type FaultRoom } from './fault-room.js';
+import { journalLoss, type FaultRoom } from './fault-room.js';
 import { until } from './wait.js';
 
 /** One line of the campaign's report (`npm run faults -- --json`). */
@@ -78,18 +78,18 @@ export const CORRECTION = { lateralMm: 1, longitudinalMm: -0.5, verticalMm: 0.5,
 /** Plan → registration → approval → couch → MLC → ready. */
 export async function toReady(f: FaultRoom, plan: Plan = longPlan): Promise<void> {
   f.session.loadPlan(plan);
-  await until(() => f.state() === 'setup.awaitingRegistration', 3000, 'awaiting registration');
+  await until(() => f.state() === 'setup.awaitingRegistration', 10_000, 'awaiting registration');
   f.room.imaging.acquire(subjectOf(plan), CORRECTION);
-  await until(() => f.state() === 'setup.awaitingApproval', 3000, 'awaiting approval');
+  await until(() => f.state() === 'setup.awaitingApproval', 10_000, 'awaiting approval');
   f.session.send({ type: 'APPROVE', registrationId: f.session.snapshot.context.pending!.registration.id, operator: 'faults', role: 'therapist' });
-  await until(() => f.state() === 'ready', 8000, 'ready');
+  await until(() => f.state() === 'ready', 20_000, 'ready');
 }
 
 /** …and BEAM_ON, until the linac reports the beam on with dose delivered. */
 export async function toBeamOn(f: FaultRoom, plan: Plan = longPlan, minMu = 1): Promise<void> {
   await toReady(f, plan);
   f.session.send({ type: 'BEAM_ON', operator: 'faults' });
-  await until(() => f.room.beam.status.state === BeamState.BeamOn && f.room.beam.status.mu1 > minMu, 5000, 'beam on at the linac');
+  await until(() => f.room.beam.status.state === BeamState.BeamOn && f.room.beam.status.mu1 > minMu, 10_000, 'beam on at the linac');
 }
 
 /** The session's active interlocks, hold causes and latched faults together. */
@@ -115,7 +115,9 @@ export function actionAtLinac(f: FaultRoom): string {
 export async function finish(f: FaultRoom, s: { name: string; injected: string; detected: string; action: string; beamStaysOn?: boolean }, checks: Checks): Promise<ScenarioResult> {
   const ms = f.watch.msToSafeState;
   await f.close(); // the journal is flushed and closed, every record the session handed it counted
-  const lost = lostRecords(f.journal.file, { expected: f.appended(), writerLost: f.journal.status().lostRecords });
+  const loss = journalLoss(f.journal.file, { expected: f.appended(), writerLost: f.journal.status().lostRecords });
+  if (loss.lost > 0) checks.that(false, loss.detail);
+  const lost = loss.lost;
   return {
     name: s.name, injected: s.injected, detected: s.detected, action: s.action,
     msToSafeState: ms === undefined ? null : Math.round(ms * 10) / 10,

@@ -32,7 +32,7 @@ export const deviceScenarios: FaultScenario[] = [
     state: 'fault', linac: [BeamState.Terminated], interlocks: ['IL-EMERGENCY-STOP'], command: 'TERMINATE_BEAM',
   }),
   midBeam({
-    name: 'door-opened', injected: 'treatment-room door opened mid-beam', ci: true,
+    name: 'door-opened', injected: 'treatment-room door opened mid-beam',
     deadlineMs: statusDeadline,
     inject: (f) => void (f.room.beam.room.doorClosed = false),
     state: 'beamHold', linac: [BeamState.Held], interlocks: ['IL-DOOR-OPEN'], command: 'HOLD_BEAM',

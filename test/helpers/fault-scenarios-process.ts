@@ -62,7 +62,9 @@ async function bridgeOnBeam(room: SimRoom, journal: string): Promise<ChildRun> {
   const bridge = startBridgeProcess({ mlc: p.mlc, beam: p.beam, couch: p.couch, imaging: p.imaging, journal });
   await bridge.waitForLine(/^state setup\.awaitingRegistration$/, 30_000);
   room.imaging.acquire(subjectOf(longPlan), CORRECTION);
-  await until(() => room.beam.status.state === BeamState.BeamOn && room.beam.status.mu1 > 1, 10_000, 'beam on at the linac');
+  await until(() => room.beam.status.state === BeamState.BeamOn && room.beam.status.mu1 > 1, 20_000, 'beam on at the linac').catch((e: Error) => {
+    throw new Error(`${e.message} (the bridge said: ${bridge.lines.slice(-4).join(' | ')}; ${bridge.stderrTail()})`);
+  });
   return bridge;
 }
 
