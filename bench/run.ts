@@ -5,6 +5,7 @@
  */
 import { benchCouch } from './couch.bench.js';
 import { benchCouchLinks } from './couch-links.bench.js';
+import { benchFaults } from './faults.bench.js';
 import { benchGating } from './gating.bench.js';
 import { benchKernels } from './kernels.bench.js';
 import { benchProtocol } from './protocol.bench.js';
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   'couch-links': benchCouchLinks,
   gating: benchGating,
   sequencing: benchSequencing,
+  faults: benchFaults,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -33,6 +33,10 @@ export interface FaultRoomOptions {
   readonly timeScale?: number;
   /** Changes to the bridge config (a copy) before the room starts. */
   readonly patch?: (bridge: any) => void;
+  /** The couch model's settle time, ms (benches shorten it). */
+  readonly couchSettleMs?: number;
+  /** The session's tick, ms (default 20, as the bridge runs). */
+  readonly tickMs?: number;
 }
 
 export interface FaultRoom {
@@ -58,7 +62,8 @@ export function interlockActive(session: BridgeSession): boolean {
 export async function startFaultRoom(opts: FaultRoomOptions = {}): Promise<FaultRoom> {
   const bridge = structuredClone(testConfig.bridge) as any;
   opts.patch?.(bridge);
-  const config: LoadedConfig = { ...testConfig, bridge };
+  const couch = opts.couchSettleMs === undefined ? testConfig.couch : { ...testConfig.couch, inPosition: { ...testConfig.couch.inPosition, settleMs: opts.couchSettleMs } };
+  const config: LoadedConfig = { ...testConfig, bridge, couch };
   const room = new SimRoom(simOptionsFrom(config, opts.timeScale ?? 5));
   const ports = await room.start();
   const proxies: FaultRoom['proxies'] = {};
@@ -75,7 +80,7 @@ export async function startFaultRoom(opts: FaultRoomOptions = {}): Promise<Fault
     status: () => journal.status(),
     flush: () => journal.flush(),
   };
-  const session = new BridgeSession(drivers, config, sink, systemClock);
+  const session = new BridgeSession(drivers, config, sink, systemClock, { tickMs: opts.tickMs });
   const imaging = await openTcpLink('127.0.0.1', ports.imaging, 2000);
   const sub: Subscription = registrationMessages(imaging).subscribe((m) => m.ok && session.submitRegistration(m.value, 'sim'));
   session.start();
