@@ -26,7 +26,8 @@ export const wireScenarios: FaultScenario[] = [
     inject: (f) => void (f.room.mlcHost.faults.silent = true),
     state: 'beamHold', linac: [BeamState.Held], interlocks: ['IL-MLC-STALE'], command: 'HOLD_BEAM',
     async after(f, checks, es) {
-      checks.includes(deviceEvents(es(), 'mlc'), 'link-stale', 'journaled MLC events');
+      // the session may judge the evidence too old a tick before the driver's own health turns stale
+      await checks.until(() => deviceEvents(es(), 'mlc').includes('link-stale'), 1000, 'link-stale journaled');
       f.room.mlcHost.faults.silent = false;
       await heldUntilResume(f, 'mlc', checks);
     },
@@ -37,7 +38,7 @@ export const wireScenarios: FaultScenario[] = [
     inject: (f) => void (f.proxies.mlc!.faults.bitErrorRate = 1e-2),
     state: 'beamHold', linac: [BeamState.Held], interlocks: ['IL-MLC-STALE'], command: 'HOLD_BEAM',
     async after(f, checks, es) {
-      checks.includes(deviceEvents(es(), 'mlc'), 'frame-rejected', 'journaled MLC events');
+      await checks.until(() => deviceEvents(es(), 'mlc').includes('frame-rejected'), 1000, 'frame-rejected journaled');
       f.proxies.mlc!.faults.bitErrorRate = 0;
       await heldUntilResume(f, 'mlc', checks);
     },
