@@ -18,6 +18,7 @@ import type { LoadedConfig } from '../../src/config/load-config.js';
 import { systemClock } from '../../src/core/clock.js';
 import { registrationMessages } from '../../src/drivers/imaging-link.js';
 import { Journal, readJournal, type JournalIo, type JournalKind, type JournalSink } from '../../src/journal/journal.js';
+import { openPtyPair } from '../../src/kernels/pty.js';
 import { openTcpLink } from '../../src/transport/tcp-link.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { SafetyWatch } from './fault-watch.js';
@@ -35,6 +36,8 @@ export interface FaultRoomOptions {
   readonly patch?: (bridge: any) => void;
   /** The couch model's settle time, ms (benches shorten it). */
   readonly couchSettleMs?: number;
+  /** The couch over Modbus TCP (default) or Modbus RTU on a pseudo-terminal. */
+  readonly couchLink?: 'tcp' | 'rtu';
   /** The session's tick, ms (default 20, as the bridge runs). */
   readonly tickMs?: number;
 }
@@ -68,7 +71,9 @@ export async function startFaultRoom(opts: FaultRoomOptions = {}): Promise<Fault
   const ports = await room.start();
   const proxies: FaultRoom['proxies'] = {};
   for (const link of opts.proxied ?? []) proxies[link] = await startFaultProxy(link === 'mlc' ? (opts.mlcPort ?? ports.mlc) : ports.beam);
-  const drivers = await connectRoom(config, systemClock, { ...ports, mlc: proxies.mlc?.port ?? opts.mlcPort ?? ports.mlc, beam: proxies.beam?.port ?? ports.beam });
+  const pty = opts.couchLink === 'rtu' ? openPtyPair() : undefined;
+  if (pty) room.couchRtuHost.host.attach(pty.master);
+  const drivers = await connectRoom(config, systemClock, { ...ports, mlc: proxies.mlc?.port ?? opts.mlcPort ?? ports.mlc, beam: proxies.beam?.port ?? ports.beam, couchSerialPath: pty?.slavePath });
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lb-faults-')), 'j.jsonl');
   const journal = Journal.open(file, { fsync: false, io: opts.io });
   let count = 0;
@@ -97,6 +102,7 @@ export async function startFaultRoom(opts: FaultRoomOptions = {}): Promise<Fault
       await imaging.close();
       await Promise.all(Object.values(proxies).map((p) => p.close()));
       await room.stop();
+      pty?.close();
       // commands still in flight end within their request timeout, and the session journals their results
       const l = config.bridge.links;
       await new Promise((r) => setTimeout(r, Math.max(l.mlc.requestTimeoutMs, l.beam.requestTimeoutMs, l.couch.requestTimeoutMs) + 100));

@@ -1,7 +1,8 @@
 /**
  * Link faults on the real transports: bits flipped at a bit-error rate,
  * frames dropped, duplicated or late (a proxy on loopback TCP between driver
- * and simulator), and a device that stops answering with its connection open.
+ * and simulator), a device that stops answering with its connection open, and
+ * the couch on Modbus RTU over a pseudo-terminal going silent or failing its CRC.
  * A link judged stale holds within staleAfterMs + a tick + the vendor's 100 ms.
  */
 import { BeamState } from '../../src/protocol/beam-protocol.js';
@@ -9,7 +10,7 @@ import type { FaultRoom } from './fault-room.js';
 import { beamPeriodMs, midBeam, TICK_MS, VENDOR_HOLD_MS } from './fault-mid-beam.js';
 import { deviceEvents, type FaultScenario } from './fault-scenario.js';
 
-const staleDeadline = (link: 'mlc' | 'beam') => (f: FaultRoom): number => f.config.bridge.links[link].staleAfterMs + TICK_MS + VENDOR_HOLD_MS;
+const staleDeadline = (link: 'mlc' | 'beam' | 'couch') => (f: FaultRoom): number => f.config.bridge.links[link].staleAfterMs + TICK_MS + VENDOR_HOLD_MS;
 
 /** After a transient link fault: the link is fresh again, but the beam stays held until an operator RESUME. */
 async function heldUntilResume(f: FaultRoom, link: 'mlc' | 'beam', checks: Parameters<NonNullable<Parameters<typeof midBeam>[0]['after']>>[1]): Promise<void> {
@@ -113,5 +114,24 @@ export const wireScenarios: FaultScenario[] = [
       checks.that(f.room.beam.status.watchdogHold, 'the linac held on its own watchdog');
       checks.that(/HOLD_BEAM failed/.test(f.session.snapshot.context.faultReason ?? ''), `fault reason names the failed hold: ${f.session.snapshot.context.faultReason}`);
     },
+  }),
+  midBeam({
+    name: 'couch-rtu-silent', injected: 'couch on Modbus RTU over a pseudo-terminal stops answering mid-beam', room: { couchLink: 'rtu' },
+    deadlineMs: staleDeadline('couch'),
+    inject: (f) => void (f.room.couchRtuHost.faults.silent = true),
+    state: 'beamHold', linac: [BeamState.Held], interlocks: ['IL-COUCH-STALE'], command: 'HOLD_BEAM',
+    async after(f, checks, es) {
+      await checks.until(() => deviceEvents(es(), 'couch').includes('link-stale'), 1000, 'couch link-stale journaled');
+      f.room.couchRtuHost.faults.silent = false;
+      await checks.until(() => f.session.drivers.couch.isFresh(), 3000, 'couch link fresh again');
+      await new Promise((r) => setTimeout(r, 300));
+      checks.equal(f.state(), 'beamHold', 'couch answering again: still held until RESUME');
+    },
+  }),
+  midBeam({
+    name: 'couch-rtu-corrupt', injected: 'every couch Modbus RTU reply (pseudo-terminal) fails its CRC from mid-beam on', room: { couchLink: 'rtu' },
+    deadlineMs: staleDeadline('couch'),
+    inject: (f) => void (f.room.couchRtuHost.faults.corruptReplies = 1_000_000),
+    state: 'beamHold', linac: [BeamState.Held], interlocks: ['IL-COUCH-STALE'], command: 'HOLD_BEAM',
   }),
 ];
