@@ -6,6 +6,7 @@
 import type { Plan } from '../../src/domain/plan/plan.js';
 import type { JournalEntry } from '../../src/journal/journal.js';
 import { BeamState } from '../../src/protocol/beam-protocol.js';
+import { until } from './wait.js';
 import { startFaultRoom, type FaultRoom, type FaultRoomOptions } from './fault-room.js';
 import { actionAtLinac, Checks, commandsJournaled, entries, finish, interlocksOf, longPlan, toBeamOn, toReady, type FaultScenario, type ScenarioResult } from './fault-scenario.js';
 
@@ -45,7 +46,11 @@ export function midBeam(spec: MidBeamSpec): FaultScenario {
       let detected = '';
       let action = 'none';
       try {
-        if (spec.at === 'ready') await toReady(f, spec.plan ?? longPlan);
+        if (spec.at === 'ready') {
+          await toReady(f, spec.plan ?? longPlan);
+          // `ready` can come a poll before the linac's readback shows the segment end: inject once both have it
+          await until(() => f.room.beam.status.segmentEndMu > 0 && (f.session.snapshot.context.evidence.beam?.status.segmentEndMu ?? 0) > 0, 3000, 'segment end loaded');
+        }
         else await toBeamOn(f, spec.plan ?? longPlan, spec.minMu ?? 1);
         const deadline = spec.deadlineMs(f) + opts.slackMs;
         f.watch.inject(deadline, !spec.beamStaysOn, () => spec.inject(f));
