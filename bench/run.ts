@@ -5,6 +5,7 @@
  */
 import { benchCouch } from './couch.bench.js';
 import { benchCouchLinks } from './couch-links.bench.js';
+import { benchFaults } from './faults.bench.js';
 import { benchGating } from './gating.bench.js';
 import { benchJournal } from './journal.bench.js';
 import { benchKernels } from './kernels.bench.js';
@@ -19,6 +20,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   gating: benchGating,
   journal: benchJournal,
   sequencing: benchSequencing,
+  faults: benchFaults,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -37,8 +37,8 @@ export class BeamDevice implements FramedDevice, Steppable {
   private sinceHeartbeatMs = 0;
   private watchdogHold = false;
   private tick = 0;
-  /** Room and fault injection: door, e-stop, a primary channel that stops counting. */
-  readonly room = { doorClosed: true, emergencyStop: false, primaryChannelStuck: false };
+  /** Room and fault injection: door, e-stop, a primary channel that stops counting, a controller that runs past the segment end (MU overrun). */
+  readonly room = { doorClosed: true, emergencyStop: false, primaryChannelStuck: false, ignoresSegmentEnd: false };
 
   /** The MLC controller's beam hold-off line: while true the beam pauses (dose does not accrue). */
   holdOff: () => boolean = () => false;
@@ -123,7 +123,7 @@ export class BeamDevice implements FramedDevice, Steppable {
     if (this.holdOff()) return; // the MLC holds the beam off until its leaves catch up
     this.beamOnMs += dtMs;
     const dMu = (this.doseRate / 60_000) * dtMs;
-    const room = this.segmentEndMu - this.mu1;
+    const room = this.room.ignoresSegmentEnd ? Infinity : this.segmentEndMu - this.mu1;
     const d1 = this.room.primaryChannelStuck ? 0 : Math.min(dMu, room);
     const d2 = (this.room.primaryChannelStuck ? dMu : d1) * (1 + this.options.channel2GainError);
     this.mu1 += d1;
@@ -131,7 +131,7 @@ export class BeamDevice implements FramedDevice, Steppable {
     if (this.mu2 >= this.presetMu * (1 + this.options.secondaryMarginFraction)) return this.terminate(TerminationReason.SecondaryChannel);
     const presetTimeMs = (this.presetMu / this.doseRate) * 60_000;
     if (this.beamOnMs > presetTimeMs * this.options.backupTimerFactor + 1000) return this.terminate(TerminationReason.BackupTimer);
-    if (this.mu1 >= this.segmentEndMu - 1e-9) {
+    if (this.mu1 >= this.segmentEndMu - 1e-9 && !this.room.ignoresSegmentEnd) {
       this.mu1 = this.segmentEndMu;
       if (this.segmentEndMu >= this.presetMu - 1e-9) {
         this.state = BeamState.Complete;
@@ -140,6 +140,13 @@ export class BeamDevice implements FramedDevice, Steppable {
         this.state = BeamState.SegmentDone;
       }
     }
+  }
+
+  /** Fault injection: the beam comes on without a command (a welded relay), from an armed state with MU left. */
+  injectBeamOn(): void {
+    if (![BeamState.Armed, BeamState.SegmentDone, BeamState.Held].includes(this.state)) return;
+    this.sinceHeartbeatMs = 0;
+    this.state = BeamState.BeamOn;
   }
 
   private terminate(reason: TerminationReason): void {

@@ -64,6 +64,9 @@ export class Journal implements JournalSink {
   private offset: number;
   private readonly pending: string[] = [];
   private lost = 0;
+  /** After close the descriptor is not ours: nothing more is written through it. */
+  private closed = false;
+  private lostAfterClose = 0;
   private lastError: string | undefined;
   private failedSince: string | undefined;
   private readonly listeners: Array<(s: JournalStatus) => void> = [];
@@ -98,6 +101,13 @@ export class Journal implements JournalSink {
   }
 
   append(kind: JournalKind, data: unknown): void {
+    if (this.closed) {
+      // the descriptor may already belong to another file: a record after close is lost, and counted
+      this.lost++;
+      this.lostAfterClose++;
+      this.lastError = 'record appended after the journal was closed';
+      return;
+    }
     let body: string;
     try {
       // bounded copy: no record, however deep or circular, can make stringify recurse past MAX_RECORD_DEPTH
@@ -113,6 +123,7 @@ export class Journal implements JournalSink {
 
   /** Writes what is pending; true when everything is on disk. Call it periodically while unwritable. */
   flush(): boolean {
+    if (this.closed) return this.pending.length === 0 && this.lostAfterClose === 0;
     const wasWritable = this.failedSince === undefined;
     while (this.pending.length > 0) {
       if (!this.writeLine(this.pending[0])) {
@@ -126,7 +137,7 @@ export class Journal implements JournalSink {
   }
 
   status(): JournalStatus {
-    return { writable: this.pending.length === 0 && this.failedSince === undefined, pendingRecords: this.pending.length, lostRecords: this.lost, error: this.lastError };
+    return { writable: this.pending.length === 0 && this.failedSince === undefined && this.lostAfterClose === 0, pendingRecords: this.pending.length, lostRecords: this.lost, error: this.lastError };
   }
 
   /** Called on every change between writable and unwritable. */
@@ -135,7 +146,9 @@ export class Journal implements JournalSink {
   }
 
   close(): void {
+    if (this.closed) return;
     this.flush();
+    this.closed = true;
     try {
       this.io.fsyncSync(this.fd);
     } finally {
