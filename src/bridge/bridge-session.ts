@@ -55,6 +55,8 @@ export class BridgeSession {
   /** The journal sink took the last record (false after it threw), and how many records it lost. */
   private sinkWritable = true;
   private sinkLost = 0;
+  /** Device commands whose result is not yet journaled. */
+  private readonly inFlight = new Set<Promise<void>>();
   private lastJournalWritable = true;
 
   constructor(
@@ -240,7 +242,7 @@ export class BridgeSession {
       const from = this.drivers.couch.latest?.actual;
       if (from) this.couchSupervisor.beginMove(from, cmd.target, cmd.moveId, this.clock.nowMs());
     }
-    (done ?? this.execute(cmd)).then(
+    const settled = (done ?? this.execute(cmd)).then(
       () => this.commands$.next({ command: cmd }),
       (e: unknown) => {
         const error = isBridgeError(e) ? e : new BridgeError('DEVICE_FAULT', String(e));
@@ -251,6 +253,20 @@ export class BridgeSession {
         if (this.actor.getSnapshot().status === 'active') this.send({ type: 'COMMAND_FAILED', command: cmd.command, error: error.message });
       },
     );
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+  }
+
+  /**
+   * Waits (at most `limitMs`) until every command sent to a device has its result journaled, so a
+   * room closing its journal loses no command result (a late one would be counted lost).
+   */
+  async commandsSettled(limitMs: number): Promise<void> {
+    const deadline = new Promise<void>((r) => setTimeout(r, limitMs).unref());
+    while (this.inFlight.size > 0) {
+      const all = Promise.allSettled([...this.inFlight]).then(() => 'done' as const);
+      if ((await Promise.race([all, deadline.then(() => 'late' as const)])) === 'late') return;
+    }
   }
 
   private onSnapshot(s: SessionSnapshot): void {

@@ -64,6 +64,8 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
       await closeRoom(drivers);
       await room.stop();
       pty?.close();
+      // a command still in flight fails when its link closes: journal that result before closing
+      await session.commandsSettled(2 * Math.max(cfg.bridge.links.mlc.requestTimeoutMs, cfg.bridge.links.beam.requestTimeoutMs, cfg.bridge.links.couch.requestTimeoutMs));
       journal.close();
     },
   };
