@@ -45,6 +45,8 @@ interface ActiveMove {
   readonly plannedMs: number;
   bestProgress: number;
   bestAtMs: number;
+  /** The couch has reported motion since the move was commanded. */
+  seenMoving: boolean;
 }
 
 /** Planned duration of a synchronised trapezoidal move, ms. */
@@ -72,7 +74,7 @@ export class CouchMotionSupervisor {
 
   /** An approved move starts: from the present readback to the target. */
   beginMove(from: Pose6, to: Pose6, moveId: number, atMs: number): void {
-    this.move = { from, to, moveId, startMs: atMs, plannedMs: plannedMoveMs(this.model, from, to), bestProgress: 0, bestAtMs: atMs };
+    this.move = { from, to, moveId, startMs: atMs, plannedMs: plannedMoveMs(this.model, from, to), bestProgress: 0, bestAtMs: atMs, seenMoving: false };
   }
 
   /** Drops the move in progress (after a fault); the next readback becomes the rest pose. */
@@ -109,7 +111,11 @@ export class CouchMotionSupervisor {
       m.bestAtMs = atMs;
     }
     const arrived = s >= 1 - 1e-3 || this.within(actual, m.to);
-    if (arrived && !deviceMoving) {
+    m.seenMoving ||= deviceMoving;
+    // a short move may already be "at target" before the couch has started it: the move ends only
+    // once the couch has been seen moving, or after the stall time without it starting
+    const started = m.seenMoving || atMs - m.startMs >= this.limits.stallMs;
+    if (arrived && !deviceMoving && started) {
       this.move = undefined;
       this.restPose = m.to;
       return undefined;
