@@ -17,6 +17,7 @@ import { motionSamples } from '../drivers/motion-link.js';
 import { Journal } from '../journal/journal.js';
 import { openTcpLink } from '../transport/tcp-link.js';
 import { openPtyPair, type PtyPair } from '../kernels/pty.js';
+import { LoopLagMonitor } from '../bridge/loop-lag-monitor.js';
 
 export interface EmbeddedRoom {
   readonly room: SimRoom;
@@ -44,6 +45,8 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
   const drivers = await connectRoom(cfg, systemClock, { ...ports, couchSerialPath: pty?.slavePath });
   const journal = Journal.open(path.join(journalDir(cfg), opts.journalName), cfg.bridge.journal.fsync);
   const session = new BridgeSession(drivers, cfg, journal, systemClock);
+  const lag = new LoopLagMonitor((r) => journal.append('loop-lag', { event: r.warning ? 'lag-warning' : 'period', ...r }), { warnAboveMs: heartbeatMarginMs(cfg) });
+  lag.start();
   const imagingLink = await openTcpLink('127.0.0.1', ports.imaging, cfg.bridge.links.mlc.connectTimeoutMs);
   const sub: Subscription = registrationMessages(imagingLink).subscribe((m) => {
     const r = m.ok
@@ -59,6 +62,7 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
     room, session, journal,
     async close() {
       sub.unsubscribe();
+      lag.stop();
       session.stop();
       await closeRoom(drivers);
       await room.stop();
@@ -66,6 +70,12 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
       journal.close();
     },
   };
+}
+
+/** The smallest margin between a link's heartbeat and its stale limit: a loop delay above it can make a link stale, ms. */
+export function heartbeatMarginMs(cfg: LoadedConfig): number {
+  const l = cfg.bridge.links;
+  return Math.min(l.mlc.staleAfterMs - l.mlc.heartbeatMs, l.beam.staleAfterMs - l.beam.heartbeatMs, l.couch.staleAfterMs - l.couch.heartbeatMs);
 }
 
 /** Resolves when every device link has reported at least once (or rejects after timeoutMs). */
