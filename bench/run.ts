@@ -9,6 +9,7 @@ import { benchGating } from './gating.bench.js';
 import { benchKernels } from './kernels.bench.js';
 import { benchProtocol } from './protocol.bench.js';
 import { benchSequencing } from './sequencing.bench.js';
+import { benchStartup } from './startup.bench.js';
 
 const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<string, unknown>[]>> = {
   kernels: benchKernels,
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   'couch-links': benchCouchLinks,
   gating: benchGating,
   sequencing: benchSequencing,
+  startup: benchStartup,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -44,14 +44,14 @@ describe('a hold names stale evidence as stale, not as the last value it held', 
     h.send({ type: 'TICK' } as never);
     h.send({ type: 'RESUME', operator: 'rtt' } as never);
     expect(h.state).toBe('beamHold');
-    const refused = h.notices.filter((n) => n.kind === 'permit-denied').at(-1) as { unmet: string[] };
+    const refused = h.notices.filter((n) => n.kind === 'permit-denied').at(-1) as { unmet: readonly string[] };
     expect(refused.unmet).toEqual(expect.arrayContaining(['IL-BEAM-STALE']));
     expect(refused.unmet).not.toContain('IL-DOOR-OPEN');
     h.room.linkHeardAt = {};
     h.room.doorClosed = false;
     h.tick();
     h.send({ type: 'RESUME', operator: 'rtt' } as never);
-    const refusedAgain = h.notices.filter((n) => n.kind === 'permit-denied').at(-1) as { unmet: string[] };
+    const refusedAgain = h.notices.filter((n) => n.kind === 'permit-denied').at(-1) as { unmet: readonly string[] };
     expect(refusedAgain.unmet).toContain('IL-DOOR-OPEN');
     expect(refusedAgain.unmet).not.toContain('IL-BEAM-STALE');
   });
