@@ -57,7 +57,7 @@ export async function runFlood(o: { seconds: number; ratePerS: number }): Promis
   const cfg = { ...cfg0, bridge: { ...cfg0.bridge, journal: { ...cfg0.bridge.journal, dir } } };
   const planFile = path.join(PROJECT_ROOT, 'examples', 'two-beam-step-and-shoot.json');
   const plan = loadPlanFile(readInput(planFile, 'plan', JSON_LIMITS.plan.maxBytes), planFile, cfg.mlc, Object.keys(cfg.bridge.actionLevels), cfg.bridge.delivery);
-  const e = await startEmbeddedRoom(cfg, { journalName: 'flood.jsonl' });
+  const e = await startEmbeddedRoom(cfg, { journalName: 'flood.jsonl', realtime: true });
   const http = new RegistrationHttpSource();
   const port = await http.listen(0, '127.0.0.1');
   e.session.attachRegistrationSource(http.candidates$);

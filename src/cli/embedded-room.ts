@@ -18,6 +18,7 @@ import { Journal } from '../journal/journal.js';
 import { openTcpLink } from '../transport/tcp-link.js';
 import { openPtyPair, type PtyPair } from '../kernels/pty.js';
 import { LoopLagMonitor } from '../bridge/loop-lag-monitor.js';
+import { raiseLoopPriority } from '../kernels/scheduling.js';
 
 export interface EmbeddedRoom {
   readonly room: SimRoom;
@@ -32,6 +33,8 @@ export interface EmbeddedRoomOptions {
   readonly onRejected?: (msg: string) => void;
   /** The couch over Modbus TCP (default) or Modbus RTU on a pseudo-terminal. */
   readonly couchLink?: 'tcp' | 'rtu';
+  /** Run the event loop's thread at real-time priority when allowed (the CLI does; tests do not). */
+  readonly realtime?: boolean;
 }
 
 export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOptions): Promise<EmbeddedRoom> {
@@ -47,6 +50,7 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
   const session = new BridgeSession(drivers, cfg, journal, systemClock);
   const lag = new LoopLagMonitor((r) => journal.append('loop-lag', { event: r.warning ? 'lag-warning' : 'period', ...r }), { warnAboveMs: heartbeatMarginMs(cfg) });
   lag.start();
+  if (opts.realtime) journal.append('loop-lag', { event: 'scheduling', ...raiseLoopPriority() });
   const imagingLink = await openTcpLink('127.0.0.1', ports.imaging, cfg.bridge.links.mlc.connectTimeoutMs);
   const sub: Subscription = registrationMessages(imagingLink).subscribe((m) => {
     const r = m.ok

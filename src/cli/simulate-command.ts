@@ -32,7 +32,7 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
     if (!o.json) process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${line}\n`);
   };
   const journalName = `${plan.planId}-fx${plan.fraction}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
-  const embedded = await startEmbeddedRoom(cfg, { timeScale, journalName, onRejected: (m) => log(`registration rejected: ${m}`) });
+  const embedded = await startEmbeddedRoom(cfg, { timeScale, journalName, realtime: true, onRejected: (m) => log(`registration rejected: ${m}`) });
   let record: FractionRecord;
   try {
     await waitForLinks(embedded.session, 5000);

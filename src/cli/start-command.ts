@@ -24,7 +24,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   const exitAfterMs = o.exitAfter !== undefined ? parseNumber(o.exitAfter, '--exit-after', { min: 0, max: 2_147_483_647, integer: true, unit: 'ms' }) : undefined;
   const stop = shutdownSignal();
   const cfg = loadConfig(o.config);
-  const embedded = await startEmbeddedRoom(cfg, { journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m) => log(`registration rejected: ${m}`) });
+  const embedded = await startEmbeddedRoom(cfg, { realtime: true, journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m) => log(`registration rejected: ${m}`) });
   await waitForLinks(embedded.session, 5000);
   const http = new RegistrationHttpSource();
   const httpPort = await http.listen(0, '127.0.0.1');
