@@ -20,6 +20,7 @@ import { readJournal } from '../src/journal/journal.js';
 
 export interface FloodResult {
   readonly ratePerS: number;
+  readonly shedding: boolean;
   readonly seconds: number;
   readonly sent: number;
   readonly statuses: string;
@@ -51,14 +52,15 @@ const iv = setInterval(() => {
 }, 10);
 `;
 
-export async function runFlood(o: { seconds: number; ratePerS: number }): Promise<FloodResult> {
+export async function runFlood(o: { seconds: number; ratePerS: number; noShedding?: boolean }): Promise<FloodResult> {
   const cfg0 = loadConfig();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-flood-'));
   const cfg = { ...cfg0, bridge: { ...cfg0.bridge, journal: { ...cfg0.bridge.journal, dir } } };
   const planFile = path.join(PROJECT_ROOT, 'examples', 'two-beam-step-and-shoot.json');
   const plan = loadPlanFile(readInput(planFile, 'plan', JSON_LIMITS.plan.maxBytes), planFile, cfg.mlc, Object.keys(cfg.bridge.actionLevels), cfg.bridge.delivery);
   const e = await startEmbeddedRoom(cfg, { journalName: 'flood.jsonl', realtime: true });
-  const http = new RegistrationHttpSource();
+  // --no-shed: the edge lets everything in (for comparison with the shedding edge)
+  const http = new RegistrationHttpSource(o.noShedding ? { limits: { ratePerS: 1e9, burst: 1e9, maxInFlight: 1e9, reportEveryMs: 1000 } } : {});
   const port = await http.listen(0, '127.0.0.1');
   e.session.attachRegistrationSource(http.candidates$);
   let shedReports = 0;
@@ -97,7 +99,7 @@ export async function runFlood(o: { seconds: number; ratePerS: number }): Promis
   const linkStale = entries.filter((x) => x.kind === 'device-event' && (x.data as { type: string }).type === 'link-stale').length;
   const worst = Math.max(0, ...entries.filter((x) => x.kind === 'loop-lag').map((x) => (x.data as { maxMs: number }).maxMs));
   return {
-    ratePerS: o.ratePerS, seconds: o.seconds, sent: f.sent, statuses: Object.entries(f.counts).map(([k, v]) => `${k}:${v}`).join(' '),
+    ratePerS: o.ratePerS, shedding: !o.noShedding, seconds: o.seconds, sent: f.sent, statuses: Object.entries(f.counts).map(([k, v]) => `${k}:${v}`).join(' '),
     outcome: record.outcome, holds: record.holds.map((h) => h.causes.join('+')).join(', ') || '-', linkStale, worstLoopLagMs: worst, shedReports,
   };
 }

@@ -11,7 +11,7 @@
  * runs), link-stale events, and the worst event-loop delay the bridge journaled (`loop-lag`).
  * Prints a table and one `LOAD_CHECK_JSON` line. Exit 1 when a check fails.
  *
- *   npx tsx scripts/load-check.ts [--idle 20] [--busy 10] [--flood-s 10] [--rate 300]
+ *   npx tsx scripts/load-check.ts [--idle 20] [--busy 10] [--flood-s 10] [--rate 300] [--no-shed]
  * Run `npm run build` first: the runs use the compiled CLI, as `npx linac-bridge` does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   };
   const table = [summary('idle'), summary('busy ×2')];
   let flood: FloodResult | undefined;
-  if (floodS > 0) flood = await runFlood({ seconds: floodS, ratePerS: rate });
+  if (floodS > 0) flood = await runFlood({ seconds: floodS, ratePerS: rate, noShedding: process.argv.includes('--no-shed') });
   console.table(table);
   if (flood) console.table([flood]);
   console.log(`LOAD_CHECK_JSON ${JSON.stringify({ node: process.version, summary: table, flood, runs })}`);
