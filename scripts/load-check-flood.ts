@@ -97,7 +97,7 @@ export async function runFlood(o: { seconds: number; ratePerS: number; noSheddin
   const f = await (flood ?? Promise.resolve({ sent: 0, counts: {} }));
   const entries = readJournal(e.journal.file).entries;
   const linkStale = entries.filter((x) => x.kind === 'device-event' && (x.data as { type: string }).type === 'link-stale').length;
-  const worst = Math.max(0, ...entries.filter((x) => x.kind === 'loop-lag').map((x) => (x.data as { maxMs: number }).maxMs));
+  const worst = Math.max(0, ...entries.filter((x) => x.kind === 'loop-lag' && (x.data as { event: string }).event !== 'scheduling').map((x) => (x.data as { maxMs: number }).maxMs));
   return {
     ratePerS: o.ratePerS, shedding: !o.noShedding, seconds: o.seconds, sent: f.sent, statuses: Object.entries(f.counts).map(([k, v]) => `${k}:${v}`).join(' '),
     outcome: record.outcome, holds: record.holds.map((h) => h.causes.join('+')).join(', ') || '-', linkStale, worstLoopLagMs: worst, shedReports,

@@ -26,6 +26,7 @@ const STALE_IDS = ['IL-MLC-STALE', 'IL-COUCH-STALE', 'IL-BEAM-STALE'];
 
 export interface RunResult {
   readonly kind: string;
+  readonly policy: string;
   readonly outcome: string;
   readonly holds: string[][];
   readonly trueCauses: boolean;
@@ -49,11 +50,13 @@ export function holdsNameTrueCauses(holds: readonly (readonly string[])[], stale
   return holds.every((causes) => linacHeldItself(causes) || (causes.length > 0 && causes.every((c) => STALE_IDS.includes(c) && staleDevices.has(c.split('-')[1].toLowerCase()))));
 }
 
-export function journalFigures(file: string): { linkStale: number; staleDevices: Set<string>; worstLoopLagMs: number; lagWarnings: number } {
+export function journalFigures(file: string): { policy: string; linkStale: number; staleDevices: Set<string>; worstLoopLagMs: number; lagWarnings: number } {
   const entries = readJournal(file).entries;
   const stale = entries.filter((e) => e.kind === 'device-event' && (e.data as { type: string }).type === 'link-stale');
-  const lags = entries.filter((e) => e.kind === 'loop-lag').map((e) => e.data as { maxMs: number; warning: boolean });
+  const lags = entries.filter((e) => e.kind === 'loop-lag' && (e.data as { event: string }).event !== 'scheduling').map((e) => e.data as { maxMs: number; warning: boolean });
+  const scheduling = entries.find((e) => e.kind === 'loop-lag' && (e.data as { event: string }).event === 'scheduling')?.data as { policy?: string } | undefined;
   return {
+    policy: scheduling?.policy ?? 'normal',
     linkStale: stale.length,
     staleDevices: new Set(stale.map((e) => (e.data as { device: string }).device)),
     worstLoopLagMs: Math.max(0, ...lags.map((l) => l.maxMs)),
@@ -74,7 +77,7 @@ function simulateOnce(kind: string): Promise<RunResult> {
         const rec = JSON.parse(out) as { outcome: string; holds: Array<{ causes: string[] }>; journal: string };
         const j = journalFigures(rec.journal);
         const holds = rec.holds.map((h) => h.causes);
-        resolve({ kind, outcome: rec.outcome, holds, trueCauses: holdsNameTrueCauses(holds, j.staleDevices), linkStale: j.linkStale, worstLoopLagMs: j.worstLoopLagMs, lagWarnings: j.lagWarnings, seconds: Math.round((performance.now() - started) / 100) / 10 });
+        resolve({ kind, policy: j.policy, outcome: rec.outcome, holds, trueCauses: holdsNameTrueCauses(holds, j.staleDevices), linkStale: j.linkStale, worstLoopLagMs: j.worstLoopLagMs, lagWarnings: j.lagWarnings, seconds: Math.round((performance.now() - started) / 100) / 10 });
       } catch (e) {
         reject(new Error(`simulate gave no record: ${String(e)}; stderr: ${err.slice(0, 500)}`));
       }
