@@ -6,6 +6,7 @@
         "native/src/addon.cc",
         "native/src/fluence.cc",
         "native/src/pty.cc",
+        "native/src/sched.cc",
         "native/src/sequencer.cc",
         "native/src/sweep.cc",
         "native/src/sweep_graph.cc",

@@ -7,7 +7,7 @@
  */
 import type { Frame } from '../src/protocol/frame-codec.js';
 import { NakReason } from '../src/protocol/frame-codec.js';
-import { BEAM_REQUEST_PAYLOAD_BYTES, BeamCmd, BeamState, TerminationReason, decodeArm, decodeMu, encodeBeamStatus, type BeamStatus } from '../src/protocol/beam-protocol.js';
+import { BEAM_REQUEST_PAYLOAD_BYTES, BeamCmd, MU_LSB, BeamState, TerminationReason, decodeArm, decodeMu, encodeBeamStatus, type BeamStatus } from '../src/protocol/beam-protocol.js';
 import type { DeviceReply, FramedDevice } from './framed-device-host.js';
 import type { Steppable } from './physics-loop.js';
 
@@ -131,7 +131,8 @@ export class BeamDevice implements FramedDevice, Steppable {
     if (this.mu2 >= this.presetMu * (1 + this.options.secondaryMarginFraction)) return this.terminate(TerminationReason.SecondaryChannel);
     const presetTimeMs = (this.presetMu / this.doseRate) * 60_000;
     if (this.beamOnMs > presetTimeMs * this.options.backupTimerFactor + 1000) return this.terminate(TerminationReason.BackupTimer);
-    if (this.mu1 >= this.segmentEndMu - 1e-9 && !this.room.ignoresSegmentEnd) {
+    // done when the count it reports (whole LSBs) reaches the end: never "beam on" at the end count
+    if (this.mu1 >= this.segmentEndMu - MU_LSB / 2 && !this.room.ignoresSegmentEnd) {
       this.mu1 = this.segmentEndMu;
       if (this.segmentEndMu >= this.presetMu - 1e-9) {
         this.state = BeamState.Complete;

@@ -9,6 +9,7 @@
 namespace linac {
 Napi::Value OpenPty(const Napi::CallbackInfo& info);
 Napi::Value CloseFd(const Napi::CallbackInfo& info);
+Napi::Value SetRealtimePriority(const Napi::CallbackInfo& info);
 Napi::Value SequenceAsync(const Napi::CallbackInfo& info);
 
 namespace {
@@ -100,6 +101,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sequenceAsync", Napi::Function::New(env, SequenceAsync));
   exports.Set("openPty", Napi::Function::New(env, OpenPty));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd));
+  exports.Set("setRealtimePriority", Napi::Function::New(env, SetRealtimePriority));
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

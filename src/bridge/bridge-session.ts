@@ -307,7 +307,7 @@ export class BridgeSession {
 
   /** On every tick: give a journal that could not write another chance. */
   private retryJournal(): void {
-    if (this.lastJournalWritable) return;
+    if (this.lastJournalWritable) return this.updateJournalEvidence(); // an fsync that hangs shows even when nothing is recorded
     try {
       this.journal.flush?.();
     } catch {

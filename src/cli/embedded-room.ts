@@ -17,6 +17,8 @@ import { motionSamples } from '../drivers/motion-link.js';
 import { Journal } from '../journal/journal.js';
 import { openTcpLink } from '../transport/tcp-link.js';
 import { openPtyPair, type PtyPair } from '../kernels/pty.js';
+import { LoopLagMonitor } from '../bridge/loop-lag-monitor.js';
+import { raiseLoopPriority } from '../kernels/scheduling.js';
 
 export interface EmbeddedRoom {
   readonly room: SimRoom;
@@ -32,6 +34,8 @@ export interface EmbeddedRoomOptions {
   readonly onRejected?: (msg: string) => void;
   /** The couch over Modbus TCP (default) or Modbus RTU on a pseudo-terminal. */
   readonly couchLink?: 'tcp' | 'rtu';
+  /** Run the event loop's thread at real-time priority when allowed (the CLI does; tests do not). */
+  readonly realtime?: boolean;
 }
 
 export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOptions): Promise<EmbeddedRoom> {
@@ -45,6 +49,9 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
   const drivers = await connectRoom(cfg, systemClock, { ...ports, couchSerialPath: pty?.slavePath });
   const journal = Journal.open(path.join(journalDir(cfg), opts.journalName), cfg.bridge.journal.fsync);
   const session = new BridgeSession(drivers, cfg, journal, systemClock);
+  const lag = new LoopLagMonitor((r) => journal.append('loop-lag', { event: r.warning ? 'lag-warning' : 'period', ...r }), { warnAboveMs: heartbeatMarginMs(cfg) });
+  lag.start();
+  if (opts.realtime) journal.append('loop-lag', { event: 'scheduling', ...raiseLoopPriority() });
   const imagingLink = await openTcpLink('127.0.0.1', ports.imaging, cfg.bridge.links.mlc.connectTimeoutMs);
   const sub: Subscription = registrationMessages(imagingLink).subscribe((m) => {
     const r = m.ok
@@ -60,6 +67,7 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
     room, session, journal,
     async close(stopDetail?: object) {
       sub.unsubscribe();
+      lag.stop();
       session.stop(stopDetail);
       await closeRoom(drivers);
       await room.stop();
@@ -69,6 +77,12 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
       journal.close();
     },
   };
+}
+
+/** The smallest margin between a link's heartbeat and its stale limit: a loop delay above it can make a link stale, ms. */
+export function heartbeatMarginMs(cfg: LoadedConfig): number {
+  const l = cfg.bridge.links;
+  return Math.min(l.mlc.staleAfterMs - l.mlc.heartbeatMs, l.beam.staleAfterMs - l.beam.heartbeatMs, l.couch.staleAfterMs - l.couch.heartbeatMs);
 }
 
 /** Resolves when every device link has reported at least once (or rejects after timeoutMs). */

@@ -9,13 +9,8 @@ import { Command, CommanderError } from 'commander';
 import { isBridgeError } from '../core/bridge-error.js';
 import { PROJECT_ROOT } from '../core/project-root.js';
 import { printable } from '../core/identifiers.js';
-import { couchCorrectionCommand } from './couch-command.js';
-import { marginsCommand } from './margins-command.js';
-import { registrationReadCommand } from './registration-command.js';
-import { sequenceCommand } from './sequence-command.js';
-import { simCommand } from './sim-command.js';
-import { simulateCommand } from './simulate-command.js';
-import { startCommand } from './start-command.js';
+// Each command's module is imported inside its action, so `--version`, `--help` and a command
+// load only what they use (docs/timing.md has the start-up figures; bench/startup.bench.ts).
 
 export const DEFAULT_SETUP_ERROR = '2.4,-1.8,1.1,0.6,-0.4,0.8';
 
@@ -37,20 +32,20 @@ export function buildProgram(): Command {
     .option('--timeout <ms>', 'give up after this long', '300000')
     .option('--max-resumes <n>', 'the simulated therapist presses RESUME after a beam hold at most n times (0: a hold ends the run)', '3')
     .option('--resume', 'continue an interrupted run of this fraction with only the remaining MU (needs --operator)')
-    .action(async (plan: string, opts, cmd: Command) => exit(await simulateCommand(plan, { ...opts, operatorGiven: cmd.getOptionValueSource('operator') === 'cli', config: program.opts().config })));
+    .action(async (plan: string, opts, cmd: Command) => exit(await (await import('./simulate-command.js')).simulateCommand(plan, { ...opts, operatorGiven: cmd.getOptionValueSource('operator') === 'cli', config: program.opts().config })));
   program
     .command('start')
     .description('start the bridge and keep running (logs state changes)')
     .option('--simulate', 'with every device simulated in-process on loopback')
     .option('--exit-after <ms>', 'stop after this long (for scripted checks)')
-    .action(async (opts) => exit(await startCommand({ ...opts, config: program.opts().config })));
+    .action(async (opts) => exit(await (await import('./start-command.js')).startCommand({ ...opts, config: program.opts().config })));
   program
     .command('sim <device>')
     .description('run one simulator alone: mlc | beam | couch | imaging')
     .option('--port <n>', 'loopback TCP port (0 = any free port)', '0')
     .option('--pty', 'serve on a pseudo-terminal instead (mlc, beam; couch speaks Modbus RTU there)')
     .option('--time-scale <x>', 'physics speed-up')
-    .action(async (device: string, opts) => exit(await simCommand(device, { ...opts, config: program.opts().config })));
+    .action(async (device: string, opts) => exit(await (await import('./sim-command.js')).simCommand(device, { ...opts, config: program.opts().config })));
   const couch = program.command('couch').description('couch geometry and link tools');
   couch
     .command('correction')
@@ -63,7 +58,7 @@ export function buildProgram(): Command {
     .option('--couch <model>', 'couch model id (default: the configured one)')
     .option('--protocol <name>', 'action-level table', 'conventional')
     .option('--json', 'print JSON')
-    .action((opts) => exit(couchCorrectionCommand({ ...opts, config: program.opts().config })));
+    .action(async (opts) => exit((await import('./couch-command.js')).couchCorrectionCommand({ ...opts, config: program.opts().config })));
   couch
     .command('read')
     .description("read the couch's registers once with modbus-serial (a third-party Modbus client; read-only) and print pose and status")
@@ -85,7 +80,7 @@ export function buildProgram(): Command {
     .option('--time-zone <iana>', 'zone for DICOM times without an offset (default: config registration.localTimeZone, else the host zone)')
     .option('--protocol <name>', 'action-level table (default: the plan\'s, else conventional)')
     .option('--json', 'print JSON')
-    .action((file: string, opts) => exit(registrationReadCommand(file, { ...opts, config: program.opts().config })));
+    .action(async (file: string, opts) => exit((await import('./registration-command.js')).registrationReadCommand(file, { ...opts, config: program.opts().config })));
   program
     .command('sequence <map>')
     .description('sequence an integer fluence map (CSV, one row per leaf pair) into MLC segments or sliding-window control points')
@@ -100,12 +95,12 @@ export function buildProgram(): Command {
     .option('--min-segment-mu <MU>', 'deliverability: smallest segment MU', '1')
     .option('--min-open-area-mm2 <mm2>', 'deliverability: smallest open area of a segment', '0')
     .option('--budget-ms <ms>', 'time for the segment-count search')
-    .action(async (map: string, opts) => exit(await sequenceCommand(map, { ...opts, config: program.opts().config })));
+    .action(async (map: string, opts) => exit(await (await import('./sequence-command.js')).sequenceCommand(map, { ...opts, config: program.opts().config })));
   program
     .command('margins <inputs...>')
     .description('setup-error statistics and van Herk CTV-to-PTV margins from journals or a CSV (patient,fraction,lateral_mm,longitudinal_mm,vertical_mm)')
     .option('--json', 'print JSON')
-    .action((inputs: string[], opts) => exit(marginsCommand(inputs, { ...opts, config: program.opts().config })));
+    .action(async (inputs: string[], opts) => exit((await import('./margins-command.js')).marginsCommand(inputs, { ...opts, config: program.opts().config })));
   return program;
 }
 

@@ -51,7 +51,7 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
   let stop: StopRequest | undefined;
   void triggers.requested.then((r) => (stop = r));
   const journalName = `${plan.planId}-fx${plan.fraction}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
-  const embedded = await startEmbeddedRoom(cfg, { timeScale, journalName, onRejected: (m) => log(`registration rejected: ${m}`) });
+  const embedded = await startEmbeddedRoom(cfg, { timeScale, journalName, realtime: true, onRejected: (m) => log(`registration rejected: ${m}`) });
   let record: FractionRecord | undefined;
   let failure: unknown;
   try {

@@ -29,11 +29,16 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   const cfg = loadConfig(o.config);
   // recovery: every fraction whose latest run did not complete is reported before anything starts
   for (const run of unfinishedRuns(journalDir(cfg))) log(`unfinished fraction: ${describeRun(run)}`);
-  const embedded = await startEmbeddedRoom(cfg, { journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m) => log(`registration rejected: ${m}`) });
+  const embedded = await startEmbeddedRoom(cfg, { realtime: true, journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m) => log(`registration rejected: ${m}`) });
   await waitForLinks(embedded.session, 5000);
   const http = new RegistrationHttpSource();
   const httpPort = await http.listen(0, '127.0.0.1');
   embedded.session.attachRegistrationSource(http.candidates$);
+  // a flood is shed at the edge; its summaries (not each request) go to the journal and the log
+  http.shed$.subscribe((r) => {
+    embedded.journal.append('rejection', { what: 'registration-load', ...r });
+    log(`registrations shed for load: ${r.shed.rate} over the rate, ${r.shed['in-flight']} over the requests in progress (${r.admittedSinceLast} let in)`);
+  });
   const p = embedded.room.ports;
   log(`bridge up; simulators on 127.0.0.1: mlc ${p.mlc}, beam ${p.beam}, couch (Modbus TCP) ${p.couch}, imaging ${p.imaging}`);
   log(`journal ${embedded.journal.file}`);

@@ -34,7 +34,21 @@ export interface PermitResult {
   readonly permitted: boolean;
   /** Unmet interlocks in catalogue order. */
   readonly unmet: InterlockId[];
+  /**
+   * The unmet interlocks as causes to show and record: an interlock judged from a
+   * device's values is reported as that device's stale interlock when its evidence
+   * is stale or absent (a door last seen 0.5 s ago is not known to be open; its
+   * report is what is missing). Same safety meaning as `unmet`, which guards use.
+   */
+  readonly causes: InterlockId[];
 }
+
+/** Interlocks judged from one device's reported values, and the interlock that names that evidence stale. */
+const JUDGED_FROM: ReadonlyArray<{ readonly stale: InterlockId; readonly from: readonly InterlockId[] }> = [
+  { stale: 'IL-BEAM-STALE', from: ['IL-BEAM-NOT-READY', 'IL-DOOR-OPEN', 'IL-EMERGENCY-STOP', 'IL-DOSE-CHANNELS-DISAGREE', 'IL-MU-OVERRUN', 'IL-PRESET-MISMATCH'] },
+  { stale: 'IL-COUCH-STALE', from: ['IL-COUCH-NOT-IN-POSITION', 'IL-COUCH-MOVING', 'IL-COUCH-FAULT'] },
+  { stale: 'IL-MLC-STALE', from: ['IL-MLC-NOT-IN-POSITION', 'IL-MLC-FAULT'] },
+];
 
 export const fresh = (atMs: number | undefined, nowMs: number, maxAgeMs: number): boolean => atMs !== undefined && nowMs - atMs <= maxAgeMs && nowMs - atMs >= -1;
 const linkFresh = (l: LinkEvidence, nowMs: number): boolean => fresh(l.lastValidRxMs, nowMs, l.staleAfterMs);
@@ -146,10 +160,30 @@ export function evaluatePermit(p: PermitInput, nowMs: number, mode: PermitMode =
   try {
     c = clearances(p, nowMs, mode);
   } catch {
-    return { permitted: false, unmet: [...INTERLOCK_IDS] }; // a malformed input is not evidence of safety
+    return { permitted: false, unmet: [...INTERLOCK_IDS], causes: [...INTERLOCK_IDS] }; // a malformed input is not evidence of safety
   }
   const unmet = INTERLOCK_IDS.filter((id) => c[id] !== true);
-  return { permitted: unmet.length === 0, unmet };
+  return { permitted: unmet.length === 0, unmet, causes: causesOf(unmet, staleEvidence(p, nowMs)) };
+}
+
+/** Which devices' value evidence cannot be judged now: absent, older than evidenceMaxAgeMs, or its link stale. */
+function staleEvidence(p: PermitInput, nowMs: number): Set<InterlockId> {
+  const e = p.evidence;
+  const max = p.tolerances.evidenceMaxAgeMs;
+  const out = new Set<InterlockId>();
+  if (!e.beam || !fresh(e.beam.atMs, nowMs, max) || !linkFresh(e.links.beam, nowMs)) out.add('IL-BEAM-STALE');
+  if (!e.couch || !fresh(e.couch.atMs, nowMs, max) || !linkFresh(e.links.couch, nowMs)) out.add('IL-COUCH-STALE');
+  if (!e.mlc || !fresh(e.mlc.atMs, nowMs, max) || !linkFresh(e.links.mlc, nowMs)) out.add('IL-MLC-STALE');
+  return out;
+}
+
+function causesOf(unmet: readonly InterlockId[], stale: ReadonlySet<InterlockId>): InterlockId[] {
+  const named = new Set<InterlockId>();
+  for (const id of unmet) {
+    const device = JUDGED_FROM.find((d) => d.from.includes(id) && stale.has(d.stale));
+    named.add(device ? device.stale : id);
+  }
+  return INTERLOCK_IDS.filter((id) => named.has(id));
 }
 
 /**

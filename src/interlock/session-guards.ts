@@ -95,6 +95,9 @@ export const holdNotObeyed = (c: SessionContext, e: SessionEvent): boolean => li
 /** Interlocks that must hold a running beam (hold policy, unmet now). */
 export const holdCauses = (c: SessionContext, e: SessionEvent): InterlockId[] => permitFor(c, e, 'running').unmet.filter((id) => latchPolicy(id) === 'hold');
 
+/** The hold's causes as recorded and shown: stale evidence is named stale, not by the last value it held (PermitResult.causes). */
+export const reportedHoldCauses = (c: SessionContext, e: SessionEvent): InterlockId[] => permitFor(c, e, 'running').causes.filter((id) => latchPolicy(id) === 'hold');
+
 export function couchSettled(c: SessionContext, e: SessionEvent): boolean {
   const ev = evidenceOf(c, e);
   if (!ev.couch || !c.approvedCouchTarget || e.atMs - ev.couch.atMs > c.tolerances.evidenceMaxAgeMs) return false;

@@ -15,7 +15,7 @@ import { assign, emit, setup } from 'xstate';
 import { approvalRefusal } from './approval.js';
 import { noLinks } from './evidence.js';
 import {
-  beamOnUnconfirmed, irradiationMs, couchMovingNow, couchSettled, currentBeam, needsVerification, verificationPassed, holdCauses, isLastBeam, isLastSegment, latchedNow, leavesFor, linacBeamOn, linacHeld, linacTerminated,
+  beamOnUnconfirmed, irradiationMs, couchMovingNow, couchSettled, currentBeam, needsVerification, verificationPassed, holdCauses, reportedHoldCauses, isLastBeam, isLastSegment, latchedNow, leavesFor, linacBeamOn, linacHeld, linacTerminated,
   evidenceOf, nextInPositionSince, permitFor, presetMu, segmentDelivered, segmentEndMu, resetAllowed, terminateDue, holdNotObeyed,
 } from './session-guards.js';
 import type { PermitMode } from './evaluate-permit.js';
@@ -87,13 +87,12 @@ export const sessionMachine = setup({
     }),
     recordHoldCauses: assign({
       holdCauses: ({ context, event }) => {
-        const causes = holdCauses(context, event);
-        if (causes.length) return causes;
+        if (holdCauses(context, event).length) return reportedHoldCauses(context, event);
         return event.type === 'OPERATOR_HOLD' ? [] : ['IL-BEAM-NOT-READY'];
       },
     }),
-    recordDenial: assign({ lastPermit: ({ context, event }) => permitFor(context, event), holdCauses: ({ context, event }) => permitFor(context, event).unmet }),
-    noticeDenied: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'permit-denied' as const, unmet: permitFor(context, event).unmet, event: event.type })),
+    recordDenial: assign({ lastPermit: ({ context, event }) => permitFor(context, event), holdCauses: ({ context, event }) => permitFor(context, event).causes }),
+    noticeDenied: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'permit-denied' as const, unmet: permitFor(context, event).causes, event: event.type })),
     commandHold: emit({ type: 'command', command: 'HOLD_BEAM' }),
     commandBeamOn: emit(({ context }) => {
       const beam = currentBeam(context)!;

@@ -1,7 +1,15 @@
 /**
  * Append-only, crash-safe journal: one JSON record per line, each with a
  * sequence number and a CRC-32 of its body, written with a synchronous write
- * (and fsync when configured) before the caller continues. A torn last line
+ * before the caller continues (a crash of the process loses nothing written).
+ * With fsync configured, records are made durable by fsync OFF the event loop
+ * (libuv's thread pool, one fsync in flight covering every record written
+ * before it: group commit), because a synchronous fsync stalls the loop that
+ * polls the devices for as long as the disk takes (107 ms measured, see
+ * docs/timing.md). A record not yet durable is kept in memory until its fsync
+ * succeeds; a failed fsync cuts the file back to the last durable record and
+ * writes the rest again. An fsync in flight longer than `maxSyncLagMs` makes
+ * the journal report itself unwritable, like a failed write. A torn last line
  * after a crash is cut off at open (its bytes kept in a `.torn` file) and the
  * repair journaled; the sequence continues past it.
  *
@@ -16,7 +24,7 @@ import { boundedForJson } from './bounded-json.js';
 import { crc32 } from './crc32.js';
 import { intactLine, repairTornTail } from './torn-tail.js';
 
-export type JournalKind = 'session' | 'state' | 'command' | 'command-result' | 'device-event' | 'mu-checkpoint' | 'registration' | 'rejection' | 'operator' | 'notice' | 'record' | 'journal';
+export type JournalKind = 'session' | 'state' | 'command' | 'command-result' | 'device-event' | 'mu-checkpoint' | 'registration' | 'rejection' | 'operator' | 'notice' | 'record' | 'journal' | 'loop-lag';
 
 export interface JournalEntry {
   readonly seq: number;
@@ -49,6 +57,8 @@ export interface JournalIo {
   writeSync(fd: number, data: Uint8Array): number;
   fsyncSync(fd: number): void;
   ftruncateSync(fd: number, len: number): void;
+  /** fsync off the event loop; without it the journal fsyncs synchronously after every record. */
+  fsync?(fd: number, done: (err: NodeJS.ErrnoException | null) => void): void;
 }
 
 export interface JournalOptions {
@@ -56,6 +66,10 @@ export interface JournalOptions {
   /** Records kept in memory while the file cannot be written; beyond, they are counted as lost. */
   readonly maxPendingRecords?: number;
   readonly io?: JournalIo;
+  /** An fsync in flight longer than this makes the journal unwritable (IL-JOURNAL-UNAVAILABLE), ms. */
+  readonly maxSyncLagMs?: number;
+  /** Monotonic time for the sync lag (tests inject it), ms. */
+  readonly nowMs?: () => number;
 }
 
 export class Journal implements JournalSink {
@@ -73,6 +87,13 @@ export class Journal implements JournalSink {
   private readonly io: JournalIo;
   private readonly fsyncEach: boolean;
   private readonly maxPending: number;
+  private readonly maxSyncLagMs: number;
+  /** Lines written but not yet covered by a successful fsync, with the offset the first one starts at. */
+  private unsynced: string[] = [];
+  private durableOffset: number;
+  private syncStartedMs: number | undefined;
+  private notifiedWritable = true;
+  private readonly nowMs: () => number;
 
   private constructor(readonly file: string, nextSeq: number, opts: JournalOptions) {
     this.fd = fs.openSync(file, 'a');
@@ -81,6 +102,9 @@ export class Journal implements JournalSink {
     this.io = opts.io ?? fs;
     this.fsyncEach = opts.fsync ?? true;
     this.maxPending = opts.maxPendingRecords ?? 100_000;
+    this.maxSyncLagMs = opts.maxSyncLagMs ?? 1000;
+    this.durableOffset = this.offset;
+    this.nowMs = opts.nowMs ?? (() => performance.now());
   }
 
   /**
@@ -137,7 +161,13 @@ export class Journal implements JournalSink {
   }
 
   status(): JournalStatus {
-    return { writable: this.pending.length === 0 && this.failedSince === undefined && this.lostAfterClose === 0, pendingRecords: this.pending.length, lostRecords: this.lost, error: this.lastError };
+    const lagging = this.syncStartedMs !== undefined && this.nowMs() - this.syncStartedMs > this.maxSyncLagMs;
+    return {
+      writable: this.pending.length === 0 && this.failedSince === undefined && !lagging && this.lostAfterClose === 0,
+      pendingRecords: this.pending.length + this.unsynced.length,
+      lostRecords: this.lost,
+      error: lagging ? `fsync in flight for more than ${this.maxSyncLagMs} ms` : this.lastError,
+    };
   }
 
   /** Called on every change between writable and unwritable. */
@@ -148,7 +178,7 @@ export class Journal implements JournalSink {
   close(): void {
     if (this.closed) return;
     this.flush();
-    this.closed = true;
+    this.closed = true; // an fsync still in flight is superseded by the one below
     try {
       this.io.fsyncSync(this.fd);
     } finally {
@@ -161,8 +191,12 @@ export class Journal implements JournalSink {
     try {
       let done = 0;
       while (done < bytes.length) done += this.io.writeSync(this.fd, bytes.subarray(done));
-      if (this.fsyncEach) this.io.fsyncSync(this.fd);
+      if (this.fsyncEach && !this.io.fsync) this.io.fsyncSync(this.fd);
       this.offset += bytes.length;
+      if (this.fsyncEach && this.io.fsync) {
+        this.unsynced.push(line);
+        this.syncSoon();
+      } else this.durableOffset = this.offset;
       return true;
     } catch (e) {
       // never leave a partial line for the next record to be glued to
@@ -183,6 +217,39 @@ export class Journal implements JournalSink {
     }
   }
 
+  /** One fsync in flight at a time; it covers every line written before it started. */
+  private syncSoon(): void {
+    if (this.syncStartedMs !== undefined || this.closed || !this.io.fsync) return;
+    const covered = this.unsynced.length;
+    const endOffset = this.offset;
+    this.syncStartedMs = this.nowMs();
+    this.io.fsync(this.fd, (err) => {
+      this.syncStartedMs = undefined;
+      if (this.closed) return;
+      if (err) return this.syncFailed(err);
+      this.unsynced.splice(0, covered);
+      this.durableOffset = endOffset;
+      if (this.unsynced.length > 0) this.syncSoon();
+      else this.notify(); // durable again after a lag
+    });
+  }
+
+  /** The disk refused to make lines durable: cut back to the last durable one and write the rest again. */
+  private syncFailed(err: Error): void {
+    try {
+      this.io.ftruncateSync(this.fd, this.durableOffset);
+      this.offset = this.durableOffset;
+    } catch {
+      /* the next open repairs a torn tail */
+    }
+    this.pending.unshift(...this.unsynced);
+    this.unsynced = [];
+    this.lastError = err.message;
+    const wasWritable = this.failedSince === undefined;
+    this.failedSince ??= new Date().toISOString();
+    if (wasWritable) this.notify();
+  }
+
   private recovered(): void {
     const since = this.failedSince;
     this.failedSince = undefined;
@@ -191,8 +258,11 @@ export class Journal implements JournalSink {
     this.notify();
   }
 
+  /** Tells the listeners when writability changed since they last heard. */
   private notify(): void {
     const s = this.status();
+    if (s.writable === this.notifiedWritable) return;
+    this.notifiedWritable = s.writable;
     for (const fn of this.listeners) fn(s);
   }
 }

@@ -11,6 +11,8 @@ export interface NativeAddon {
   accumulateFluenceAsync(rows: number, cols: number, intervals: Int32Array, weights: Float64Array): Promise<Float64Array>;
   openPty(): { masterFd: number; slaveFd: number; slavePath: string };
   closeFd(fd: number): void;
+  /** SCHED_FIFO for the calling thread; returns the priority set; throws (code EPERM) when not allowed. */
+  setRealtimePriority(priority: number): number;
   abiVersion: number;
 }
 

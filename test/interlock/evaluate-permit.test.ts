@@ -57,7 +57,7 @@ const BREAK: Record<InterlockId, Breaker> = {
 
 describe('evaluatePermit', () => {
   it('permits beam-on when every interlock is positively clear', () => {
-    expect(evaluatePermit(clearInput(), NOW)).toEqual({ permitted: true, unmet: [] });
+    expect(evaluatePermit(clearInput(), NOW)).toEqual({ permitted: true, unmet: [], causes: [] });
   });
 
   it('covers every interlock in the catalogue, each with a reason and a latch policy', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/protocol/frame-codec.js';
-import { BeamCmd, BeamState, TerminationReason, encodeArm, encodeMu } from '../../src/protocol/beam-protocol.js';
+import { BeamCmd, BeamState, TerminationReason, decodeBeamStatus, encodeArm, encodeBeamStatus, encodeMu } from '../../src/protocol/beam-protocol.js';
 import { CouchCommand, CouchReg, encodePose } from '../../src/protocol/couch-register-map.js';
 import { MlcCmd, encodePositions } from '../../src/protocol/mlc-protocol.js';
 import { BeamDevice, defaultBeamSimOptions } from '../../simulators/beam-device.js';
@@ -34,6 +34,17 @@ describe('linac simulator', () => {
     expect(b.status.termination).toBe(TerminationReason.SecondaryChannel);
     expect(b.status.mu2).toBeGreaterThanOrEqual(11);
     expect(b.status.mu2).toBeLessThan(11.2);
+  });
+
+  it('reports a segment done when its reported count reaches the end, never the beam on at the end count', () => {
+    const b = new BeamDevice({ ...defaultBeamSimOptions, watchdogMs: 1e9 });
+    b.handle(frame(BeamCmd.Arm, encodeArm({ beamId: 1, presetMu: 10, doseRateMuPerMin: 600 })));
+    b.handle(frame(BeamCmd.SetSegmentEnd, encodeMu(5)));
+    b.handle(frame(BeamCmd.BeamOn));
+    b.advance(499.97, 499.97); // 600 MU/min: 4.9997 MU, which the 0.001 MU counter reports as 5.000
+    const seen = decodeBeamStatus(encodeBeamStatus(b.status))!;
+    expect(seen.mu1).toBe(5);
+    expect(seen.state).toBe(BeamState.SegmentDone);
   });
 
   it('interrupts (holds) when the door opens, and does not restart by itself', () => {

@@ -5,13 +5,17 @@
  * malformed JSON too, so the pipeline rejects and journals it. A body over
  * the size limit or nested too deeply is refused before it is parsed; the
  * refusal is a candidate too (carrying its size and depth, not the body).
+ * A flood is shed before any of that (`load-shedder.ts`): beyond the rate or the
+ * requests in progress, 429 / 503 with Retry-After, and a summary on `shed$`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Subject } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import { WebSocketServer, type RawData } from 'ws';
 import { JSON_LIMITS, parseJsonWithin, tooLarge } from '../../core/json-limits.js';
 import type { Candidate } from '../../domain/registration/registration-pipeline.js';
+import type { Clock } from '../../core/clock.js';
+import { DEFAULT_LOAD_LIMITS, LoadShedder, type LoadLimits, type ShedReport } from './load-shedder.js';
 
 const LIMITS = JSON_LIMITS.registration;
 /** Beyond the limit a body is only counted (for the journal), up to this; then the connection is cut. */
@@ -38,12 +42,17 @@ export class RegistrationHttpSource {
   readonly candidates$ = new Subject<Candidate>();
   private readonly server = http.createServer((req, res) => this.onRequest(req, res));
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: HARD_CAP_BYTES });
+  private readonly shedder: LoadShedder;
 
-  constructor() {
+  constructor(opts: { readonly limits?: LoadLimits; readonly clock?: Clock } = {}) {
+    this.shedder = new LoadShedder(opts.limits ?? DEFAULT_LOAD_LIMITS, opts.clock);
     this.server.on('upgrade', (req, socket, head) => {
       if (req.url !== PATH) return void socket.destroy();
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         ws.on('message', (data) => {
+          const admitted = this.shedder.admit();
+          if (!admitted.ok) return; // counted in shed$; a flooding client is not read further
+          admitted.done();
           const body = toBuffer(data);
           if (body.length > LIMITS.maxBytes) {
             this.candidates$.next(oversize(body.length, 'ws'));
@@ -62,7 +71,14 @@ export class RegistrationHttpSource {
     return new Promise((resolve) => this.server.listen(port, host, () => resolve((this.server.address() as AddressInfo).port)));
   }
 
+  /** Summaries of the requests refused for load (one when shedding starts, then one per period). */
+  get shed$(): Observable<ShedReport> {
+    return this.shedder.report$;
+  }
+
   async close(): Promise<void> {
+    this.shedder.flush();
+    this.shedder.report$.complete();
     for (const c of this.wss.clients) c.terminate();
     this.wss.close();
     this.server.closeAllConnections();
@@ -73,6 +89,13 @@ export class RegistrationHttpSource {
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const reply = (status: number, body: object): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.url !== PATH || req.method !== 'POST') return reply(404, { error: `POST ${PATH} only` });
+    const admitted = this.shedder.admit();
+    if (!admitted.ok) {
+      // refused unread: the body is never parsed, the connection is not kept for more
+      res.writeHead(admitted.reason === 'rate' ? 429 : 503, { 'content-type': 'application/json', 'retry-after': String(admitted.retryAfterS), connection: 'close' });
+      return void res.end(JSON.stringify({ error: admitted.reason === 'rate' ? 'too many registrations: rate limit' : 'too many registrations in progress' }));
+    }
+    res.on('close', admitted.done);
     const declared = Number(req.headers['content-length']);
     if (declared > HARD_CAP_BYTES) {
       this.candidates$.next(oversize(declared, 'http'));
