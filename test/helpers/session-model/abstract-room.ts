@@ -81,7 +81,7 @@ export function obey(r: AbstractRoom, commands: readonly SessionCommand[]): Abst
 }
 
 function linacState(r: AbstractRoom): BeamState {
-  if (r.linac === 'SegmentEnd') return r.segmentEndMu >= r.presetMu - 1e-9 ? BeamState.Complete : BeamState.SegmentDone;
+  if (r.linac === 'SegmentEnd') return r.mu1 >= r.presetMu - 1e-9 ? BeamState.Complete : BeamState.SegmentDone;
   return BeamState[r.linac];
 }
 
