@@ -34,7 +34,7 @@ describe('session statechart under random interleavings of evidence, faults and 
 
   it.each(PLANS)('%s: the random sessions reach beam-on, holds, faults and completion', (_name, plan) => {
     const reached = new Set(fc.sample(session, { seed: SEED, numRuns: RUNS }).flatMap((steps) => runRandom(plan, steps).states.map((s) => s.split('.')[0])));
-    expect([...reached].sort()).toEqual(['aborted', 'beamHold', 'beamOn', 'fault', 'fractionComplete', 'idle', 'mlcPositioning', 'ready', 'setup'].filter((s) => s !== 'idle' || reached.has('idle')).sort());
+    expect([...reached]).toEqual(expect.arrayContaining(['setup', 'mlcPositioning', 'ready', 'beamOn', 'beamHold', 'fault', 'aborted', 'fractionComplete']));
   });
 
   it('fails on a machine that never holds a running beam', () => {
