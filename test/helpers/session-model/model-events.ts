@@ -1,8 +1,8 @@
 /**
  * The abstract model's event alphabet and how each abstract event becomes a
- * concrete, timed session event. Operator events and command failures happen
- * at the time of the last event (no time passes); room reports and ticks
- * advance time by a small or a large step.
+ * concrete, timed session event. Command failures happen at the time of the
+ * last event; operator events too, or after the alphabet's operator delays;
+ * room reports and ticks advance time by a small or a large step.
  */
 import type { Plan } from '../../../src/domain/plan/plan.js';
 import type { PendingRegistration, SessionCommand, SessionContext, SessionEvent } from '../../../src/interlock/session-types.js';
@@ -21,7 +21,7 @@ export type ModelEvent =
   | { readonly type: 'room'; readonly change: RoomChange; readonly dtMs: number }
   | { readonly type: 'report'; readonly dtMs: number }
   | { readonly type: 'tick'; readonly dtMs: number }
-  | { readonly type: 'operator'; readonly name: (typeof OPERATOR_EVENTS)[number]; readonly size?: RegistrationSize }
+  | { readonly type: 'operator'; readonly name: (typeof OPERATOR_EVENTS)[number]; readonly size?: RegistrationSize; readonly dtMs?: number }
   | { readonly type: 'failed'; readonly command: SessionCommand['command'] }
   | { readonly type: 'couchMotionFault' };
 
@@ -32,22 +32,27 @@ export interface Alphabet {
   /** Commands whose failure the generator reports (COMMAND_FAILED). */
   readonly failingCommands: readonly SessionCommand['command'][];
   readonly registrationSizes: readonly RegistrationSize[];
+  /** Delays of operator events after the last event, ms (default: none, [0]). */
+  readonly operatorDelaysMs?: readonly number[];
 }
 
 /** Every abstract event offered in a room. */
 export function modelEvents(room: AbstractRoom, a: Alphabet): ModelEvent[] {
   const out: ModelEvent[] = roomChanges(room, a.maxDeviations, a.toggles).map((change) => ({ type: 'room', change, dtMs: SMALL_STEP_MS }));
   for (const dtMs of [SMALL_STEP_MS, LARGE_STEP_MS]) out.push({ type: 'report', dtMs }, { type: 'tick', dtMs });
-  for (const name of OPERATOR_EVENTS) {
-    if (name === 'REGISTRATION') for (const size of a.registrationSizes) out.push({ type: 'operator', name, size });
-    else out.push({ type: 'operator', name });
+  for (const delay of a.operatorDelaysMs ?? [0]) {
+    const dtMs = delay > 0 ? { dtMs: delay } : {};
+    for (const name of OPERATOR_EVENTS) {
+      if (name === 'REGISTRATION') for (const size of a.registrationSizes) out.push({ type: 'operator', name, size, ...dtMs });
+      else out.push({ type: 'operator', name, ...dtMs });
+    }
   }
   for (const command of a.failingCommands) out.push({ type: 'failed', command });
   out.push({ type: 'couchMotionFault' });
   return out;
 }
 
-export const eventTime = (e: ModelEvent): number => (e.type === 'room' || e.type === 'report' || e.type === 'tick' ? e.dtMs : 0);
+export const eventTime = (e: ModelEvent): number => (e.type === 'room' || e.type === 'report' || e.type === 'tick' || e.type === 'operator' ? (e.dtMs ?? 0) : 0);
 
 export function registration(size: RegistrationSize, plan: Plan, atMs: number): PendingRegistration {
   const mm = size === 'small' ? 0.6 : 2.5;

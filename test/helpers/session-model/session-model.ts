@@ -152,7 +152,7 @@ export function describeEvent(e: ModelEvent): string {
     case 'room': return `room ${e.change} +${e.dtMs}ms`;
     case 'report': return `report +${e.dtMs}ms`;
     case 'tick': return `TICK +${e.dtMs}ms`;
-    case 'operator': return e.size ? `${e.name}(${e.size})` : e.name;
+    case 'operator': return `${e.size ? `${e.name}(${e.size})` : e.name}${e.dtMs ? ` +${e.dtMs}ms` : ''}`;
     case 'failed': return `COMMAND_FAILED ${e.command}`;
     case 'couchMotionFault': return 'COUCH_MOTION_FAULT';
   }
