@@ -18,4 +18,5 @@ export const DEEP_MODELS: readonly ModelOptions[] = [
   { name: 'conventional 1 beam × 2 segments, full alphabet', plan: modelPlan(1, 2), alphabet: FULL_ALPHABET },
   { name: 'conventional 2 beams × 2 segments, full alphabet', plan: modelPlan(2, 2), alphabet: FULL_ALPHABET },
   { name: 'srs (motion monitoring, verification) 1 beam × 2 segments, full alphabet', plan: modelPlan(1, 2, 'srs'), alphabet: FULL_ALPHABET },
+  { name: 'srs (motion monitoring, verification) 2 beams × 2 segments, full alphabet', plan: modelPlan(2, 2, 'srs'), alphabet: FULL_ALPHABET },
 ];
