@@ -25,6 +25,17 @@ import type { SessionContext, SessionEmitted, SessionEvent, SessionInput } from 
 /** Radiation the session did not ask for: terminate and latch, from any state but beamOn and beamHold. */
 const UNEXPECTED_BEAM = { guard: 'linacBeamOn', target: '#session.fault', actions: ['storeEvidence', 'latchUnexpectedBeam'] } as const;
 
+/**
+ * An event beamOn does not handle still judges the stored evidence at its time
+ * (a link may have gone stale since the last report): the hold is not left to the next TICK.
+ */
+const UNHANDLED_IN_BEAM_ON = [
+  { guard: 'latchedFault', target: 'fault', actions: ['noticeUnhandled', 'latch'] },
+  { guard: 'holdNeeded', target: 'beamHold', actions: ['noticeUnhandled', 'recordHoldCauses'] },
+  { guard: 'beamOnUnconfirmed', target: 'beamHold', actions: ['noticeUnhandled', 'recordHoldCauses'] },
+  { actions: 'noticeUnhandled' },
+] as const;
+
 export const sessionMachine = setup({
   types: { context: {} as SessionContext, events: {} as SessionEvent, input: {} as SessionInput, emitted: {} as SessionEmitted },
   guards: {
@@ -94,6 +105,7 @@ export const sessionMachine = setup({
     recordDenial: assign({ lastPermit: ({ context, event }) => permitFor(context, event), holdCauses: ({ context, event }) => permitFor(context, event).causes }),
     noticeDenied: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'permit-denied' as const, unmet: permitFor(context, event).causes, event: event.type })),
     commandHold: emit({ type: 'command', command: 'HOLD_BEAM' }),
+    noticeUnhandled: emit(({ event, self }) => ({ type: 'notice' as const, kind: 'unhandled-event' as const, event: event.type, state: JSON.stringify(self.getSnapshot().value) })),
     commandBeamOn: emit(({ context }) => {
       const beam = currentBeam(context)!;
       return { type: 'command' as const, command: 'BEAM_ON' as const, beamId: beam.id, presetMu: presetMu(beam), doseRateMuPerMin: beam.doseRateMuPerMin };
@@ -114,7 +126,7 @@ export const sessionMachine = setup({
     // a device that refused or did not answer a command: stop and let the operator decide
     COMMAND_FAILED: { target: '.fault', actions: 'latch' },
     ABORT: { target: '.aborted' },
-    '*': { actions: emit(({ event, self }) => ({ type: 'notice' as const, kind: 'unhandled-event' as const, event: event.type, state: JSON.stringify(self.getSnapshot().value) })) },
+    '*': { actions: 'noticeUnhandled' },
   },
   states: {
     idle: {
@@ -274,6 +286,12 @@ export const sessionMachine = setup({
         ],
         OPERATOR_HOLD: { target: 'beamHold', actions: 'recordHoldCauses' },
         COMMAND_FAILED: { target: 'beamHold', actions: 'recordHoldCauses' },
+        LOAD_PLAN: UNHANDLED_IN_BEAM_ON,
+        REGISTRATION: UNHANDLED_IN_BEAM_ON,
+        APPROVE: UNHANDLED_IN_BEAM_ON,
+        BEAM_ON: UNHANDLED_IN_BEAM_ON,
+        RESUME: UNHANDLED_IN_BEAM_ON,
+        RESET: UNHANDLED_IN_BEAM_ON,
       },
     },
     beamHold: {
