@@ -67,7 +67,18 @@ function runStarts(dir: string): RunStart[] {
   return out;
 }
 
-const latestOf = (runs: RunStart[]): RunStart | undefined => runs.reduce<RunStart | undefined>((a, r) => (!a || r.start.atIso > a.start.atIso ? r : a), undefined);
+/**
+ * The latest run of one fraction. A run that another run resumed is never the latest, whatever the
+ * clocks say; among the rest the later start wins, and a tie (two starts in one millisecond, or a
+ * wall clock set back) goes to the later file name, which carries the start time the journal was
+ * named with.
+ */
+function latestOf(runs: RunStart[]): RunStart | undefined {
+  const resumed = new Set(runs.map((r) => (r.start.data as { resumeOf?: string }).resumeOf).filter((f): f is string => !!f).map((f) => path.resolve(f)));
+  const heads = runs.filter((r) => !resumed.has(path.resolve(r.file)));
+  const later = (a: RunStart, b: RunStart): boolean => a.start.atIso > b.start.atIso || (a.start.atIso === b.start.atIso && path.basename(a.file) > path.basename(b.file));
+  return (heads.length ? heads : runs).reduce<RunStart | undefined>((a, r) => (!a || later(r, a) ? r : a), undefined);
+}
 
 /** The latest run of this fraction in `dir`, or undefined when there is none. */
 export function latestRun(dir: string, id: FractionIdentity): RunFound | undefined {

@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { latestRun, unfinishedRuns } from '../../src/bridge/fraction-recovery.js';
+import { crc32 } from '../../src/journal/crc32.js';
 import { Journal } from '../../src/journal/journal.js';
+
+/** A journal line with its body edited: the CRC made to fit again (the edit stands for what a clock did, not damage). */
+const reCrc = (line: string): string => {
+  const body = line.slice(0, line.lastIndexOf('\t'));
+  return `${body}\t${crc32(body).toString(16).padStart(8, '0')}`;
+};
 
 const id = { patientId: 'PHANTOM-001', planId: 'PL', fraction: 3 };
 const run = [{ beamId: 1, segments: [{ index: 0, mu: 10 }, { index: 1, mu: 5 }] }];
@@ -50,6 +57,23 @@ describe('recovery of an interrupted fraction from the journal folder', () => {
     expect(r.stopReason).toBe('SIGTERM');
     expect(r.delivered[0].segments[0].mu1).toBe(6);
     expect(r.journalMinusLinacMu).toBe(0.5);
+  });
+
+  it('takes the run that resumed another as the later one even when its start time is earlier (a wall clock set back)', () => {
+    const dir = tmp();
+    journalWith(dir, 'z-first.jsonl', (j) => {
+      start(j);
+      checkpoint(j, 'BeamOn', 7);
+    });
+    journalWith(dir, 'a-resume.jsonl', (j) => {
+      start(j, { resumeOf: path.join(dir, 'z-first.jsonl'), run: [{ beamId: 1, segments: [{ index: 0, mu: 3 }, { index: 1, mu: 5 }] }], baseline: [{ beamId: 1, segments: [{ index: 0, mu1: 7, mu2: 7 }] }] });
+      checkpoint(j, 'BeamOn', 2);
+    });
+    // rewrite the resumed run's start an hour earlier, as a clock set back would have stamped it
+    const file = path.join(dir, 'a-resume.jsonl');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/"atIso":"(\d{4})/g, (_m, y: string) => `"atIso":"${Number(y) - 1}`).split('\n').map((l) => l && reCrc(l)).join('\n'));
+    const r = latestRun(dir, id)!;
+    expect(path.basename(r.journal)).toBe('a-resume.jsonl');
   });
 
   it('adds a resumed run to the baseline it started from, and takes the latest run of the fraction', () => {
