@@ -45,7 +45,7 @@ int RandomSet(int rows, int cols, int levels, int count, double budget, bool smo
     }
     SequenceOptions eo; eo.improved = false;
     auto e = SequenceUnconstrained(m, eo);
-    SequenceOptions io; io.budgetMs = budget;
+    SequenceOptions io; io.workBudget = static_cast<uint64_t>(budget);
     auto t0 = std::chrono::steady_clock::now();
     auto s = SequenceUnconstrained(m, io);
     ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   }
   if (std::string(argv[1]) == "--random") return RandomSet(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atof(argv[6]), atoi(argv[7]));
   std::string dir = argv[1];
-  double budget = argc > 2 ? std::atof(argv[2]) : 1.5;
+  double budget = argc > 2 ? std::atof(argv[2]) : 20000;  // candidate rollouts
   std::ifstream b(dir + "/bounds.csv");
   std::string line;
   std::getline(b, line);
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
     Matrix m = ReadCsv(dir + "/" + file);
     SequenceOptions eo; eo.improved = false;
     auto e = SequenceUnconstrained(m, eo);
-    SequenceOptions io; io.budgetMs = budget;
+    SequenceOptions io; io.workBudget = static_cast<uint64_t>(budget);
     auto t0 = std::chrono::steady_clock::now();
     auto s = SequenceUnconstrained(m, io);
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

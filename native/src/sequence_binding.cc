@@ -13,7 +13,8 @@ namespace {
 struct SequenceJob {
   Matrix m;
   std::string method;  // "engel" | "improved" | "sweep"
-  double budgetMs = 1.5;
+  double budgetWork = 0;  // candidate rollouts for the K search (improved)
+  uint64_t work = 0;      // rollouts evaluated
   bool interleaf = false, tongueGroove = false;
   // results
   std::vector<Segment> segments;
@@ -37,8 +38,8 @@ void Run(SequenceJob& j) {
   } else {
     SequenceOptions o;
     o.improved = j.method == "improved";
-    o.budgetMs = j.budgetMs;
-    j.segments = SequenceUnconstrained(j.m, o);
+    o.workBudget = static_cast<uint64_t>(j.budgetWork);
+    j.segments = SequenceUnconstrained(j.m, o, &j.work);
     j.tnmu = 0;
     for (auto& s : j.segments) j.tnmu += s.weight;
   }
@@ -88,6 +89,7 @@ class SequenceWorker : public Napi::AsyncWorker {
     o.Set("unconstrainedTnmu", Napi::Number::New(env, static_cast<double>(job_.unconstrained)));
     o.Set("segmentLowerBound", Napi::Number::New(env, job_.segmentLowerBound));
     if (job_.method == "sweep") o.Set("sweepSegmentLowerBound", Napi::Number::New(env, job_.sweepSegmentLowerBound));
+    o.Set("work", Napi::Number::New(env, static_cast<double>(job_.work)));
     o.Set("ms", Napi::Number::New(env, job_.ms));
     deferred_.Resolve(o);
   }
@@ -100,10 +102,10 @@ class SequenceWorker : public Napi::AsyncWorker {
 
 }  // namespace
 
-// sequenceAsync(rows, cols, values: Int32Array, method, budgetMs, interleaf, tongueGroove) -> Promise
+// sequenceAsync(rows, cols, values: Int32Array, method, budgetWork, interleaf, tongueGroove) -> Promise
 Napi::Value SequenceAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 7) throw Napi::TypeError::New(env, "sequenceAsync(rows, cols, values, method, budgetMs, interleaf, tongueGroove): 7 arguments expected");
+  if (info.Length() != 7) throw Napi::TypeError::New(env, "sequenceAsync(rows, cols, values, method, budgetWork, interleaf, tongueGroove): 7 arguments expected");
   if (!info[0].IsNumber() || !info[1].IsNumber()) throw Napi::TypeError::New(env, "rows and cols must be numbers");
   SequenceJob j;
   j.m.rows = info[0].As<Napi::Number>().Int32Value();
@@ -118,9 +120,9 @@ Napi::Value SequenceAsync(const Napi::CallbackInfo& info) {
   if (!info[3].IsString()) throw Napi::TypeError::New(env, "method must be a string");
   j.method = info[3].As<Napi::String>().Utf8Value();
   if (j.method != "engel" && j.method != "improved" && j.method != "sweep") throw Napi::RangeError::New(env, "method must be engel | improved | sweep");
-  if (!info[4].IsNumber()) throw Napi::TypeError::New(env, "budgetMs must be a number");
-  j.budgetMs = info[4].As<Napi::Number>().DoubleValue();
-  if (!(j.budgetMs >= 0 && j.budgetMs <= 60000)) throw Napi::RangeError::New(env, "budgetMs must be in 0..60000");
+  if (!info[4].IsNumber()) throw Napi::TypeError::New(env, "budgetWork must be a number");
+  j.budgetWork = info[4].As<Napi::Number>().DoubleValue();
+  if (!(j.budgetWork >= 0 && j.budgetWork <= 1e8 && j.budgetWork == static_cast<double>(static_cast<uint64_t>(j.budgetWork)))) throw Napi::RangeError::New(env, "budgetWork must be an integer in 0..100000000");
   if (!info[5].IsBoolean() || !info[6].IsBoolean()) throw Napi::TypeError::New(env, "interleaf and tongueGroove must be booleans");
   j.interleaf = info[5].As<Napi::Boolean>().Value();
   j.tongueGroove = info[6].As<Napi::Boolean>().Value();

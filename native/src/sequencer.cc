@@ -1,7 +1,6 @@
 #include "sequencer.h"
 
 #include <algorithm>
-#include <chrono>
 #include <climits>
 #include <cstdlib>
 #include <random>
@@ -183,7 +182,9 @@ size_t Rollout(Matrix m, int64_t C, int mode, std::mt19937& rng, size_t cutoff, 
 
 // Pilot method: at each step try candidate weights, complete each by a rollout, keep the weight
 // whose completion needs fewest segments (ties: the larger weight).
-std::vector<Segment> Pilot(Matrix m, int mode, std::mt19937& rng, size_t cutoff, const std::chrono::steady_clock::time_point& deadline) {
+// `work` counts candidate rollouts; the search stops once it reaches `budget` (no clock: the same map
+// and budget give the same segments on any machine and load).
+std::vector<Segment> Pilot(Matrix m, int mode, std::mt19937& rng, size_t cutoff, uint64_t& work, uint64_t budget) {
   std::vector<Segment> out;
   int64_t C = MatrixComplexity(m);
   while (C > 0) {
@@ -200,13 +201,14 @@ std::vector<Segment> Pilot(Matrix m, int mode, std::mt19937& rng, size_t cutoff,
         t = m;  // reuses the buffer
         Apply(t, C, cand, am, rng);
         size_t k = Rollout(t, C - cand, 1, rng, std::min(bestK, cutoff), nullptr);
+        ++work;
         if (k < bestK) { bestK = k; bestU = cand; bestMode = am; }
       }
-      if (std::chrono::steady_clock::now() > deadline) break;
+      if (work >= budget) break;
     }
     out.push_back(Apply(m, C, bestU, bestMode, rng));
     C -= bestU;
-    if (std::chrono::steady_clock::now() > deadline) {
+    if (work >= budget) {
       Rollout(m, C, mode, rng, SIZE_MAX - 1, &out);
       return out;
     }
@@ -216,13 +218,13 @@ std::vector<Segment> Pilot(Matrix m, int mode, std::mt19937& rng, size_t cutoff,
 
 }  // namespace
 
-std::vector<Segment> SequenceUnconstrained(const Matrix& m, const SequenceOptions& o) {
+std::vector<Segment> SequenceUnconstrained(const Matrix& m, const SequenceOptions& o, uint64_t* workUsed) {
   std::mt19937 rng(o.seed);
   std::vector<Segment> best;
   Rollout(m, MatrixComplexity(m), 0, rng, SIZE_MAX - 1, &best);  // Engel-type baseline
   if (!o.improved) return best;
-  const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + std::chrono::microseconds(static_cast<int64_t>(o.budgetMs * 1000));
+  uint64_t work = 0;
+  const uint64_t budget = o.workBudget;
   const size_t lb = static_cast<size_t>(SegmentLowerBound(m));
   auto consider = [&](std::vector<Segment>&& g) {
     if (!g.empty() && g.size() < best.size()) best = std::move(g);
@@ -232,8 +234,9 @@ std::vector<Segment> SequenceUnconstrained(const Matrix& m, const SequenceOption
     Rollout(m, MatrixComplexity(m), 1, rng, SIZE_MAX - 1, &g);  // jump-removing intervals
     consider(std::move(g));
   }
-  for (int mode = 1; mode <= 2 && best.size() > lb && std::chrono::steady_clock::now() < deadline; ++mode) consider(Pilot(m, mode, rng, best.size(), deadline));
-  while (best.size() > lb && std::chrono::steady_clock::now() < deadline) consider(Pilot(m, 2, rng, best.size(), deadline));
+  for (int mode = 1; mode <= 2 && best.size() > lb && work < budget; ++mode) consider(Pilot(m, mode, rng, best.size(), work, budget));
+  while (best.size() > lb && work < budget) consider(Pilot(m, 2, rng, best.size(), work, budget));
+  if (workUsed) *workUsed = work;
   return best;
 }
 

@@ -26,12 +26,13 @@ int32_t SegmentLowerBound(const Matrix& m);
 
 struct SequenceOptions {
   bool improved = true;      // false: Engel-type greedy baseline only
-  double budgetMs = 1.5;     // time for the K search (improved)
-  uint32_t seed = 12345;
+  uint64_t workBudget = 0;   // candidate rollouts the K search may evaluate (improved); no clock
+  uint32_t seed = 12345;     // fixed: same map + budget -> same segments
 };
 
 // TNMU-optimal decomposition (sum of weights == MatrixComplexity) with few segments.
-std::vector<Segment> SequenceUnconstrained(const Matrix& m, const SequenceOptions& o);
+// workUsed (optional) receives the number of candidate rollouts evaluated (<= budget + 1).
+std::vector<Segment> SequenceUnconstrained(const Matrix& m, const SequenceOptions& o, uint64_t* workUsed = nullptr);
 
 // Unidirectional sweep with the interleaf collision constraint (no interdigitation) and, when
 // tongueGroove, the tongue-and-groove constraint (Kamath et al. 2003/2004). Returns segments whose

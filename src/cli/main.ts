@@ -94,7 +94,8 @@ export function buildProgram(): Command {
     .option('--row-mm <mm>', 'height of a map row, mapped onto leaves by their boundaries (default: one row per leaf pair)')
     .option('--min-segment-mu <MU>', 'deliverability: smallest segment MU', '1')
     .option('--min-open-area-mm2 <mm2>', 'deliverability: smallest open area of a segment', '0')
-    .option('--budget-ms <ms>', 'time for the segment-count search')
+    .option('--budget-work <n>', 'work for the segment-count search, in candidate rollouts (method improved; default 400; reproducible on any machine)')
+    .option('--budget-ms <ms>', 'refused: replaced by --budget-work (the search no longer depends on wall-clock time)')
     .action(async (map: string, opts) => exit(await (await import('./sequence-command.js')).sequenceCommand(map, { ...opts, config: program.opts().config })));
   program
     .command('margins <inputs...>')

@@ -24,6 +24,8 @@ export interface SequenceCliOptions {
   readonly rowMm?: string;
   readonly minSegmentMu: string;
   readonly minOpenAreaMm2: string;
+  readonly budgetWork?: string;
+  /** Refused: the K search no longer stops on wall-clock time (results must not depend on machine load). */
   readonly budgetMs?: string;
 }
 
@@ -45,6 +47,7 @@ export async function sequenceCommand(file: string, o: SequenceCliOptions): Prom
     else process.stdout.write(`sliding window: ${sw.totalMu.toFixed(2)} MU (analytic minimum ${sw.analyticMinimumMu.toFixed(2)}), ${sw.controlPoints.length} control points, max leaf speed ${sw.maxLeafSpeedMmPerS.toFixed(2)} mm/s (limit ${mlc.maxLeafSpeedMmPerS}), max fluence error ${sw.maxAbsErrorMu.toFixed(3)} MU\n`);
     return 0;
   }
+  if (o.budgetMs !== undefined) throw new BridgeError('INPUT_INVALID', '--budget-ms is no longer accepted: the segment search is bounded by work so that the same map gives the same segments on any machine; use --budget-work <rollouts>', { field: '--budget-ms', actual: o.budgetMs, limit: '--budget-work <n> (default 400)' });
   const out = await sequenceMap(map, mlc, {
     method: o.method as StepAndShootMethod,
     interleaf: o.interdigitation === false,
@@ -55,7 +58,7 @@ export async function sequenceCommand(file: string, o: SequenceCliOptions): Prom
     minSegmentMu: parseNumber(o.minSegmentMu, '--min-segment-mu', { min: 0, max: 1000, unit: 'MU' }),
     minOpenAreaMm2: parseNumber(o.minOpenAreaMm2, '--min-open-area-mm2', { min: 0, max: 1e6, unit: 'mm2' }),
     segmentOverheadS: 0.5,
-    budgetMs: o.budgetMs ? parsePositive(o.budgetMs, '--budget-ms', 60000) : undefined,
+    budgetWork: o.budgetWork !== undefined ? parseNumber(o.budgetWork, '--budget-work', { min: 0, max: 100_000_000, unit: 'rollouts', integer: true }) : undefined,
   });
   if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
   else {

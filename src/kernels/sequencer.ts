@@ -2,6 +2,8 @@
  * The native leaf sequencer (runs on an addon worker thread; the event loop
  * never waits on the K search). Input: an integer fluence matrix, rows = leaf
  * pairs, columns = bixels; output: segments as per-row bixel intervals.
+ * The K search is bounded by work (candidate rollouts) with a fixed seed, never
+ * by a clock: the same map and budget give the same segments on any machine.
  */
 import { native } from './native.js';
 
@@ -20,13 +22,15 @@ export interface NativeSequence {
   readonly segmentLowerBound: number;
   /** Sweep only: a lower bound on K for unidirectional sweeps at this total MU (forced leaf events). */
   readonly sweepSegmentLowerBound?: number;
+  /** Candidate rollouts the K search evaluated (improved; 0 otherwise); at most the budget + 1. */
+  readonly work: number;
   readonly ms: number;
 }
 
 interface AddonWithSequencer {
-  sequenceAsync(rows: number, cols: number, values: Int32Array, method: NativeMethod, budgetMs: number, interleaf: boolean, tongueGroove: boolean): Promise<NativeSequence>;
+  sequenceAsync(rows: number, cols: number, values: Int32Array, method: NativeMethod, budgetWork: number, interleaf: boolean, tongueGroove: boolean): Promise<NativeSequence>;
 }
 
-export function sequenceNative(rows: number, cols: number, values: Int32Array, method: NativeMethod, opts: { budgetMs: number; interleaf: boolean; tongueGroove: boolean }): Promise<NativeSequence> {
-  return (native() as unknown as AddonWithSequencer).sequenceAsync(rows, cols, values, method, opts.budgetMs, opts.interleaf, opts.tongueGroove);
+export function sequenceNative(rows: number, cols: number, values: Int32Array, method: NativeMethod, opts: { budgetWork: number; interleaf: boolean; tongueGroove: boolean }): Promise<NativeSequence> {
+  return (native() as unknown as AddonWithSequencer).sequenceAsync(rows, cols, values, method, opts.budgetWork, opts.interleaf, opts.tongueGroove);
 }

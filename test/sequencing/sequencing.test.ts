@@ -10,7 +10,7 @@ import { bruteForceMinSweepK } from '../helpers/brute-force-sweep.js';
 import { referenceConstrainedTnmu } from '../helpers/reference-constrained-tnmu.js';
 
 const mlc = loadMlcModel('millennium-120');
-const opts = (o: Partial<SequenceOptions> = {}): SequenceOptions => ({ method: 'improved', interleaf: false, tongueGroove: false, bixelWidthMm: 5, doseRateMuPerMin: 600, minSegmentMu: 1, minOpenAreaMm2: 0, segmentOverheadS: 0.5, budgetMs: 0.5, ...o });
+const opts = (o: Partial<SequenceOptions> = {}): SequenceOptions => ({ method: 'improved', interleaf: false, tongueGroove: false, bixelWidthMm: 5, doseRateMuPerMin: 600, minSegmentMu: 1, minOpenAreaMm2: 0, segmentOverheadS: 0.5, budgetWork: 50, ...o });
 const toMap = (a: number[][]): FluenceMap => ({ rows: a.length, cols: a[0].length, values: Int32Array.from(a.flat()) });
 const matrix = (rows: fc.Arbitrary<number>, cols: fc.Arbitrary<number>, levels: number) =>
   fc.tuple(rows, cols).chain(([r, c]) => fc.array(fc.array(fc.integer({ min: 0, max: levels }), { minLength: c, maxLength: c }), { minLength: r, maxLength: r }));
@@ -36,7 +36,7 @@ describe('step-and-shoot without leaf constraints', () => {
 
   it('reaches the proven optimum K on the Gecode 5×5 test instance (7 segments, 21 MU)', async () => {
     const map = parseFluenceCsv(fs.readFileSync(new URL('../fixtures/leaf-sequencing/gecode-5x5.csv', import.meta.url), 'utf8'));
-    const r = await sequenceMap(map, mlc, opts({ budgetMs: 5 }));
+    const r = await sequenceMap(map, mlc, opts({ budgetWork: 400 }));
     expect(r.tnmu).toBe(21);
     expect(r.segmentCount).toBe(7);
   });

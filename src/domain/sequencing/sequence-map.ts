@@ -23,8 +23,8 @@ export interface SequenceOptions {
   readonly minSegmentMu: number;
   readonly minOpenAreaMm2: number;
   readonly segmentOverheadS: number;
-  /** Time for the K search; default scales with the map (about 1 ms per 150 bixels, 1–15 ms). */
-  readonly budgetMs?: number;
+  /** Work for the K search (improved): candidate rollouts; default DEFAULT_BUDGET_WORK. No clock, so results are reproducible. */
+  readonly budgetWork?: number;
 }
 
 export interface SequenceOutput {
@@ -45,13 +45,21 @@ export interface SequenceOutput {
   readonly constraints: ConstraintReport;
   readonly delivery: DeliveryTime;
   readonly firstLeafPair: number;
-  /** Time in the native sequencer, ms. */
+  /** Work budget of the K search (candidate rollouts; improved only, 0 for engel/sweep) and the work it used. */
+  readonly budgetWork: number;
+  readonly work: number;
+  /** Time in the native sequencer, ms (reported only; it never changes the result). */
   readonly ms: number;
   /** Wall time including the worker hand-off, ms. */
   readonly wallMs: number;
 }
 
-export const defaultBudgetMs = (cells: number): number => Math.min(15, Math.max(1, cells / 150));
+/**
+ * Default K-search work (candidate rollouts). On the 27 maps of test/fixtures/leaf-sequencing,
+ * 50 already gives the K of the former 1–15 ms wall-clock default on every map; 400 leaves headroom
+ * for larger maps (docs/sequencing.md has the figures).
+ */
+export const DEFAULT_BUDGET_WORK = 400;
 
 export async function sequenceMap(input: FluenceMap, mlc: MlcModel, o: SequenceOptions): Promise<SequenceOutput> {
   if (o.method !== 'sweep' && (o.interleaf || o.tongueGroove)) {
@@ -63,7 +71,8 @@ export async function sequenceMap(input: FluenceMap, mlc: MlcModel, o: SequenceO
   const placed = mapRowsToLeaves(input, mlc, o.rowHeightMm);
   const map = placed.map;
   const t0 = performance.now();
-  const native = await sequenceNative(map.rows, map.cols, map.values, o.method as NativeMethod, { budgetMs: o.budgetMs ?? defaultBudgetMs(map.rows * map.cols), interleaf: o.interleaf, tongueGroove: o.tongueGroove });
+  const budgetWork = o.method === 'improved' ? (o.budgetWork ?? DEFAULT_BUDGET_WORK) : 0;
+  const native = await sequenceNative(map.rows, map.cols, map.values, o.method as NativeMethod, { budgetWork, interleaf: o.interleaf, tongueGroove: o.tongueGroove });
   const wallMs = performance.now() - t0;
   let segments: SequencedSegment[] = Array.from(native.weights, (mu, k) => ({
     mu,
@@ -95,6 +104,8 @@ export async function sequenceMap(input: FluenceMap, mlc: MlcModel, o: SequenceO
     constraints,
     delivery: deliveryTime(segments, native.tnmu, { bixelWidthMm: o.bixelWidthMm, maxLeafSpeedMmPerS: mlc.maxLeafSpeedMmPerS, doseRateMuPerMin: o.doseRateMuPerMin, segmentOverheadS: o.segmentOverheadS, cols: map.cols }),
     firstLeafPair: placed.firstLeafPair,
+    budgetWork,
+    work: native.work,
     ms: native.ms,
     wallMs,
   };

@@ -30,7 +30,7 @@ function violations(l: MlcPositions, minGapMm: number, travel: { minMm: number; 
 describe('closed leaf pairs keep the no-interdigitation rule in the plan', () => {
   it.each(['gecode-5x5.csv', 'case1-beam1.csv', 'gecode-15x15.csv', 'case3-beam2.csv'])('%s, sweep --no-interdigitation: no violation on any leaf pair of any segment', async (name) => {
     const map = parseFluenceCsv(fs.readFileSync(new URL(`../../fixtures/leaf-sequencing/${name}`, import.meta.url), 'utf8'));
-    const s = await sequenceMap(map, mlc, { method: 'sweep', interleaf: true, tongueGroove: false, bixelWidthMm: 5, doseRateMuPerMin: 600, minSegmentMu: 1, minOpenAreaMm2: 0, segmentOverheadS: 0.5, budgetMs: 5 });
+    const s = await sequenceMap(map, mlc, { method: 'sweep', interleaf: true, tongueGroove: false, bixelWidthMm: 5, doseRateMuPerMin: 600, minSegmentMu: 1, minOpenAreaMm2: 0, segmentOverheadS: 0.5 });
     expect(s.constraints.interdigitation.violations).toBe(0); // the sequencer's own claim, on the grid
     const grid = { bixelWidthMm: 5, originMm: (-map.cols * 5) / 2, firstLeafPair: s.firstLeafPair, rows: map.rows, cols: map.cols };
     const found: string[] = [];
