@@ -31,7 +31,7 @@ const mlc = loadMlcModel('millennium-120');
 const beams = [];
 for (const [id, name, gantryDeg, boostCol] of [[1, 'RAO G030', 30, 9], [2, 'LAO G330', 330, 6]] as const) {
   const map = paintedMap(boostCol);
-  const s = await sequenceMap(map, mlc, { method: 'improved', interleaf: false, tongueGroove: false, bixelWidthMm: 5, doseRateMuPerMin: 600, minSegmentMu: 1, minOpenAreaMm2: 0, segmentOverheadS: 0.5, budgetMs: 50 });
+  const s = await sequenceMap(map, mlc, { method: 'improved', interleaf: false, tongueGroove: false, bixelWidthMm: 5, doseRateMuPerMin: 600, minSegmentMu: 1, minOpenAreaMm2: 0, segmentOverheadS: 0.5, budgetWork: 2000 });
   beams.push({
     id, name, gantryDeg, doseRateMuPerMin: 600,
     grid: { bixelWidthMm: 5, originMm: -40, firstLeafPair: 24, rows: ROWS, cols: COLS },
