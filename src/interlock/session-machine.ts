@@ -10,6 +10,7 @@
  *    beamOn ─hold interlock / OPERATOR_HOLD─▶ beamHold ─RESUME[start permit]─▶ beamOn (or mlcPositioning at a segment boundary)
  *    any ─latched fault, or the linac beam-on outside beamOn─▶ fault ─RESET[clear]─▶ aborted
  *    fault, aborted: TERMINATE_BEAM repeated until the readback shows the beam off
+ *    idle ─latches carried from an earlier journal (restart)─▶ fault ─RESET[clear, only those latches, no plan]─▶ idle
  */
 import { assign, emit, setup } from 'xstate';
 import { approvalRefusal } from './approval.js';
@@ -68,6 +69,10 @@ export const sessionMachine = setup({
     beamOnUnconfirmed: ({ context, event }) => beamOnUnconfirmed(context, event),
     holdCommandFailed: ({ event }) => event.type === 'COMMAND_FAILED' && (event.command === 'HOLD_BEAM' || event.command === 'TERMINATE_BEAM'),
     latchClear: ({ context, event }) => resetAllowed(context, event),
+    carriedLatch: ({ context }) => context.carriedFrom !== undefined,
+    // the operator acknowledges latches carried over a restart: only those, before any plan
+    carriedLatchClear: ({ context, event }) =>
+      context.carriedFrom !== undefined && context.plan === undefined && context.latchedFaults.every((id) => context.carriedLatches.includes(id)) && resetAllowed(context, event),
   },
   actions: {
     storeEvidence: assign({ evidence: ({ context, event }) => (event.type === 'EVIDENCE' ? event.evidence : context.evidence) }),
@@ -117,7 +122,9 @@ export const sessionMachine = setup({
   context: ({ input }) => ({
     mlcModel: input.mlcModel, actionLevels: input.actionLevels, motionSettings: input.motionSettings, verificationRequired: false, tolerances: input.tolerances, settleMs: input.settleMs, approvalTtlMs: input.approvalTtlMs,
     evidence: input.evidence ?? { links: noLinks(150) }, appliedCorrectionIds: [], setupVerified: false, beamIndex: 0, segmentIndex: 0,
-    latchedFaults: [], holdCauses: [], beamOnConfirmed: false, irradiationMs: 0, startPermitRequired: false,
+    latchedFaults: [...(input.carriedLatches?.ids ?? [])], holdCauses: [], beamOnConfirmed: false, irradiationMs: 0, startPermitRequired: false,
+    carriedLatches: [...(input.carriedLatches?.ids ?? [])], carriedFrom: input.carriedLatches?.journal,
+    faultReason: input.carriedLatches && `latched in ${input.carriedLatches.journal}: ${input.carriedLatches.ids.join(', ') || 'fault'} (not cleared by a RESET)`,
   }),
   on: {
     EVIDENCE: [UNEXPECTED_BEAM, { actions: 'storeEvidence' }],
@@ -130,6 +137,8 @@ export const sessionMachine = setup({
   },
   states: {
     idle: {
+      // a restart does not clear latches: the session starts in fault until an operator RESET
+      always: { guard: 'carriedLatch', target: 'fault' },
       on: {
         LOAD_PLAN: {
           target: 'setup',
@@ -328,7 +337,11 @@ export const sessionMachine = setup({
         TICK: { guard: 'terminateDue', actions: ['markTerminateSent', 'commandTerminate'] },
         COUCH_MOTION_FAULT: { actions: 'latchCouchMotion' },
         COMMAND_FAILED: {}, // journaled by the session; the terminate is repeated on the next evidence or tick that does not show the beam off
-        RESET: [{ guard: 'latchClear', target: 'aborted', actions: assign({ latchedFaults: [] }) }, { actions: ['recordDenial', 'noticeDenied'] }],
+        RESET: [
+          { guard: 'carriedLatchClear', target: 'idle', actions: assign({ latchedFaults: [], carriedLatches: [], carriedFrom: undefined, faultReason: undefined }) },
+          { guard: 'latchClear', target: 'aborted', actions: assign({ latchedFaults: [] }) },
+          { actions: ['recordDenial', 'noticeDenied'] },
+        ],
       },
     },
     aborted: {

@@ -57,6 +57,10 @@ export interface SessionContext {
   /** Set by a RESUME at a segment boundary: the next segment starts only under the start permit. */
   readonly startPermitRequired: boolean;
   readonly faultReason?: string;
+  /** Latches carried from an earlier journal of this room that ended in fault; a RESET acknowledges them. */
+  readonly carriedLatches: readonly InterlockId[];
+  /** That journal (set until the operator's RESET acknowledges the carried latches). */
+  readonly carriedFrom?: string;
 }
 
 export interface SessionInput {
@@ -67,6 +71,8 @@ export interface SessionInput {
   readonly settleMs: number;
   readonly approvalTtlMs: number;
   readonly evidence: Evidence;
+  /** Latched interlocks that survive a restart: the session starts in fault until an operator RESET. */
+  readonly carriedLatches?: { readonly ids: readonly InterlockId[]; readonly journal: string };
 }
 
 interface Timed {
