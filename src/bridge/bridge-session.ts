@@ -348,6 +348,7 @@ export function toleranceSet(cfg: LoadedConfig): PermitTolerances {
     muOverrunMu: cfg.bridge.tolerances.muOverrunMu,
     backupTimerFactor: cfg.bridge.tolerances.backupTimerFactor,
     backupTimerMarginMs: cfg.bridge.tolerances.backupTimerMarginMs,
+    mlcPositioningTimeoutMs: cfg.bridge.tolerances.mlcPositioningTimeoutMs,
   };
 }
 

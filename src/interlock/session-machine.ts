@@ -7,6 +7,7 @@
  *  idle ─LOAD_PLAN─▶ setup[awaitingRegistration ─REGISTRATION─▶ awaitingApproval ─APPROVE─▶ couchMoving]
  *    ─settled─▶ beamSelected ─▶ mlcPositioning ─in position─▶ ready ─BEAM_ON[permit]─▶ beamOn
  *    beamOn ─segment done─▶ mlcPositioning (beam off, next segment) … ─last─▶ beamComplete ─▶ next beam | fractionComplete
+ *    mlcPositioning (between segments) ─positioning timeout / OPERATOR_HOLD─▶ beamHold
  *    beamOn ─hold interlock / OPERATOR_HOLD─▶ beamHold ─RESUME[start permit]─▶ beamOn (or mlcPositioning at a segment boundary)
  *    any ─latched fault, or the linac beam-on outside beamOn─▶ fault ─RESET[clear]─▶ aborted
  *    fault, aborted: TERMINATE_BEAM repeated until the readback shows the beam off
@@ -17,7 +18,7 @@ import { approvalRefusal } from './approval.js';
 import { noLinks } from './evidence.js';
 import {
   beamOnUnconfirmed, irradiationMs, couchMovingNow, couchSettled, currentBeam, needsVerification, verificationPassed, holdCauses, reportedHoldCauses, isLastBeam, isLastSegment, latchedNow, leavesFor, linacBeamOn, linacHeld, linacTerminated,
-  evidenceOf, nextInPositionSince, permitFor, presetMu, segmentDelivered, segmentEndMu, resetAllowed, terminateDue, holdNotObeyed,
+  evidenceOf, MLC_POSITIONING_TIMEOUT_MS, mlcPositioningOverdue, nextInPositionSince, permitFor, presetMu, segmentDelivered, segmentEndMu, resetAllowed, terminateDue, holdNotObeyed,
 } from './session-guards.js';
 import type { PermitMode } from './evaluate-permit.js';
 import type { SessionContext as Ctx } from './session-types.js';
@@ -64,6 +65,8 @@ export const sessionMachine = setup({
     boundaryResumePermitted: ({ context, event }) =>
       segmentDelivered(context, event) && !isLastSegment(context) && permitFor(context, event, 'start').unmet.every((id) => id === 'IL-MLC-NOT-IN-POSITION' || id === 'IL-BEAM-NOT-READY'),
     terminateDue: ({ context, event }) => terminateDue(context, event),
+    mlcPositioningOverdue: ({ context, event }) => mlcPositioningOverdue(context, event),
+    betweenSegments: ({ context }) => context.segmentIndex > 0,
     holdNotObeyed: ({ context, event }) => holdNotObeyed(context, event),
     linacBeamOn: ({ context, event }) => linacBeamOn(context, event),
     beamOnUnconfirmed: ({ context, event }) => beamOnUnconfirmed(context, event),
@@ -107,6 +110,8 @@ export const sessionMachine = setup({
         return event.type === 'OPERATOR_HOLD' ? [] : ['IL-BEAM-NOT-READY'];
       },
     }),
+    recordPositioningTimeout: assign({ holdCauses: () => ['IL-MLC-NOT-IN-POSITION' as const] }),
+    noticePositioningTimeout: emit(({ context }) => ({ type: 'notice' as const, kind: 'mlc-positioning-timeout' as const, segment: context.segmentIndex, timeoutMs: context.tolerances.mlcPositioningTimeoutMs ?? MLC_POSITIONING_TIMEOUT_MS })),
     recordDenial: assign({ lastPermit: ({ context, event }) => permitFor(context, event), holdCauses: ({ context, event }) => permitFor(context, event).causes }),
     noticeDenied: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'permit-denied' as const, unmet: permitFor(context, event).causes, event: event.type })),
     commandHold: emit({ type: 'command', command: 'HOLD_BEAM' }),
@@ -243,7 +248,7 @@ export const sessionMachine = setup({
     },
     mlcPositioning: {
       entry: [
-        assign({ expectedLeaves: ({ context }) => leavesFor(context, context.segmentIndex) }),
+        assign({ expectedLeaves: ({ context }) => leavesFor(context, context.segmentIndex), mlcPositioningSinceMs: ({ event }) => event.atMs }),
         emit(({ context }) => ({ type: 'command' as const, command: 'MOVE_MLC' as const, leaves: context.expectedLeaves!, beamId: currentBeam(context)!.id, segment: context.segmentIndex })),
         emit(({ context }) => ({ type: 'command' as const, command: 'SET_SEGMENT_END' as const, endMu: segmentEndMu(context)! })),
       ],
@@ -254,8 +259,13 @@ export const sessionMachine = setup({
           { guard: 'firstSegmentInPosition', target: 'ready', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
           { guard: 'continuationPermitted', target: 'beamOn', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
           { guard: 'continuationBlocked', target: 'beamHold', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'recordHoldCauses'] },
+          // the MLC has not reached the next segment in time: hold, so the operator sees it and decides
+          { guard: 'mlcPositioningOverdue', target: 'beamHold', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'recordPositioningTimeout', 'noticePositioningTimeout'] },
           { actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
         ],
+        TICK: { guard: 'mlcPositioningOverdue', target: 'beamHold', actions: ['recordPositioningTimeout', 'noticePositioningTimeout'] },
+        // between segments the fraction is running: the operator may hold it there too
+        OPERATOR_HOLD: { guard: 'betweenSegments', target: 'beamHold', actions: 'recordHoldCauses' },
       },
     },
     ready: {
