@@ -18,7 +18,7 @@ import type { Registration } from '../domain/registration/registration.js';
 import { registrationPipeline, type Candidate, type CheckContext, type Verdict } from '../domain/registration/registration-pipeline.js';
 import { noLinks, type Evidence, type PermitTolerances } from '../interlock/evidence.js';
 import { sessionMachine } from '../interlock/session-machine.js';
-import type { SessionCommand, SessionEvent, SessionNotice } from '../interlock/session-types.js';
+import type { SessionCommand, SessionEvent, SessionInput, SessionNotice } from '../interlock/session-types.js';
 import type { JournalKind, JournalSink } from '../journal/journal.js';
 import { CouchSettleWatch } from './couch-settle-watch.js';
 import { CommandExecutor, SAFETY_COMMANDS } from './command-executor.js';
@@ -34,6 +34,8 @@ export interface BridgeSessionOptions {
   readonly approvalTtlMs?: number;
   /** The wall clock, read once at construction to anchor the monotonic clock to the epoch (tests inject it). */
   readonly wallNowMs?: () => number;
+  /** Latches from an earlier journal of this room not cleared by a RESET: the session starts in fault. */
+  readonly carriedLatches?: SessionInput['carriedLatches'];
 }
 
 export class BridgeSession {
@@ -88,6 +90,7 @@ export class BridgeSession {
         settleMs: config.couch.inPosition.settleMs,
         approvalTtlMs: opts.approvalTtlMs ?? config.bridge.registration.approvalTtlMs,
         evidence: { links: noLinks(links.mlc.staleAfterMs) },
+        carriedLatches: opts.carriedLatches,
       },
     });
   }
@@ -345,6 +348,7 @@ export function toleranceSet(cfg: LoadedConfig): PermitTolerances {
     muOverrunMu: cfg.bridge.tolerances.muOverrunMu,
     backupTimerFactor: cfg.bridge.tolerances.backupTimerFactor,
     backupTimerMarginMs: cfg.bridge.tolerances.backupTimerMarginMs,
+    mlcPositioningTimeoutMs: cfg.bridge.tolerances.mlcPositioningTimeoutMs,
   };
 }
 

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Subscription } from 'rxjs';
 import { SimRoom } from '../../simulators/sim-room.js';
-import { BridgeSession } from '../bridge/bridge-session.js';
+import { BridgeSession, type BridgeSessionOptions } from '../bridge/bridge-session.js';
 import { closeRoom, connectRoom } from '../bridge/connect-room.js';
 import { simOptionsFrom } from './sim-options.js';
 import { journalDir, type LoadedConfig } from '../config/load-config.js';
@@ -36,6 +36,8 @@ export interface EmbeddedRoomOptions {
   readonly couchLink?: 'tcp' | 'rtu';
   /** Run the event loop's thread at real-time priority when allowed (the CLI does; tests do not). */
   readonly realtime?: boolean;
+  /** Latches carried from an earlier journal of this room: the session starts in fault. */
+  readonly carriedLatches?: BridgeSessionOptions['carriedLatches'];
 }
 
 export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOptions): Promise<EmbeddedRoom> {
@@ -48,7 +50,7 @@ export async function startEmbeddedRoom(cfg: LoadedConfig, opts: EmbeddedRoomOpt
   }
   const drivers = await connectRoom(cfg, systemClock, { ...ports, couchSerialPath: pty?.slavePath });
   const journal = Journal.open(path.join(journalDir(cfg), opts.journalName), cfg.bridge.journal.fsync);
-  const session = new BridgeSession(drivers, cfg, journal, systemClock);
+  const session = new BridgeSession(drivers, cfg, journal, systemClock, { carriedLatches: opts.carriedLatches });
   const lag = new LoopLagMonitor((r) => journal.append('loop-lag', { event: r.warning ? 'lag-warning' : 'period', ...r }), { warnAboveMs: heartbeatMarginMs(cfg) });
   lag.start();
   if (opts.realtime) journal.append('loop-lag', { event: 'scheduling', ...raiseLoopPriority() });

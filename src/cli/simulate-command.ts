@@ -16,6 +16,7 @@ import { parseCount, parsePose, parsePositive } from './parse-args.js';
 import { checkOperator } from '../core/identifiers.js';
 import { JSON_LIMITS } from '../core/json-limits.js';
 import { readInput } from './read-input.js';
+import { acknowledgeLatched, latchesToCarry } from './latched-at-start.js';
 import { startEmbeddedRoom, waitForLinks } from './embedded-room.js';
 import { deliveredPerBeam, describeRun, refusal, totalDeliveredMu } from './recovery-report.js';
 import { STOP_EXIT, stopTriggers, type StopRequest } from './shutdown-signal.js';
@@ -32,6 +33,8 @@ export interface SimulateOptions {
   readonly resume?: boolean;
   /** --operator was given on the command line (a resume needs a named operator, not the default). */
   readonly operatorGiven?: boolean;
+  /** The room's last session ended latched: the operator acknowledges it with a RESET before the run. */
+  readonly acknowledgeLatched?: boolean;
 }
 
 export async function simulateCommand(planFile: string, o: SimulateOptions): Promise<number> {
@@ -45,19 +48,21 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
   const log = (line: string): void => {
     if (!o.json) process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${line}\n`);
   };
+  const carried = latchesToCarry(journalDir(cfg), o);
   const resume = resumeFrom(journalDir(cfg), plan, o, log);
   if (resume && resume.run.length === 0) return closeDelivered(cfg, plan, resume, o);
   const triggers = stopTriggers(); // before the room: a signal during start-up stops it too
   let stop: StopRequest | undefined;
   void triggers.requested.then((r) => (stop = r));
   const journalName = `${plan.planId}-fx${plan.fraction}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
-  const embedded = await startEmbeddedRoom(cfg, { timeScale, journalName, realtime: true, onRejected: (m) => log(`registration rejected: ${m}`) });
+  const embedded = await startEmbeddedRoom(cfg, { timeScale, journalName, realtime: true, carriedLatches: carried, onRejected: (m) => log(`registration rejected: ${m}`) });
   let record: FractionRecord | undefined;
   let failure: unknown;
   try {
     await Promise.race([waitForLinks(embedded.session, 5000), triggers.requested]);
     log(`simulators up (MLC ${cfg.mlc.id}, couch ${cfg.couch.id}); journal ${path.relative(process.cwd(), embedded.journal.file)}`);
     embedded.session.notices$.subscribe((n) => n.kind === 'permit-denied' && log(`beam-on refused: ${n.unmet.join(', ')}`));
+    if (carried) acknowledgeLatched(embedded.session, carried, operator, log);
     if (resume) embedded.session.note('operator', { type: 'RESUME_FRACTION', operator: o.operator, resumeOf: resume.recovered.journal, delivered: resume.baseline, journalMinusLinacMu: resume.recovered.journalMinusLinacMu });
     record = await runFraction(embedded.session, plan, {
       operator,

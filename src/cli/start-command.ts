@@ -14,6 +14,7 @@ import { BridgeError } from '../core/bridge-error.js';
 import { stateName } from '../bridge/bridge-session.js';
 import { RegistrationHttpSource } from '../bridge/registration-sources/http-source.js';
 import { unfinishedRuns } from '../bridge/fraction-recovery.js';
+import { carriedLatches } from '../bridge/latch-carryover.js';
 import { safeStop } from '../bridge/safe-stop.js';
 import { startEmbeddedRoom, waitForLinks, type EmbeddedRoom } from './embedded-room.js';
 import { parseNumber } from './parse-args.js';
@@ -29,7 +30,10 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   const cfg = loadConfig(o.config);
   // recovery: every fraction whose latest run did not complete is reported before anything starts
   for (const run of unfinishedRuns(journalDir(cfg))) log(`unfinished fraction: ${describeRun(run)}`);
-  const embedded = await startEmbeddedRoom(cfg, { realtime: true, journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m) => log(`registration rejected: ${m}`) });
+  // latched interlocks survive a restart: the session starts in fault until an operator RESET
+  const carried = carriedLatches(journalDir(cfg));
+  if (carried) log(`LATCHED: the last session in ${carried.journal} ended in fault (${carried.ids.join(', ') || carried.faultReason}); the session starts in fault until an operator RESET`);
+  const embedded = await startEmbeddedRoom(cfg, { realtime: true, carriedLatches: carried, journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m) => log(`registration rejected: ${m}`) });
   await waitForLinks(embedded.session, 5000);
   const http = new RegistrationHttpSource();
   const httpPort = await http.listen(0, '127.0.0.1');

@@ -115,6 +115,8 @@ export const BridgeConfigSchema = z.object({
     /** Bridge backup timer: a beam may be on for planned time (preset MU / dose rate) × this + backupTimerMarginMs, cumulative (IEC 60601-2-1). */
     backupTimerFactor: z.number().min(1).max(3).default(1.1),
     backupTimerMarginMs: z.number().int().min(0).max(60_000).default(2_000),
+    /** Between segments the MLC must reach the next segment within this, or the session holds naming IL-MLC-NOT-IN-POSITION, ms. */
+    mlcPositioningTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
   }).strict(),
   delivery: Delivery,
   actionLevels: z.record(z.string(), ActionLevel),

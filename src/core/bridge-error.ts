@@ -26,6 +26,8 @@ export type BridgeErrorCode =
   | 'PERMIT_DENIED'
   // an earlier run of the same fraction stopped part-way: re-delivery in full is refused
   | 'FRACTION_INTERRUPTED'
+  // the room's last session ended latched and no operator RESET cleared it
+  | 'INTERLOCK_LATCHED'
   | 'NATIVE_UNAVAILABLE';
 
 export interface BridgeErrorDetail {

@@ -48,6 +48,8 @@ export interface PermitTolerances {
   /** Backup timer: the beam may be on for its planned time × this + backupTimerMarginMs, cumulative. */
   readonly backupTimerFactor: number;
   readonly backupTimerMarginMs: number;
+  /** Between segments the MLC must be in position within this, or the session holds (default MLC_POSITIONING_TIMEOUT_MS), ms. */
+  readonly mlcPositioningTimeoutMs?: number;
   readonly motion?: MotionTolerances;
 }
 

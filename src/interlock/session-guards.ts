@@ -83,6 +83,13 @@ export const beamOffConfirmed = (c: SessionContext, e: SessionEvent): boolean =>
   return s !== undefined && s.state !== BeamState.BeamOn;
 };
 
+/** Default of tolerances.mlcPositioningTimeoutMs, ms. */
+export const MLC_POSITIONING_TIMEOUT_MS = 10_000;
+
+/** Between segments (the beam paused at a segment end), the MLC has not reached the next segment in time. */
+export const mlcPositioningOverdue = (c: SessionContext, e: SessionEvent): boolean =>
+  c.segmentIndex > 0 && c.mlcPositioningSinceMs !== undefined && e.atMs - c.mlcPositioningSinceMs > (c.tolerances.mlcPositioningTimeoutMs ?? MLC_POSITIONING_TIMEOUT_MS);
+
 /** A terminate is repeated this often until the readback shows the beam off, ms. */
 export const TERMINATE_RETRY_MS = 100;
 

@@ -7,16 +7,18 @@
  *  idle ─LOAD_PLAN─▶ setup[awaitingRegistration ─REGISTRATION─▶ awaitingApproval ─APPROVE─▶ couchMoving]
  *    ─settled─▶ beamSelected ─▶ mlcPositioning ─in position─▶ ready ─BEAM_ON[permit]─▶ beamOn
  *    beamOn ─segment done─▶ mlcPositioning (beam off, next segment) … ─last─▶ beamComplete ─▶ next beam | fractionComplete
+ *    mlcPositioning (between segments) ─positioning timeout / OPERATOR_HOLD─▶ beamHold
  *    beamOn ─hold interlock / OPERATOR_HOLD─▶ beamHold ─RESUME[start permit]─▶ beamOn (or mlcPositioning at a segment boundary)
  *    any ─latched fault, or the linac beam-on outside beamOn─▶ fault ─RESET[clear]─▶ aborted
  *    fault, aborted: TERMINATE_BEAM repeated until the readback shows the beam off
+ *    idle ─latches carried from an earlier journal (restart)─▶ fault ─RESET[clear, only those latches, no plan]─▶ idle
  */
 import { assign, emit, setup } from 'xstate';
 import { approvalRefusal } from './approval.js';
 import { noLinks } from './evidence.js';
 import {
   beamOnUnconfirmed, irradiationMs, couchMovingNow, couchSettled, currentBeam, needsVerification, verificationPassed, holdCauses, reportedHoldCauses, isLastBeam, isLastSegment, latchedNow, leavesFor, linacBeamOn, linacHeld, linacTerminated,
-  evidenceOf, nextInPositionSince, permitFor, presetMu, segmentDelivered, segmentEndMu, resetAllowed, terminateDue, holdNotObeyed,
+  evidenceOf, MLC_POSITIONING_TIMEOUT_MS, mlcPositioningOverdue, nextInPositionSince, permitFor, presetMu, segmentDelivered, segmentEndMu, resetAllowed, terminateDue, holdNotObeyed,
 } from './session-guards.js';
 import type { PermitMode } from './evaluate-permit.js';
 import type { SessionContext as Ctx } from './session-types.js';
@@ -63,11 +65,17 @@ export const sessionMachine = setup({
     boundaryResumePermitted: ({ context, event }) =>
       segmentDelivered(context, event) && !isLastSegment(context) && permitFor(context, event, 'start').unmet.every((id) => id === 'IL-MLC-NOT-IN-POSITION' || id === 'IL-BEAM-NOT-READY'),
     terminateDue: ({ context, event }) => terminateDue(context, event),
+    mlcPositioningOverdue: ({ context, event }) => mlcPositioningOverdue(context, event),
+    betweenSegments: ({ context }) => context.segmentIndex > 0,
     holdNotObeyed: ({ context, event }) => holdNotObeyed(context, event),
     linacBeamOn: ({ context, event }) => linacBeamOn(context, event),
     beamOnUnconfirmed: ({ context, event }) => beamOnUnconfirmed(context, event),
     holdCommandFailed: ({ event }) => event.type === 'COMMAND_FAILED' && (event.command === 'HOLD_BEAM' || event.command === 'TERMINATE_BEAM'),
     latchClear: ({ context, event }) => resetAllowed(context, event),
+    carriedLatch: ({ context }) => context.carriedFrom !== undefined,
+    // the operator acknowledges latches carried over a restart: only those, before any plan
+    carriedLatchClear: ({ context, event }) =>
+      context.carriedFrom !== undefined && context.plan === undefined && context.latchedFaults.every((id) => context.carriedLatches.includes(id)) && resetAllowed(context, event),
   },
   actions: {
     storeEvidence: assign({ evidence: ({ context, event }) => (event.type === 'EVIDENCE' ? event.evidence : context.evidence) }),
@@ -102,6 +110,8 @@ export const sessionMachine = setup({
         return event.type === 'OPERATOR_HOLD' ? [] : ['IL-BEAM-NOT-READY'];
       },
     }),
+    recordPositioningTimeout: assign({ holdCauses: () => ['IL-MLC-NOT-IN-POSITION' as const] }),
+    noticePositioningTimeout: emit(({ context }) => ({ type: 'notice' as const, kind: 'mlc-positioning-timeout' as const, segment: context.segmentIndex, timeoutMs: context.tolerances.mlcPositioningTimeoutMs ?? MLC_POSITIONING_TIMEOUT_MS })),
     recordDenial: assign({ lastPermit: ({ context, event }) => permitFor(context, event), holdCauses: ({ context, event }) => permitFor(context, event).causes }),
     noticeDenied: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'permit-denied' as const, unmet: permitFor(context, event).causes, event: event.type })),
     commandHold: emit({ type: 'command', command: 'HOLD_BEAM' }),
@@ -117,7 +127,9 @@ export const sessionMachine = setup({
   context: ({ input }) => ({
     mlcModel: input.mlcModel, actionLevels: input.actionLevels, motionSettings: input.motionSettings, verificationRequired: false, tolerances: input.tolerances, settleMs: input.settleMs, approvalTtlMs: input.approvalTtlMs,
     evidence: input.evidence ?? { links: noLinks(150) }, appliedCorrectionIds: [], setupVerified: false, beamIndex: 0, segmentIndex: 0,
-    latchedFaults: [], holdCauses: [], beamOnConfirmed: false, irradiationMs: 0, startPermitRequired: false,
+    latchedFaults: [...(input.carriedLatches?.ids ?? [])], holdCauses: [], beamOnConfirmed: false, irradiationMs: 0, startPermitRequired: false,
+    carriedLatches: [...(input.carriedLatches?.ids ?? [])], carriedFrom: input.carriedLatches?.journal,
+    faultReason: input.carriedLatches && `latched in ${input.carriedLatches.journal}: ${input.carriedLatches.ids.join(', ') || 'fault'} (not cleared by a RESET)`,
   }),
   on: {
     EVIDENCE: [UNEXPECTED_BEAM, { actions: 'storeEvidence' }],
@@ -130,6 +142,8 @@ export const sessionMachine = setup({
   },
   states: {
     idle: {
+      // a restart does not clear latches: the session starts in fault until an operator RESET
+      always: { guard: 'carriedLatch', target: 'fault' },
       on: {
         LOAD_PLAN: {
           target: 'setup',
@@ -234,7 +248,7 @@ export const sessionMachine = setup({
     },
     mlcPositioning: {
       entry: [
-        assign({ expectedLeaves: ({ context }) => leavesFor(context, context.segmentIndex) }),
+        assign({ expectedLeaves: ({ context }) => leavesFor(context, context.segmentIndex), mlcPositioningSinceMs: ({ event }) => event.atMs }),
         emit(({ context }) => ({ type: 'command' as const, command: 'MOVE_MLC' as const, leaves: context.expectedLeaves!, beamId: currentBeam(context)!.id, segment: context.segmentIndex })),
         emit(({ context }) => ({ type: 'command' as const, command: 'SET_SEGMENT_END' as const, endMu: segmentEndMu(context)! })),
       ],
@@ -245,8 +259,13 @@ export const sessionMachine = setup({
           { guard: 'firstSegmentInPosition', target: 'ready', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
           { guard: 'continuationPermitted', target: 'beamOn', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
           { guard: 'continuationBlocked', target: 'beamHold', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'recordHoldCauses'] },
+          // the MLC has not reached the next segment in time: hold, so the operator sees it and decides
+          { guard: 'mlcPositioningOverdue', target: 'beamHold', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'recordPositioningTimeout', 'noticePositioningTimeout'] },
           { actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] },
         ],
+        TICK: { guard: 'mlcPositioningOverdue', target: 'beamHold', actions: ['recordPositioningTimeout', 'noticePositioningTimeout'] },
+        // between segments the fraction is running: the operator may hold it there too
+        OPERATOR_HOLD: { guard: 'betweenSegments', target: 'beamHold', actions: 'recordHoldCauses' },
       },
     },
     ready: {
@@ -328,7 +347,11 @@ export const sessionMachine = setup({
         TICK: { guard: 'terminateDue', actions: ['markTerminateSent', 'commandTerminate'] },
         COUCH_MOTION_FAULT: { actions: 'latchCouchMotion' },
         COMMAND_FAILED: {}, // journaled by the session; the terminate is repeated on the next evidence or tick that does not show the beam off
-        RESET: [{ guard: 'latchClear', target: 'aborted', actions: assign({ latchedFaults: [] }) }, { actions: ['recordDenial', 'noticeDenied'] }],
+        RESET: [
+          { guard: 'carriedLatchClear', target: 'idle', actions: assign({ latchedFaults: [], carriedLatches: [], carriedFrom: undefined, faultReason: undefined }) },
+          { guard: 'latchClear', target: 'aborted', actions: assign({ latchedFaults: [] }) },
+          { actions: ['recordDenial', 'noticeDenied'] },
+        ],
       },
     },
     aborted: {

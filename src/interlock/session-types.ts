@@ -50,6 +50,8 @@ export interface SessionContext {
   readonly beamOnConfirmedAtMs?: number;
   /** Beam-on time of the current beam in earlier visits to beamOn (segments, interruptions), ms. */
   readonly irradiationMs: number;
+  /** When the session last entered mlcPositioning (between segments it may wait there only so long). */
+  readonly mlcPositioningSinceMs?: number;
   /** When the session last entered beamHold. */
   readonly holdSinceMs?: number;
   /** When a terminate was last sent from fault or aborted (it is repeated until the readback shows the beam off). */
@@ -57,6 +59,10 @@ export interface SessionContext {
   /** Set by a RESUME at a segment boundary: the next segment starts only under the start permit. */
   readonly startPermitRequired: boolean;
   readonly faultReason?: string;
+  /** Latches carried from an earlier journal of this room that ended in fault; a RESET acknowledges them. */
+  readonly carriedLatches: readonly InterlockId[];
+  /** That journal (set until the operator's RESET acknowledges the carried latches). */
+  readonly carriedFrom?: string;
 }
 
 export interface SessionInput {
@@ -67,6 +73,8 @@ export interface SessionInput {
   readonly settleMs: number;
   readonly approvalTtlMs: number;
   readonly evidence: Evidence;
+  /** Latched interlocks that survive a restart: the session starts in fault until an operator RESET. */
+  readonly carriedLatches?: { readonly ids: readonly InterlockId[]; readonly journal: string };
 }
 
 interface Timed {
@@ -102,6 +110,7 @@ export type SessionCommand =
 
 export type SessionNotice =
   | { readonly type: 'notice'; readonly kind: 'permit-denied'; readonly unmet: readonly InterlockId[]; readonly event: string }
+  | { readonly type: 'notice'; readonly kind: 'mlc-positioning-timeout'; readonly segment: number; readonly timeoutMs: number }
   | { readonly type: 'notice'; readonly kind: 'approval-refused'; readonly reason: string; readonly registrationId: string }
   | { readonly type: 'notice'; readonly kind: 'approval-voided'; readonly reason: string; readonly registrationId: string }
   | { readonly type: 'notice'; readonly kind: 'verification'; readonly passed: boolean; readonly registrationId: string; readonly residualMm: number; readonly residualDeg: number }

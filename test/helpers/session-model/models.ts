@@ -14,6 +14,9 @@ export const FULL_ALPHABET: Alphabet = { maxDeviations: 1, failingCommands: COMM
 
 export const CI_MODEL: ModelOptions = { name: 'conventional 1 beam × 2 segments, small alphabet', plan: modelPlan(1, 2), alphabet: CI_ALPHABET };
 
+/** The CI model after a restart: the room's last journal ended latched (e-stop), so the session starts in fault. */
+export const CARRIED_LATCH_MODEL: ModelOptions = { ...CI_MODEL, name: 'conventional 1 beam × 2 segments, small alphabet, started with a carried e-stop latch', carriedLatches: { ids: ['IL-EMERGENCY-STOP'], journal: 'earlier.jsonl' } };
+
 export const DEEP_MODELS: readonly ModelOptions[] = [
   { name: 'conventional 1 beam × 2 segments, full alphabet', plan: modelPlan(1, 2), alphabet: FULL_ALPHABET },
   { name: 'conventional 2 beams × 2 segments, full alphabet', plan: modelPlan(2, 2), alphabet: FULL_ALPHABET },

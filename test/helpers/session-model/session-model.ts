@@ -11,7 +11,7 @@ import { getAdjacencyMap } from '@xstate/graph';
 import { initialTransition, transition, type ActorLogic, type SnapshotFrom } from 'xstate';
 import type { Plan } from '../../../src/domain/plan/plan.js';
 import { sessionMachine, type SessionMachine } from '../../../src/interlock/session-machine.js';
-import type { SessionCommand, SessionEvent } from '../../../src/interlock/session-types.js';
+import type { SessionCommand, SessionEvent, SessionInput } from '../../../src/interlock/session-types.js';
 import { nominalRoom, obey, type AbstractRoom } from './abstract-room.js';
 import { INITIAL_MONITOR, checkEdge, topState, type InvariantId, type Monitor } from './invariants.js';
 import { modelInput } from './model-config.js';
@@ -27,6 +27,8 @@ export interface ModelOptions {
   readonly machine?: SessionMachine;
   /** Stop growing the model once this many violations are found. */
   readonly stopAfterViolations?: number;
+  /** Latches carried from an earlier journal: the session starts in fault (a restart after a latched end). */
+  readonly carriedLatches?: SessionInput['carriedLatches'];
 }
 
 export interface ModelState {
@@ -86,7 +88,7 @@ export function step(opts: ModelOptions, s: ModelState, e: ModelEvent) {
 }
 
 export function initialModelState(opts: ModelOptions): ModelState {
-  const [machine] = initialTransition(opts.machine ?? sessionMachine, modelInput());
+  const [machine] = initialTransition(opts.machine ?? sessionMachine, { ...modelInput(), carriedLatches: opts.carriedLatches });
   const room = nominalRoom(opts.plan.protocol === 'srs');
   const parts = { machine, room, reported: room, reportedAtMs: 0, nowMs: 0, monitor: INITIAL_MONITOR };
   return { status: 'active', output: undefined, error: undefined, ...parts, key: modelKey({ ...parts, value: machine.value, context: machine.context }) };
