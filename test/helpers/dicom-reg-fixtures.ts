@@ -7,17 +7,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Pose6 } from '../../src/core/pose.js';
 
 export const REG_FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'dicom-reg');
 
-export interface ExpectedCorrection {
-  readonly lateralMm: number;
-  readonly longitudinalMm: number;
-  readonly verticalMm: number;
-  readonly pitchDeg: number;
-  readonly rollDeg: number;
-  readonly yawDeg: number;
-}
+/** expected.py's correction: the same fields and units as the bridge's Pose6 (docs/coordinates.md). */
+export type ExpectedCorrection = Pose6;
 export type ExpectedCase =
   | { readonly usable: true; readonly frames: { registered: string; moving: string }; readonly registeredAt: string; readonly correction: Record<string, ExpectedCorrection> }
   | { readonly usable: false; readonly field: string };
