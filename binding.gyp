@@ -10,7 +10,9 @@
         "native/src/sequencer.cc",
         "native/src/sweep.cc",
         "native/src/sweep_graph.cc",
-        "native/src/sequence_binding.cc"
+        "native/src/sequence_binding.cc",
+        "native/src/exact.cc",
+        "native/src/exact_row.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-Wall", "-Wextra"],

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 
+#include "exact.h"
 #include "sequencer.h"
 
 namespace linac {
@@ -12,8 +13,10 @@ namespace {
 
 struct SequenceJob {
   Matrix m;
-  std::string method;  // "engel" | "improved" | "sweep"
-  double budgetWork = 0;  // candidate rollouts for the K search (improved)
+  std::string method;  // "engel" | "improved" | "sweep" | "exact"
+  double budgetWork = 0;  // candidate rollouts for the K search (improved; exact: its incumbent)
+  double budgetMs = 0;    // exact only: wall-clock budget of the proof search
+  bool proven = false;    // exact only: K proven minimal
   uint64_t work = 0;      // rollouts evaluated
   bool interleaf = false, tongueGroove = false;
   // results
@@ -37,9 +40,18 @@ void Run(SequenceJob& j) {
     j.sweepSegmentLowerBound = r.segmentLowerBound;
   } else {
     SequenceOptions o;
-    o.improved = j.method == "improved";
+    o.improved = j.method != "engel";
     o.workBudget = static_cast<uint64_t>(j.budgetWork);
     j.segments = SequenceUnconstrained(j.m, o, &j.work);
+    if (j.method == "exact") {
+      SearchBudget b;
+      b.budgetMs = j.budgetMs;
+      ExactResult r = SequenceExact(j.m, std::move(j.segments), b);
+      j.segments = std::move(r.segments);
+      j.segmentLowerBound = r.lowerBound;
+      j.proven = r.exact;
+      j.work += r.nodes;
+    }
     j.tnmu = 0;
     for (auto& s : j.segments) j.tnmu += s.weight;
   }
@@ -88,6 +100,7 @@ class SequenceWorker : public Napi::AsyncWorker {
     o.Set("tnmu", Napi::Number::New(env, static_cast<double>(job_.tnmu)));
     o.Set("unconstrainedTnmu", Napi::Number::New(env, static_cast<double>(job_.unconstrained)));
     o.Set("segmentLowerBound", Napi::Number::New(env, job_.segmentLowerBound));
+    if (job_.method == "exact") o.Set("proven", Napi::Boolean::New(env, job_.proven));
     if (job_.method == "sweep") o.Set("sweepSegmentLowerBound", Napi::Number::New(env, job_.sweepSegmentLowerBound));
     o.Set("work", Napi::Number::New(env, static_cast<double>(job_.work)));
     o.Set("ms", Napi::Number::New(env, job_.ms));
@@ -102,10 +115,10 @@ class SequenceWorker : public Napi::AsyncWorker {
 
 }  // namespace
 
-// sequenceAsync(rows, cols, values: Int32Array, method, budgetWork, interleaf, tongueGroove) -> Promise
+// sequenceAsync(rows, cols, values: Int32Array, method, budgetWork, interleaf, tongueGroove, budgetMs) -> Promise
 Napi::Value SequenceAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 7) throw Napi::TypeError::New(env, "sequenceAsync(rows, cols, values, method, budgetWork, interleaf, tongueGroove): 7 arguments expected");
+  if (info.Length() != 8) throw Napi::TypeError::New(env, "sequenceAsync(rows, cols, values, method, budgetWork, interleaf, tongueGroove, budgetMs): 8 arguments expected");
   if (!info[0].IsNumber() || !info[1].IsNumber()) throw Napi::TypeError::New(env, "rows and cols must be numbers");
   SequenceJob j;
   j.m.rows = info[0].As<Napi::Number>().Int32Value();
@@ -119,13 +132,16 @@ Napi::Value SequenceAsync(const Napi::CallbackInfo& info) {
     if (x < 0 || x > 100000) throw Napi::RangeError::New(env, "values must be integers in 0..100000");
   if (!info[3].IsString()) throw Napi::TypeError::New(env, "method must be a string");
   j.method = info[3].As<Napi::String>().Utf8Value();
-  if (j.method != "engel" && j.method != "improved" && j.method != "sweep") throw Napi::RangeError::New(env, "method must be engel | improved | sweep");
+  if (j.method != "engel" && j.method != "improved" && j.method != "sweep" && j.method != "exact") throw Napi::RangeError::New(env, "method must be engel | improved | sweep | exact");
   if (!info[4].IsNumber()) throw Napi::TypeError::New(env, "budgetWork must be a number");
   j.budgetWork = info[4].As<Napi::Number>().DoubleValue();
   if (!(j.budgetWork >= 0 && j.budgetWork <= 1e8 && j.budgetWork == static_cast<double>(static_cast<uint64_t>(j.budgetWork)))) throw Napi::RangeError::New(env, "budgetWork must be an integer in 0..100000000");
   if (!info[5].IsBoolean() || !info[6].IsBoolean()) throw Napi::TypeError::New(env, "interleaf and tongueGroove must be booleans");
   j.interleaf = info[5].As<Napi::Boolean>().Value();
   j.tongueGroove = info[6].As<Napi::Boolean>().Value();
+  if (!info[7].IsNumber()) throw Napi::TypeError::New(env, "budgetMs must be a number");
+  j.budgetMs = info[7].As<Napi::Number>().DoubleValue();
+  if (!(j.budgetMs >= 0 && j.budgetMs <= 3.6e6)) throw Napi::RangeError::New(env, "budgetMs must be in 0..3600000");
   auto* worker = new SequenceWorker(env, std::move(j));
   Napi::Promise p = worker->Promise();
   worker->Queue();

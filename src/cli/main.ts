@@ -86,7 +86,7 @@ export function buildProgram(): Command {
     .command('sequence <map>')
     .description('sequence an integer fluence map (CSV, one row per leaf pair) into MLC segments or sliding-window control points')
     .option('--mlc <model>', 'MLC model id (default: the configured one)')
-    .option('--method <name>', 'engel | improved | sweep | sliding-window', 'improved')
+    .option('--method <name>', 'engel | improved | exact | sweep | sliding-window', 'improved')
     .option('--no-interdigitation', 'forbid interdigitation (interleaf collision constraint; method sweep)')
     .option('--tongue-groove', 'eliminate tongue-and-groove underdosage (method sweep)')
     .option('--json', 'print the result as one JSON object')
@@ -96,7 +96,7 @@ export function buildProgram(): Command {
     .option('--min-segment-mu <MU>', 'deliverability: smallest segment MU', '1')
     .option('--min-open-area-mm2 <mm2>', 'deliverability: smallest open area of a segment', '0')
     .option('--budget-work <n>', 'work for the segment-count search, in candidate rollouts (method improved; default 400; reproducible on any machine)')
-    .option('--budget-ms <ms>', 'refused: replaced by --budget-work (the search no longer depends on wall-clock time)')
+    .option('--budget-ms <ms>', 'method exact only: wall-clock budget of the optimality proof (default 10000); refused for the other methods, whose search is bounded by --budget-work')
     .action(async (map: string, opts) => exit(await (await import('./sequence-command.js')).sequenceCommand(map, { ...opts, config: program.opts().config })));
   program
     .command('margins <inputs...>')

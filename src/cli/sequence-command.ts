@@ -25,11 +25,11 @@ export interface SequenceCliOptions {
   readonly minSegmentMu: string;
   readonly minOpenAreaMm2: string;
   readonly budgetWork?: string;
-  /** Refused: the K search no longer stops on wall-clock time (results must not depend on machine load). */
+  /** Method exact only (its proof search stops on wall-clock time); refused otherwise, so that the default's results never depend on machine load. */
   readonly budgetMs?: string;
 }
 
-const METHODS = ['engel', 'improved', 'sweep', 'sliding-window'] as const;
+const METHODS = ['engel', 'improved', 'exact', 'sweep', 'sliding-window'] as const;
 
 export async function sequenceCommand(file: string, o: SequenceCliOptions): Promise<number> {
   if (!METHODS.includes(o.method as (typeof METHODS)[number])) throw new BridgeError('INPUT_INVALID', 'unknown method', { field: '--method', actual: o.method, limit: METHODS.join(' | ') });
@@ -47,7 +47,7 @@ export async function sequenceCommand(file: string, o: SequenceCliOptions): Prom
     else process.stdout.write(`sliding window: ${sw.totalMu.toFixed(2)} MU (analytic minimum ${sw.analyticMinimumMu.toFixed(2)}), ${sw.controlPoints.length} control points, max leaf speed ${sw.maxLeafSpeedMmPerS.toFixed(2)} mm/s (limit ${mlc.maxLeafSpeedMmPerS}), max fluence error ${sw.maxAbsErrorMu.toFixed(3)} MU\n`);
     return 0;
   }
-  if (o.budgetMs !== undefined) throw new BridgeError('INPUT_INVALID', '--budget-ms is no longer accepted: the segment search is bounded by work so that the same map gives the same segments on any machine; use --budget-work <rollouts>', { field: '--budget-ms', actual: o.budgetMs, limit: '--budget-work <n> (default 400)' });
+  if (o.budgetMs !== undefined && o.method !== 'exact') throw new BridgeError('INPUT_INVALID', '--budget-ms is accepted only by --method exact: the other searches are bounded by work so that the same map gives the same segments on any machine; use --budget-work <rollouts>', { field: '--budget-ms', actual: o.budgetMs, limit: '--budget-work <n> (default 400)' });
   const out = await sequenceMap(map, mlc, {
     method: o.method as StepAndShootMethod,
     interleaf: o.interdigitation === false,
@@ -58,12 +58,13 @@ export async function sequenceCommand(file: string, o: SequenceCliOptions): Prom
     minSegmentMu: parseNumber(o.minSegmentMu, '--min-segment-mu', { min: 0, max: 1000, unit: 'MU' }),
     minOpenAreaMm2: parseNumber(o.minOpenAreaMm2, '--min-open-area-mm2', { min: 0, max: 1e6, unit: 'mm2' }),
     segmentOverheadS: 0.5,
+    budgetMs: o.budgetMs !== undefined ? parseNumber(o.budgetMs, '--budget-ms', { min: 1, max: 3_600_000, unit: 'ms' }) : undefined,
     budgetWork: o.budgetWork !== undefined ? parseNumber(o.budgetWork, '--budget-work', { min: 0, max: 100_000_000, unit: 'rollouts', integer: true }) : undefined,
   });
   if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
   else {
     process.stdout.write(`${out.method}: ${out.rows}×${out.cols}, levels 0..${out.levels}\n`);
-    process.stdout.write(`TNMU ${out.tnmu} (bound ${out.tnmuLowerBound}; unconstrained ${out.unconstrainedTnmu}), segments ${out.segmentCount} (lower bound ${out.segmentLowerBound}${out.sweepSegmentLowerBound !== undefined ? `; ${out.sweepSegmentLowerBound} for unidirectional sweeps` : ''}), exact ${out.exact}, ${out.ms.toFixed(2)} ms\n`);
+    process.stdout.write(`TNMU ${out.tnmu} (bound ${out.tnmuLowerBound}; unconstrained ${out.unconstrainedTnmu}), segments ${out.segmentCount} (lower bound ${out.segmentLowerBound}${out.sweepSegmentLowerBound !== undefined ? `; ${out.sweepSegmentLowerBound} for unidirectional sweeps` : ''}), exact ${out.exact}${out.method === 'exact' ? ` (segment count ${out.exact ? 'proven minimal' : `not proven within ${out.budgetMs} ms`})` : ''}, ${out.ms.toFixed(2)} ms\n`);
     for (const [name, c] of Object.entries(out.constraints)) process.stdout.write(`  ${name}: ${JSON.stringify(c)}\n`);
     process.stdout.write(`delivery ≈ ${out.delivery.totalS.toFixed(1)} s (beam-on ${out.delivery.beamOnS.toFixed(1)}, leaf travel ${out.delivery.leafTravelS.toFixed(1)}, overhead ${out.delivery.overheadS.toFixed(1)})\n`);
   }

@@ -4,10 +4,12 @@
  * pairs, columns = bixels; output: segments as per-row bixel intervals.
  * The K search is bounded by work (candidate rollouts) with a fixed seed, never
  * by a clock: the same map and budget give the same segments on any machine.
+ * The exception is `exact`, the proof search for the fewest segments, which
+ * stops on its wall-clock budget (budgetMs) and says whether it finished.
  */
 import { native } from './native.js';
 
-export type NativeMethod = 'engel' | 'improved' | 'sweep';
+export type NativeMethod = 'engel' | 'improved' | 'sweep' | 'exact';
 
 export interface NativeSequence {
   readonly weights: Int32Array;
@@ -19,18 +21,22 @@ export interface NativeSequence {
   readonly rightEdge?: Int32Array;
   readonly tnmu: number;
   readonly unconstrainedTnmu: number;
+  /** Exact: the bound proven by the search (K is optimal when equal); otherwise the row-jump bound. */
   readonly segmentLowerBound: number;
+  /** Exact only: the segment count is proven minimal among minimum-TNMU decompositions. */
+  readonly proven?: boolean;
   /** Sweep only: a lower bound on K for unidirectional sweeps at this total MU (forced leaf events). */
   readonly sweepSegmentLowerBound?: number;
-  /** Candidate rollouts the K search evaluated (improved; 0 otherwise); at most the budget + 1. */
+  /** Candidate rollouts the K search evaluated (improved; 0 otherwise); at most the budget + 1. Exact: plus the proof-search nodes. */
   readonly work: number;
   readonly ms: number;
 }
 
 interface AddonWithSequencer {
-  sequenceAsync(rows: number, cols: number, values: Int32Array, method: NativeMethod, budgetWork: number, interleaf: boolean, tongueGroove: boolean): Promise<NativeSequence>;
+  sequenceAsync(rows: number, cols: number, values: Int32Array, method: NativeMethod, budgetWork: number, interleaf: boolean, tongueGroove: boolean, budgetMs: number): Promise<NativeSequence>;
 }
 
-export function sequenceNative(rows: number, cols: number, values: Int32Array, method: NativeMethod, opts: { budgetWork: number; interleaf: boolean; tongueGroove: boolean }): Promise<NativeSequence> {
-  return (native() as unknown as AddonWithSequencer).sequenceAsync(rows, cols, values, method, opts.budgetWork, opts.interleaf, opts.tongueGroove);
+/** budgetMs: the exact method's wall-clock budget (> 0); ignored (pass 0) by the other methods. */
+export function sequenceNative(rows: number, cols: number, values: Int32Array, method: NativeMethod, opts: { budgetWork: number; interleaf: boolean; tongueGroove: boolean; budgetMs?: number }): Promise<NativeSequence> {
+  return (native() as unknown as AddonWithSequencer).sequenceAsync(rows, cols, values, method, opts.budgetWork, opts.interleaf, opts.tongueGroove, opts.budgetMs ?? 0);
 }

@@ -11,7 +11,7 @@ import { type FluenceMap } from './fluence-map.js';
 import { mapRowsToLeaves } from './leaf-mapping.js';
 import { orderForTravel, deliveryTime, type DeliveryTime } from './delivery-time.js';
 
-export type StepAndShootMethod = 'engel' | 'improved' | 'sweep';
+export type StepAndShootMethod = 'engel' | 'improved' | 'sweep' | 'exact';
 
 export interface SequenceOptions {
   readonly method: StepAndShootMethod;
@@ -25,6 +25,8 @@ export interface SequenceOptions {
   readonly segmentOverheadS: number;
   /** Work for the K search (improved): candidate rollouts; default DEFAULT_BUDGET_WORK. No clock, so results are reproducible. */
   readonly budgetWork?: number;
+  /** Exact only: wall-clock budget of the proof search, ms (default DEFAULT_EXACT_BUDGET_MS). */
+  readonly budgetMs?: number;
 }
 
 export interface SequenceOutput {
@@ -37,11 +39,18 @@ export interface SequenceOutput {
   /** The unconstrained minimum (max row complexity), for comparison under constraints. */
   readonly unconstrainedTnmu: number;
   readonly segmentCount: number;
+  /** Method exact: the bound its search proved; otherwise the row-jump / distinct-level bound. */
   readonly segmentLowerBound: number;
   /** Sweep only: a lower bound on K for any unidirectional sweep at this total MU (from leaf events every such sweep must have). */
   readonly sweepSegmentLowerBound?: number;
   readonly segments: Array<{ mu: number; rows: Array<[number, number] | null>; jaws: { x1Edge: number; x2Edge: number; firstRow: number; lastRow: number } | null; edges?: Array<[number, number]> }>;
+  /**
+   * Reconstruction exact (every bixel delivered exactly). For method `exact` also: the segment count
+   * is proven minimal among minimum-TNMU decompositions (false when the budget ran out first).
+   */
   readonly exact: boolean;
+  /** Method exact only: wall-clock budget of the proof search, ms. */
+  readonly budgetMs?: number;
   readonly constraints: ConstraintReport;
   readonly delivery: DeliveryTime;
   readonly firstLeafPair: number;
@@ -61,6 +70,9 @@ export interface SequenceOutput {
  */
 export const DEFAULT_BUDGET_WORK = 400;
 
+/** Default wall-clock budget of the exact method's proof search (it proves every proven optimum of clinical25 in well under 1 s). */
+export const DEFAULT_EXACT_BUDGET_MS = 10_000;
+
 export async function sequenceMap(input: FluenceMap, mlc: MlcModel, o: SequenceOptions): Promise<SequenceOutput> {
   if (o.method !== 'sweep' && (o.interleaf || o.tongueGroove)) {
     throw new BridgeError('INPUT_INVALID', `method ${o.method} does not honour leaf constraints; use --method sweep`, { field: '--method', actual: o.method, limit: 'sweep with --no-interdigitation / --tongue-groove' });
@@ -68,11 +80,15 @@ export async function sequenceMap(input: FluenceMap, mlc: MlcModel, o: SequenceO
   if (input.cols * o.bixelWidthMm > mlc.travel.maxMm - mlc.travel.minMm) {
     throw new BridgeError('INPUT_INVALID', 'map wider than the leaf travel', { field: 'map.cols', actual: `${input.cols * o.bixelWidthMm} mm`, limit: `${mlc.travel.maxMm - mlc.travel.minMm} mm` });
   }
+  if (o.budgetMs !== undefined && !(o.budgetMs >= 1 && o.budgetMs <= 3_600_000)) {
+    throw new BridgeError('INPUT_INVALID', 'exact-search budget out of range', { field: 'budgetMs', actual: o.budgetMs, limit: '1..3600000', unit: 'ms' });
+  }
   const placed = mapRowsToLeaves(input, mlc, o.rowHeightMm);
   const map = placed.map;
   const t0 = performance.now();
-  const budgetWork = o.method === 'improved' ? (o.budgetWork ?? DEFAULT_BUDGET_WORK) : 0;
-  const native = await sequenceNative(map.rows, map.cols, map.values, o.method as NativeMethod, { budgetWork, interleaf: o.interleaf, tongueGroove: o.tongueGroove });
+  const budgetWork = o.method === 'improved' || o.method === 'exact' ? (o.budgetWork ?? DEFAULT_BUDGET_WORK) : 0;
+  const budgetMs = o.method === 'exact' ? (o.budgetMs ?? DEFAULT_EXACT_BUDGET_MS) : 0;
+  const native = await sequenceNative(map.rows, map.cols, map.values, o.method as NativeMethod, { budgetWork, interleaf: o.interleaf, tongueGroove: o.tongueGroove, budgetMs });
   const wallMs = performance.now() - t0;
   let segments: SequencedSegment[] = Array.from(native.weights, (mu, k) => ({
     mu,
@@ -100,7 +116,8 @@ export async function sequenceMap(input: FluenceMap, mlc: MlcModel, o: SequenceO
     segmentLowerBound: native.segmentLowerBound,
     ...(native.sweepSegmentLowerBound !== undefined ? { sweepSegmentLowerBound: native.sweepSegmentLowerBound } : {}),
     segments: segments.map((s) => ({ mu: s.mu, rows: s.rows.map((r) => (r ? [r[0], r[1]] : null)) as Array<[number, number] | null>, jaws: jawsOf(s), ...(s.edges ? { edges: s.edges.map((e) => [e[0], e[1]] as [number, number]) } : {}) })),
-    exact: constraints.reconstruction.violations === 0,
+    exact: constraints.reconstruction.violations === 0 && (o.method !== 'exact' || native.proven === true),
+    ...(o.method === 'exact' ? { budgetMs } : {}),
     constraints,
     delivery: deliveryTime(segments, native.tnmu, { bixelWidthMm: o.bixelWidthMm, maxLeafSpeedMmPerS: mlc.maxLeafSpeedMmPerS, doseRateMuPerMin: o.doseRateMuPerMin, segmentOverheadS: o.segmentOverheadS, cols: map.cols }),
     firstLeafPair: placed.firstLeafPair,
