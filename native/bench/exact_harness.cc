@@ -3,6 +3,8 @@
 // native/src/exact.cc native/src/exact_row.cc -o /tmp/exacth
 // ./exacth <dir> <budgetMs> | ./exacth --random rows cols levels count budgetMs
 #include <chrono>
+#include <cmath>
+#include <ctime>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -50,7 +52,47 @@ static ExactResult Run(const Matrix& m, double ms, double* took) {
   return r;
 }
 
+// Smooth map: six Gaussian blobs scaled to `levels` (as the bench's smooth set).
+static void Smooth(Matrix& m, int levels, std::mt19937& rng) {
+  std::vector<double> f(m.v.size(), 0.0);
+  for (int g = 0; g < 6; ++g) {
+    double cy = rng() % m.rows, cx = rng() % m.cols, sy = 3 + rng() % 8, sx = 4 + rng() % 12, a = 0.3 + (rng() % 100) / 100.0;
+    for (int r = 0; r < m.rows; ++r) for (int c = 0; c < m.cols; ++c) f[r * m.cols + c] += a * std::exp(-((r - cy) * (r - cy) / (2 * sy * sy) + (c - cx) * (c - cx) / (2 * sx * sx)));
+  }
+  double mx = 0;
+  for (double v : f) mx = std::max(mx, v);
+  for (size_t k = 0; k < f.size(); ++k) m.v[k] = static_cast<int32_t>(std::lround(f[k] / mx * levels));
+}
+
+// Default-method candidates: pilot rollouts, then the multiset descent with a node limit.
+static int Heur(int rows, int cols, int levels, int count, double rollouts, double nodes, int seed) {
+  std::mt19937 rng(seed);
+  double sk = 0, se = 0, sopt = 0, st = 0, sb = 0; int worse = 0, proven = 0;
+  for (int i = 0; i < count; ++i) {
+    Matrix m; m.rows = rows; m.cols = cols; m.v.resize(rows * cols);
+    if (levels > 0) for (auto& x : m.v) x = rng() % (levels + 1);
+    else Smooth(m, -levels, rng);
+    SequenceOptions eo; eo.improved = false;
+    auto e = SequenceUnconstrained(m, eo);
+    std::clock_t c0 = std::clock();  // CPU time: fairer than wall time on a shared machine
+    SequenceOptions o; o.workBudget = static_cast<uint64_t>(rollouts);
+    auto inc = SequenceUnconstrained(m, o);
+    SearchBudget b; b.nodeLimit = static_cast<uint64_t>(nodes);
+    int32_t bound = 0;
+    if (nodes > 0) inc = DescendSegments(m, inc, b, &bound);
+    st += 1000.0 * (std::clock() - c0) / CLOCKS_PER_SEC;
+    double took;
+    auto opt = Run(m, rows * cols > 300 ? 1 : 2000, &took);
+    proven += opt.exact;
+    sk += inc.size(); se += e.size(); sopt += opt.segments.size(); sb += bound; worse += inc.size() > e.size();
+    if (Bad(m, inc)) printf("BAD map %d\n", i);
+  }
+  printf("%dx%d L%d rollouts %.0f nodes %.0f: mean K %.3f opt %.3f (ratio %.4f, %d proven) engel %.3f worse %d bound %.3f ms %.3f\n", rows, cols, levels, rollouts, nodes, sk / count, sopt / count, sk / sopt, proven, se / count, worse, sb / count, st / count);
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (std::string(argv[1]) == "--heur") return Heur(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atof(argv[6]), atof(argv[7]), argc > 8 ? atoi(argv[8]) : 7);
   if (std::string(argv[1]) == "--random") {
     int rows = atoi(argv[2]), cols = atoi(argv[3]), levels = atoi(argv[4]), count = atoi(argv[5]);
     double ms = atof(argv[6]);

@@ -7,7 +7,8 @@
 // fail is a proven lower bound. Parts are at most the largest increment of every row with c_i = T
 // (such a row starts exactly its increments, so each weight lies inside one increment).
 #include <algorithm>
-#include <numeric>
+#include <functional>
+#include <set>
 
 #include "exact.h"
 
@@ -30,6 +31,17 @@ class MultisetSearch {
     }
     // rows without slack first (most constrained), then by slack
     std::stable_sort(rows_.begin(), rows_.end(), [](const RowInfo& x, const RowInfo& y) { return x.slack < y.slack; });
+  }
+
+  // True when the multiset `parts` (any order) decomposes every row (then segments holds it).
+  bool TryParts(std::vector<int32_t> parts, std::vector<Segment>& segments) {
+    std::sort(parts.begin(), parts.end(), std::greater<int32_t>());
+    if (parts.empty() || parts.front() > maxPart_) return false;
+    parts_ = std::move(parts);
+    found_ = false;
+    Check();
+    if (found_) segments = Build();
+    return found_;
   }
 
   // True when some K-part multiset decomposes every row (then segments holds it).
@@ -65,9 +77,9 @@ class MultisetSearch {
       if (rem == 0) Check();
       return;
     }
-    const int64_t lo = (rem + left - 1) / left;
+    const int64_t lo = (rem + left - 1) / left;  // parts_ non-increasing: parts_[i] >= the mean of the rest
     const int64_t hi = std::min<int64_t>(cap, rem - (left - 1));
-    for (int64_t w = hi; w >= lo && !found_ && !budget_.out; --w) {
+    for (int64_t w = lo; w <= hi && !found_ && !budget_.out; ++w) {  // small parts first: found sooner
       parts_[i] = static_cast<int32_t>(w);
       Partition(i + 1, rem - w, left - 1, static_cast<int32_t>(w));
     }
@@ -123,11 +135,11 @@ class MultisetSearch {
 
 }  // namespace
 
-ExactResult SequenceExact(const Matrix& m, std::vector<Segment> incumbent, SearchBudget& budget) {
+ExactResult SequenceExact(const Matrix& m, std::vector<Segment> incumbent, SearchBudget& budget, int32_t knownBound) {
   ExactResult res;
   res.segments = std::move(incumbent);
   const int64_t T = MatrixComplexity(m);
-  res.lowerBound = T == 0 ? 0 : std::max(1, SegmentLowerBound(m));
+  res.lowerBound = T == 0 ? 0 : std::max({1, SegmentLowerBound(m), knownBound});
   MultisetSearch search(m, T, budget);
   for (int32_t K = res.lowerBound; K < static_cast<int32_t>(res.segments.size()); ++K) {
     std::vector<Segment> found;
@@ -145,6 +157,51 @@ ExactResult SequenceExact(const Matrix& m, std::vector<Segment> incumbent, Searc
   res.exact = res.lowerBound == static_cast<int32_t>(res.segments.size());
   res.nodes = budget.nodes;
   return res;
+}
+
+namespace {
+
+// The incumbent's weights with two of them merged into one: the K - 1 multisets nearest to it.
+bool MergedNeighbours(MultisetSearch& search, const std::vector<Segment>& incumbent, SearchBudget& budget, std::vector<Segment>& found) {
+  std::vector<int32_t> w;
+  for (const Segment& s : incumbent) w.push_back(s.weight);
+  std::sort(w.begin(), w.end());
+  std::set<std::vector<int32_t>> tried;
+  for (size_t a = 0; a < w.size(); ++a)
+    for (size_t b = a + 1; b < w.size() && !budget.out; ++b) {
+      std::vector<int32_t> p;
+      for (size_t k = 0; k < w.size(); ++k)
+        if (k != a && k != b) p.push_back(w[k]);
+      p.push_back(w[a] + w[b]);
+      std::sort(p.begin(), p.end());
+      if (!tried.insert(p).second) continue;
+      if (search.TryParts(p, found)) return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+std::vector<Segment> DescendSegments(const Matrix& m, std::vector<Segment> incumbent, SearchBudget& budget, int32_t* provenBound) {
+  const int64_t T = MatrixComplexity(m);
+  const int32_t lb = T == 0 ? 0 : std::max(1, SegmentLowerBound(m));
+  if (provenBound) *provenBound = lb;
+  MultisetSearch search(m, T, budget);
+  for (int32_t K = static_cast<int32_t>(incumbent.size()) - 1; K >= lb; --K) {
+    std::vector<Segment> found;
+    if (MergedNeighbours(search, incumbent, budget, found)) {
+      incumbent = std::move(found);
+      continue;
+    }
+    if (budget.out) break;
+    if (!search.TryK(K, found)) {
+      if (!budget.out && provenBound) *provenBound = K + 1;  // every K-part multiset failed
+      break;
+    }
+    incumbent = std::move(found);
+  }
+  if (provenBound && static_cast<int32_t>(incumbent.size()) == lb) *provenBound = lb;
+  return incumbent;
 }
 
 }  // namespace linac

@@ -20,11 +20,12 @@ struct SearchBudget {
   bool out = false;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   // Counts one node; true once the budget is spent (the clock is read every 1024 nodes).
-  bool Spend() {
+  bool Spend(uint64_t k = 1) {
     if (out) return true;
-    ++nodes;
+    const uint64_t before = nodes;
+    nodes += k;
     if (nodeLimit && nodes >= nodeLimit) out = true;
-    if (budgetMs > 0 && (nodes & 1023) == 0 &&
+    if (budgetMs > 0 && (nodes >> 10) != (before >> 10) &&
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() >= budgetMs)
       out = true;
     return out;
@@ -38,8 +39,14 @@ struct ExactResult {
   uint64_t nodes = 0;
 };
 
-// incumbent: a minimum-TNMU decomposition (e.g. from SequenceUnconstrained), the upper bound.
-ExactResult SequenceExact(const Matrix& m, std::vector<Segment> incumbent, SearchBudget& budget);
+// incumbent: a minimum-TNMU decomposition (e.g. from SequenceUnconstrained), the upper bound;
+// knownBound: a lower bound already proven (e.g. by SequenceUnconstrained), else 0.
+ExactResult SequenceExact(const Matrix& m, std::vector<Segment> incumbent, SearchBudget& budget, int32_t knownBound = 0);
+
+// Heuristic use of the same search (the default method): K = incumbent - 1, - 2, ... while a
+// multiset is found within the budget (give it a node limit for reproducible results). Returns
+// the incumbent improved; provenBound receives incumbent size when K - 1 was refuted outright.
+std::vector<Segment> DescendSegments(const Matrix& m, std::vector<Segment> incumbent, SearchBudget& budget, int32_t* provenBound);
 
 // One interval of a row decomposition: weight index into the multiset's distinct values, columns.
 struct RowInterval {

@@ -139,6 +139,7 @@ class RowSearch {
 
 bool RowDecomposable(const int32_t* a, int32_t n, int64_t slack, const std::vector<int32_t>& vals,
                      const std::vector<int32_t>& counts, SearchBudget& budget, std::vector<RowInterval>* out) {
+  if (budget.Spend(1 + static_cast<uint64_t>(n) / 8)) return false;  // setting up costs about n/8 nodes
   RowSearch s(a, n, vals, counts, budget);
   return s.Run(slack, out);
 }

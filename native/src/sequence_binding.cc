@@ -42,11 +42,11 @@ void Run(SequenceJob& j) {
     SequenceOptions o;
     o.improved = j.method != "engel";
     o.workBudget = static_cast<uint64_t>(j.budgetWork);
-    j.segments = SequenceUnconstrained(j.m, o, &j.work);
+    j.segments = SequenceUnconstrained(j.m, o, &j.work, &j.segmentLowerBound);
     if (j.method == "exact") {
       SearchBudget b;
       b.budgetMs = j.budgetMs;
-      ExactResult r = SequenceExact(j.m, std::move(j.segments), b);
+      ExactResult r = SequenceExact(j.m, std::move(j.segments), b, j.segmentLowerBound);
       j.segments = std::move(r.segments);
       j.segmentLowerBound = r.lowerBound;
       j.proven = r.exact;

@@ -1,5 +1,7 @@
 #include "sequencer.h"
 
+#include "exact.h"
+
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
@@ -218,13 +220,14 @@ std::vector<Segment> Pilot(Matrix m, int mode, std::mt19937& rng, size_t cutoff,
 
 }  // namespace
 
-std::vector<Segment> SequenceUnconstrained(const Matrix& m, const SequenceOptions& o, uint64_t* workUsed) {
+std::vector<Segment> SequenceUnconstrained(const Matrix& m, const SequenceOptions& o, uint64_t* workUsed, int32_t* provenBound) {
   std::mt19937 rng(o.seed);
   std::vector<Segment> best;
   Rollout(m, MatrixComplexity(m), 0, rng, SIZE_MAX - 1, &best);  // Engel-type baseline
+  if (provenBound) *provenBound = SegmentLowerBound(m);
   if (!o.improved) return best;
   uint64_t work = 0;
-  const uint64_t budget = o.workBudget;
+  const uint64_t budget = o.workBudget / 4;  // rollouts; the rest goes to the multiset descent
   const size_t lb = static_cast<size_t>(SegmentLowerBound(m));
   auto consider = [&](std::vector<Segment>&& g) {
     if (!g.empty() && g.size() < best.size()) best = std::move(g);
@@ -236,6 +239,15 @@ std::vector<Segment> SequenceUnconstrained(const Matrix& m, const SequenceOption
   }
   for (int mode = 1; mode <= 2 && best.size() > lb && work < budget; ++mode) consider(Pilot(m, mode, rng, best.size(), work, budget));
   while (best.size() > lb && work < budget) consider(Pilot(m, 2, rng, best.size(), work, budget));
+  // Then the weight-multiset search of the exact mode, downwards from the pilot's K, by node count.
+  if (best.size() > lb && o.workBudget > work) {
+    SearchBudget nodes;
+    nodes.nodeLimit = (o.workBudget - work) * 100;
+    int32_t bound = 0;
+    best = DescendSegments(m, std::move(best), nodes, &bound);
+    work += nodes.nodes / 100;  // whole units; the last node may overrun by < 100
+    if (provenBound) *provenBound = std::max(*provenBound, bound);
+  }
   if (workUsed) *workUsed = work;
   return best;
 }

@@ -26,13 +26,17 @@ int32_t SegmentLowerBound(const Matrix& m);
 
 struct SequenceOptions {
   bool improved = true;      // false: Engel-type greedy baseline only
-  uint64_t workBudget = 0;   // candidate rollouts the K search may evaluate (improved); no clock
+  // Work units the K search may spend (improved; no clock). A quarter goes to candidate rollouts
+  // (one unit each), the rest to the weight-multiset descent (exact.h; 100 search nodes a unit).
+  uint64_t workBudget = 0;
   uint32_t seed = 12345;     // fixed: same map + budget -> same segments
 };
 
 // TNMU-optimal decomposition (sum of weights == MatrixComplexity) with few segments.
-// workUsed (optional) receives the number of candidate rollouts evaluated (<= budget + 1).
-std::vector<Segment> SequenceUnconstrained(const Matrix& m, const SequenceOptions& o, uint64_t* workUsed = nullptr);
+// workUsed (optional) receives the work units spent (<= budget + 1). provenBound (optional)
+// receives a proven lower bound on K at minimum TNMU (the jump bound, or better when the descent
+// refuted every multiset with one segment fewer than its result).
+std::vector<Segment> SequenceUnconstrained(const Matrix& m, const SequenceOptions& o, uint64_t* workUsed = nullptr, int32_t* provenBound = nullptr);
 
 // Unidirectional sweep with the interleaf collision constraint (no interdigitation) and, when
 // tongueGroove, the tongue-and-groove constraint (Kamath et al. 2003/2004). Returns segments whose
