@@ -12,7 +12,8 @@
         "native/src/sweep_graph.cc",
         "native/src/sequence_binding.cc",
         "native/src/exact.cc",
-        "native/src/exact_row.cc"
+        "native/src/exact_row.cc",
+        "native/src/constrained_peel.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-Wall", "-Wextra"],

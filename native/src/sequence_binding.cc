@@ -31,8 +31,9 @@ void Run(SequenceJob& j) {
   auto t0 = std::chrono::steady_clock::now();
   j.unconstrained = MatrixComplexity(j.m);
   j.segmentLowerBound = SegmentLowerBound(j.m);
-  if (j.method == "sweep") {
-    SweepResult r = SequenceConstrainedSweep(j.m, j.interleaf, j.tongueGroove);
+  const bool constrained = j.interleaf || j.tongueGroove;
+  if (j.method == "sweep" || (j.method == "improved" && constrained)) {
+    SweepResult r = j.method == "sweep" ? SequenceConstrainedSweep(j.m, j.interleaf, j.tongueGroove) : SequenceConstrainedPeel(j.m, j.interleaf, j.tongueGroove);
     j.segments = std::move(r.segments);
     j.left = std::move(r.leftEdge);
     j.right = std::move(r.rightEdge);

@@ -49,5 +49,12 @@ struct SweepResult {
   int32_t segmentLowerBound = 0;  // for unidirectional sweeps at this total MU, either direction
 };
 SweepResult SequenceConstrainedSweep(const Matrix& m, bool interleaf, bool tongueGroove);
+// One direction only (backward: right to left, expressed in the original columns).
+SweepResult ConstrainedSweepOneWay(const Matrix& m, bool interleaf, bool tongueGroove, bool backward);
+
+// Segments that need not form a unidirectional sweep, at the same constrained minimum total MU
+// (constrained_peel.cc): an Engel-type search whose oracle is the constrained minimum MU of the
+// residual. Same result shape as the sweep (edges for every row, closed rows parked).
+SweepResult SequenceConstrainedPeel(const Matrix& m, bool interleaf, bool tongueGroove);
 
 }  // namespace linac

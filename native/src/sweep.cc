@@ -281,6 +281,10 @@ SweepResult Unmirror(SweepResult s, int32_t cols) {
 
 }  // namespace
 
+SweepResult ConstrainedSweepOneWay(const Matrix& m, bool interleaf, bool tongueGroove, bool backward) {
+  return backward ? Unmirror(SweepOnce(Mirror(m), interleaf, tongueGroove), m.cols) : SweepOnce(m, interleaf, tongueGroove);
+}
+
 // Both sweep directions reach the same minimum MU (the constraints are mirror-symmetric); keep the
 // one that needs fewer segments.
 SweepResult SequenceConstrainedSweep(const Matrix& m, bool interleaf, bool tongueGroove) {

@@ -90,7 +90,8 @@ describe('step-and-shoot without interdigitation and with tongue-and-groove', ()
   });
 
   it('refuses constraint flags with a method that cannot honour them', async () => {
-    await expect(sequenceMap(toMap([[1]]), mlc, opts({ method: 'improved', interleaf: true }))).rejects.toMatchObject({ code: 'INPUT_INVALID', field: '--method' });
+    await expect(sequenceMap(toMap([[1]]), mlc, opts({ method: 'engel', interleaf: true }))).rejects.toMatchObject({ code: 'INPUT_INVALID', field: '--method' });
+    await expect(sequenceMap(toMap([[1]]), mlc, opts({ method: 'exact', tongueGroove: true }))).rejects.toMatchObject({ code: 'INPUT_INVALID', field: '--method' });
   });
 });
 

@@ -74,8 +74,9 @@ export const DEFAULT_BUDGET_WORK = 400;
 export const DEFAULT_EXACT_BUDGET_MS = 10_000;
 
 export async function sequenceMap(input: FluenceMap, mlc: MlcModel, o: SequenceOptions): Promise<SequenceOutput> {
-  if (o.method !== 'sweep' && (o.interleaf || o.tongueGroove)) {
-    throw new BridgeError('INPUT_INVALID', `method ${o.method} does not honour leaf constraints; use --method sweep`, { field: '--method', actual: o.method, limit: 'sweep with --no-interdigitation / --tongue-groove' });
+  const constrained = o.interleaf || o.tongueGroove;
+  if (o.method !== 'sweep' && o.method !== 'improved' && constrained) {
+    throw new BridgeError('INPUT_INVALID', `method ${o.method} does not honour leaf constraints; use --method improved or sweep`, { field: '--method', actual: o.method, limit: 'improved | sweep with --no-interdigitation / --tongue-groove' });
   }
   if (input.cols * o.bixelWidthMm > mlc.travel.maxMm - mlc.travel.minMm) {
     throw new BridgeError('INPUT_INVALID', 'map wider than the leaf travel', { field: 'map.cols', actual: `${input.cols * o.bixelWidthMm} mm`, limit: `${mlc.travel.maxMm - mlc.travel.minMm} mm` });
@@ -100,6 +101,7 @@ export async function sequenceMap(input: FluenceMap, mlc: MlcModel, o: SequenceO
     edges: native.leftEdge ? Array.from({ length: map.rows }, (_, r) => [native.leftEdge![k * map.rows + r], native.rightEdge![k * map.rows + r]] as [number, number]) : undefined,
   }));
   // step-and-shoot segments of an unconstrained decomposition may go in any order: shorten leaf travel
+  // (also constrained ones from improved: each carries its own leaf edges; a sweep keeps its order)
   if (o.method !== 'sweep') segments = orderForTravel(segments, map.cols);
   const constraints = checkSequence(map, segments, { bixelWidthMm: o.bixelWidthMm, minGapMm: mlc.minGapMm, minSegmentMu: o.minSegmentMu, minOpenAreaMm2: o.minOpenAreaMm2, rowWidthMm: placed.leafWidthsMm }, { interleaf: o.interleaf, tongueGroove: o.tongueGroove });
   let levels = 0;
@@ -110,7 +112,7 @@ export async function sequenceMap(input: FluenceMap, mlc: MlcModel, o: SequenceO
     cols: map.cols,
     levels,
     tnmu: native.tnmu,
-    tnmuLowerBound: o.method === 'sweep' && (o.interleaf || o.tongueGroove) ? native.tnmu : native.unconstrainedTnmu,
+    tnmuLowerBound: constrained ? native.tnmu : native.unconstrainedTnmu,
     unconstrainedTnmu: native.unconstrainedTnmu,
     segmentCount: segments.length,
     segmentLowerBound: native.segmentLowerBound,
