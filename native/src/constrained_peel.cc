@@ -62,41 +62,63 @@ struct Step {
   std::vector<int32_t> left, right;
 };
 
-// The heaviest valid step among the segments of both sweep directions of r (C = C(r)).
-Step BestStep(const Matrix& r, int64_t C, bool interleaf, bool tongueGroove) {
+// Work in cell evaluations: an oracle call costs the map's cells, a searched sweep about 8 times that.
+constexpr uint64_t kSweepCost = 8;
+
+// The heaviest valid step among the segments of the two searched minimum-MU sweeps of r (both
+// directions; C = C(r)). `work` accumulates cell evaluations.
+Step BestStep(const Matrix& r, int64_t C, bool interleaf, bool tongueGroove, uint64_t& work) {
+  const uint64_t cells = static_cast<uint64_t>(r.rows) * r.cols;
+  struct Cand {
+    int32_t top;
+    Segment s;
+    const std::vector<int32_t>* left;
+    const std::vector<int32_t>* right;
+  };
+  std::vector<SweepResult> sweeps;
+  for (bool backward : {false, true}) sweeps.push_back(ConstrainedSweepOneWay(r, interleaf, tongueGroove, backward));
+  work += 2 * kSweepCost * cells;
+  std::vector<Cand> cands;
+  std::set<std::pair<std::vector<int32_t>, std::vector<int32_t>>> seen;
+  for (const SweepResult& sw : sweeps) {
+    if (sw.tnmu != C) continue;  // every direction reaches C; kept as a guard
+    for (size_t k = 0; k < sw.segments.size(); ++k) {
+      const Segment& s = sw.segments[k];
+      if (!seen.insert({s.first, s.last}).second) continue;
+      cands.push_back(Cand{static_cast<int32_t>(std::min<int64_t>(MaxWeight(r, s), C)), s, &sw.leftEdge[k], &sw.rightEdge[k]});
+    }
+  }
+  // most room first; a candidate whose room is no more than the best weight found cannot win
+  std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.top > b.top; });
   Step best;
   best.s.weight = 0;
-  std::set<std::pair<std::vector<int32_t>, std::vector<int32_t>>> seen;
-  for (bool backward : {false, true}) {
-    SweepResult sw = ConstrainedSweepOneWay(r, interleaf, tongueGroove, backward);
-    if (sw.tnmu != C) continue;  // both directions reach C; kept as a guard
-    for (size_t k = 0; k < sw.segments.size(); ++k) {
-      Segment s = sw.segments[k];
-      if (!seen.insert({s.first, s.last}).second) continue;
-      // raise the weight while the oracle keeps the residual at its minimum (at most 4 tries)
-      int32_t top = std::min<int64_t>(MaxWeight(r, s), C), tries = 0;
-      for (int32_t u = top; u > s.weight && tries < 4; --u, ++tries) {
-        if (tongueGroove && !TongueGrooveStepOk(r, s, u)) continue;
-        if (Oracle(Subtract(r, s, u), interleaf, tongueGroove) == C - u) {
-          s.weight = u;
-          break;
-        }
+  for (Cand& c : cands) {
+    if (c.top <= best.s.weight) break;
+    Segment s = c.s;
+    // raise the weight while the oracle keeps the residual at its minimum (at most 4 tries)
+    for (int32_t u = c.top, tries = 0; u > std::max(s.weight, best.s.weight) && tries < 4; --u, ++tries) {
+      if (tongueGroove && !TongueGrooveStepOk(r, s, u)) continue;
+      work += cells;
+      if (Oracle(Subtract(r, s, u), interleaf, tongueGroove) == C - u) {
+        s.weight = u;
+        break;
       }
-      if (s.weight > best.s.weight) best = Step{s, sw.leftEdge[k], sw.rightEdge[k]};
     }
+    if (s.weight > best.s.weight) best = Step{s, *c.left, *c.right};
   }
   return best;
 }
 
 }  // namespace
 
-SweepResult SequenceConstrainedPeel(const Matrix& m, bool interleaf, bool tongueGroove) {
+SweepResult SequenceConstrainedPeel(const Matrix& m, bool interleaf, bool tongueGroove, uint64_t budgetCells, uint64_t* workCells) {
   SweepResult out;
   Matrix r = m;
   int64_t C = Oracle(r, interleaf, tongueGroove);
   out.tnmu = C;
-  while (C > 0) {
-    Step st = BestStep(r, C, interleaf, tongueGroove);
+  uint64_t work = static_cast<uint64_t>(m.rows) * m.cols;
+  while (C > 0 && work < budgetCells) {
+    Step st = BestStep(r, C, interleaf, tongueGroove, work);
     if (st.s.weight <= 0) break;  // cannot happen: a sweep of r always has a segment
     r = Subtract(std::move(r), st.s, st.s.weight);
     C -= st.s.weight;
@@ -104,6 +126,15 @@ SweepResult SequenceConstrainedPeel(const Matrix& m, bool interleaf, bool tongue
     out.leftEdge.push_back(std::move(st.left));
     out.rightEdge.push_back(std::move(st.right));
   }
+  if (C > 0) {  // budget spent: the rest as one sweep of the residual, at its minimum C
+    SweepResult rest = SequenceConstrainedSweep(r, interleaf, tongueGroove);
+    for (size_t k = 0; k < rest.segments.size(); ++k) {
+      out.segments.push_back(std::move(rest.segments[k]));
+      out.leftEdge.push_back(std::move(rest.leftEdge[k]));
+      out.rightEdge.push_back(std::move(rest.rightEdge[k]));
+    }
+  }
+  if (workCells) *workCells = work;
   SweepResult sweep = SequenceConstrainedSweep(m, interleaf, tongueGroove);  // never worse than it
   if (sweep.tnmu == out.tnmu && sweep.segments.size() < out.segments.size()) return sweep;
   return out;

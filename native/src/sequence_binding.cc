@@ -33,7 +33,10 @@ void Run(SequenceJob& j) {
   j.segmentLowerBound = SegmentLowerBound(j.m);
   const bool constrained = j.interleaf || j.tongueGroove;
   if (j.method == "sweep" || (j.method == "improved" && constrained)) {
-    SweepResult r = j.method == "sweep" ? SequenceConstrainedSweep(j.m, j.interleaf, j.tongueGroove) : SequenceConstrainedPeel(j.m, j.interleaf, j.tongueGroove);
+    uint64_t cells = 0;  // improved: work in cell evaluations, 1000 per unit of budgetWork
+    SweepResult r = j.method == "sweep" ? SequenceConstrainedSweep(j.m, j.interleaf, j.tongueGroove)
+                                        : SequenceConstrainedPeel(j.m, j.interleaf, j.tongueGroove, static_cast<uint64_t>(j.budgetWork) * 1000, &cells);
+    j.work = cells / 1000;
     j.segments = std::move(r.segments);
     j.left = std::move(r.leftEdge);
     j.right = std::move(r.rightEdge);

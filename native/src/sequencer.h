@@ -54,7 +54,9 @@ SweepResult ConstrainedSweepOneWay(const Matrix& m, bool interleaf, bool tongueG
 
 // Segments that need not form a unidirectional sweep, at the same constrained minimum total MU
 // (constrained_peel.cc): an Engel-type search whose oracle is the constrained minimum MU of the
-// residual. Same result shape as the sweep (edges for every row, closed rows parked).
-SweepResult SequenceConstrainedPeel(const Matrix& m, bool interleaf, bool tongueGroove);
+// residual. Same result shape as the sweep (edges for every row, closed rows parked). Work is
+// counted in cell evaluations (an oracle call = rows·cols); once budgetCells is spent the residual
+// is finished as one sweep. workCells (optional) receives the work done.
+SweepResult SequenceConstrainedPeel(const Matrix& m, bool interleaf, bool tongueGroove, uint64_t budgetCells, uint64_t* workCells = nullptr);
 
 }  // namespace linac
