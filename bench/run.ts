@@ -11,6 +11,7 @@ import { benchJournal } from './journal.bench.js';
 import { benchKernels } from './kernels.bench.js';
 import { benchProtocol } from './protocol.bench.js';
 import { benchSequencing } from './sequencing.bench.js';
+import { benchSequencingLimits } from './sequencing-limits.bench.js';
 import { benchStartup } from './startup.bench.js';
 
 const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<string, unknown>[]>> = {
@@ -21,6 +22,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   gating: benchGating,
   journal: benchJournal,
   sequencing: benchSequencing,
+  'sequencing-limits': benchSequencingLimits,
   faults: benchFaults,
   startup: benchStartup,
 };
