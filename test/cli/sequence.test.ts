@@ -27,6 +27,20 @@ describe('linac-bridge sequence (CLI contract)', () => {
     for (const c of Object.values(o.constraints) as Array<{ violations: number }>) expect(c.violations).toBe(0);
   });
 
+  it('--method exact --budget-ms reports exact, segmentCount and segmentLowerBound: the proven optimum of gecode-5x5', () => {
+    const r = run(['sequence', fixture('gecode-5x5.csv'), '--mlc', 'millennium-120', '--method', 'exact', '--budget-ms', '10000', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o).toMatchObject({ method: 'exact', exact: true, segmentCount: 7, segmentLowerBound: 7, budgetMs: 10000, tnmu: 21 });
+    expect(o.segments).toHaveLength(7);
+  });
+
+  it('refuses a constraint flag with --method exact, naming --method', () => {
+    const r = run(['sequence', fixture('gecode-5x5.csv'), '--mlc', 'agility', '--method', 'exact', '--tongue-groove', '--json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--method/);
+  });
+
   it('sequences under --no-interdigitation --tongue-groove with zero violations', () => {
     const r = run(['sequence', fixture('gecode-15x15.csv'), '--mlc', 'agility', '--method', 'sweep', '--no-interdigitation', '--tongue-groove', '--json']);
     const o = JSON.parse(r.stdout);

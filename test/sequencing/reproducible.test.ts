@@ -53,6 +53,21 @@ describe('reproducible segment search (work budget, fixed seed, no clock)', () =
     expect(engel).toMatchObject({ budgetWork: 0, work: 0 });
   });
 
+  it('under leaf constraints the improved search is bounded by work too: a smaller budget stops earlier, the same budget repeats byte for byte', async () => {
+    const map = parseFluenceCsv(fs.readFileSync(fixture('case1-beam1.csv'), 'utf8'), 'case1-beam1.csv');
+    const constrained = { ...opts, interleaf: true, tongueGroove: true };
+    const full = await sequenceMap(map, mlc, constrained);
+    const again = await sequenceMap(map, mlc, constrained);
+    const small = await sequenceMap(map, mlc, { ...constrained, budgetWork: 5 });
+    expect(JSON.stringify(again.segments)).toBe(JSON.stringify(full.segments));
+    expect(full.work).toBeLessThanOrEqual(DEFAULT_BUDGET_WORK + 10);
+    expect(small.work).toBeLessThan(full.work);
+    for (const r of [full, small]) {
+      expect(r.constraints.tongueAndGroove.violations + r.constraints.interdigitation.violations + r.constraints.reconstruction.violations).toBe(0);
+      expect(r.tnmu).toBe(full.tnmu);
+    }
+  });
+
   it('CLI: --budget-work is stated in the JSON output; --budget-ms is refused naming --budget-work', () => {
     const ok = run(['sequence', fixture('gecode-5x5.csv'), '--mlc', 'millennium-120', '--method', 'improved', '--budget-work', '50', '--json']);
     expect(ok.status, ok.stderr).toBe(0);
