@@ -59,6 +59,7 @@ class RowSearch {
     if (failed_.count(key)) return false;
     const int64_t d = Inc(j);
     for (int64_t x = 0; x <= slack; ++x) {
+      if ((x & 63) == 63 && budget_.Spend()) return false;  // large slack (high levels): keep the budget checked
       const int64_t e = std::max<int64_t>(0, -d) + x, s = std::max<int64_t>(0, d) + x;
       if (e > sumOpen_ || s > sumAvail_ - sufPos_[j + 1]) break;  // both grow with x
       if (Ends(j, 0, e, s, slack - x)) return true;
