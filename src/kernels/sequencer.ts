@@ -27,7 +27,7 @@ export interface NativeSequence {
   readonly proven?: boolean;
   /** Sweep only: a lower bound on K for unidirectional sweeps at this total MU (forced leaf events). */
   readonly sweepSegmentLowerBound?: number;
-  /** Candidate rollouts the K search evaluated (improved; 0 otherwise); at most the budget + 1. Exact: plus the proof search, 100 nodes a unit. */
+  /** Work units the K search spent (0 for engel and sweep): improved = rollouts + descent nodes / 100 (constrained: 1000 cell evaluations a unit); exact adds its proof search, 100 nodes a unit. */
   readonly work: number;
   readonly ms: number;
 }
