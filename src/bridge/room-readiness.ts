@@ -28,3 +28,16 @@ export function heartbeatMarginMs(cfg: LoadedConfig): number {
   const l = cfg.bridge.links;
   return Math.min(l.mlc.staleAfterMs - l.mlc.heartbeatMs, l.beam.staleAfterMs - l.beam.heartbeatMs, l.couch.staleAfterMs - l.couch.heartbeatMs);
 }
+
+/** Calls `onChange` with the stale-link vetoes whenever that set changes (checked every `periodMs`, and once now). */
+export function watchStaleLinks(session: BridgeSession, clock: Clock, onChange: (ids: InterlockId[]) => void, periodMs = 100): { stop(): void } {
+  let last: string | undefined;
+  const check = (): void => {
+    const ids = staleLinkVetoes(session, clock);
+    if (ids.join() !== last) onChange(ids);
+    last = ids.join();
+  };
+  check();
+  const timer = clock.setInterval(check, periodMs);
+  return { stop: () => timer.cancel() };
+}
