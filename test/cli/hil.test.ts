@@ -5,14 +5,18 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCli, type CliRun } from '../helpers/cli-process.js';
-import { hilConfig, startSim, tmpDir, type SimProcess } from '../helpers/hil-rig.js';
+import path from 'node:path';
+import { hilConfig, socatPty, startSim, tmpDir, type SimProcess } from '../helpers/hil-rig.js';
 import { until } from '../helpers/wait.js';
 
 let sims: SimProcess[] = [];
 let bridge: CliRun | undefined;
+let bridges: Array<{ stop(): Promise<void> }> = [];
 afterEach(async () => {
   bridge?.child.kill('SIGTERM');
   if (bridge) await bridge.exited;
+  await Promise.all(bridges.map((b) => b.stop()));
+  bridges = [];
   await Promise.all(sims.map((s) => s.stop()));
   sims = [];
   bridge = undefined;
@@ -53,6 +57,22 @@ describe('linac-bridge start --config on simulators in their own processes', () 
     await until(() => /no stale link vetoes beam-on/.test(run.stdout), 30_000, 'the MLC link fresh after the simulator came up');
     expect(run.stdout).toMatch(new RegExp(`link mlc connected to tcp://127\\.0\\.0\\.1:${mlcPort} \\(after \\d+ attempts\\)`));
     expect(run.stdout).toContain('link mlc fresh');
+  }, 90_000);
+
+  it('runs the recipe of docs/hil.md on pseudo-terminals bridged with socat: MLC and linac over serial, the couch on Modbus RTU, all fresh', async () => {
+    const dir = tmpDir('lb-hil-pty-');
+    const [mlc, beam, imaging] = (sims = await Promise.all([startSim('mlc'), startSim('beam'), startSim('imaging')]));
+    const couch = await startSim('couch', ['--pty']);
+    sims.push(couch);
+    expect(couch.spec).toMatchObject({ kind: 'serial', path: expect.stringMatching(/^\/dev\/pts\/\d+$/) });
+    const serial = (name: string) => ({ kind: 'serial' as const, path: path.join(dir, name), baudRate: 115200 });
+    bridges = await Promise.all([socatPty(serial('mlc').path, mlc.spec), socatPty(serial('beam').path, beam.spec), socatPty(serial('couch').path, couch.spec)]);
+    const file = hilConfig(dir, { mlc: serial('mlc'), beam: serial('beam'), couch: serial('couch'), imaging: imaging.spec }, 'room-pty.json');
+    const run = (bridge = startCli(['--config', file, 'start']));
+    await until(() => /no stale link vetoes beam-on/.test(run.stdout) || run.child.exitCode !== null, 30_000, 'all links fresh over socat');
+    expect(run.child.exitCode, run.stderr).toBeNull();
+    expect(run.stdout).toContain(`couch serial:${path.join(dir, 'couch')}@115200 (Modbus RTU)`);
+    for (const d of ['mlc', 'beam', 'couch']) expect(run.stdout).toContain(`link ${d} fresh`);
   }, 90_000);
 
   it('refuses a config that names no device for a link (port 0, or no imaging transport), naming the field, exit 2', async () => {

@@ -62,3 +62,24 @@ export function hilConfig(dir: string, transports: Partial<Record<SimDevice, Lin
 }
 
 export const tmpDir = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+
+/**
+ * socat giving a simulator a serial face at `linkPath`: a new pseudo-terminal bridged to its TCP port
+ * (as a serial device server does, the other way round) or to its own pseudo-terminal. Resolves once the link exists.
+ */
+export async function socatPty(linkPath: string, to: LinkSpec, timeoutMs = 10_000): Promise<{ stop(): Promise<void> }> {
+  const other = to.kind === 'tcp' ? `tcp:${to.host}:${to.port}` : `${to.path},raw,echo=0`;
+  const child = spawn('socat', [`pty,raw,echo=0,link=${linkPath}`, other], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const end = performance.now() + timeoutMs;
+  while (!fs.existsSync(linkPath)) {
+    if (child.exitCode !== null || performance.now() > end) throw new Error(`socat did not create ${linkPath}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return {
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
