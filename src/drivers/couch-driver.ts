@@ -15,6 +15,7 @@ import type { Pose6 } from '../core/pose.js';
 import { COUCH_REGISTER_COUNT, CouchCommand, CouchReg, decodePose, decodeStatusRegisters, encodePose, type CouchStatus } from '../protocol/couch-register-map.js';
 import { describeLink, type ByteLink, type LinkSpec } from '../transport/byte-link.js';
 import { openByteLink } from '../transport/open-link.js';
+import type { DeviceDriver } from './device-driver.js';
 import type { DriverCounters, DriverEvent } from './driver-event.js';
 import { LinkHealthMonitor, type LinkHealth } from './link-health.js';
 import { ModbusMaster } from './modbus-master.js';
@@ -50,7 +51,7 @@ export interface CouchSnapshot {
   readonly atMs: number;
 }
 
-export class CouchDriver {
+export class CouchDriver implements DeviceDriver<CouchSnapshot> {
   private readonly snapshots = new BehaviorSubject<CouchSnapshot | undefined>(undefined);
   private readonly events = new Subject<DriverEvent>();
   private readonly health: LinkHealthMonitor;
