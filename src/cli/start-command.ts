@@ -17,12 +17,10 @@ import { RegistrationHttpSource } from '../bridge/registration-sources/http-sour
 import { unfinishedRuns } from '../bridge/fraction-recovery.js';
 import { carriedLatches } from '../bridge/latch-carryover.js';
 import { safeStop } from '../bridge/safe-stop.js';
-import { assembleRoom, type Room } from '../bridge/room-assembly.js';
-import { configuredLinks, type RoomLinks } from '../bridge/room-links.js';
-import { describeReport } from '../bridge/link-reports.js';
-import { describeLink } from '../transport/byte-link.js';
+import type { Room } from '../bridge/room-assembly.js';
+import { configuredLinks } from '../bridge/room-links.js';
 import { watchStaleLinks } from '../bridge/room-readiness.js';
-import { startEmbeddedRoom, waitForLinks, type EmbeddedRoom } from './embedded-room.js';
+import { startRoom } from './start-room.js';
 import { parseNumber } from './parse-args.js';
 import { describeRun } from './recovery-report.js';
 import { stopTriggers } from './shutdown-signal.js';
@@ -38,11 +36,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   // latched interlocks survive a restart: the session starts in fault until an operator RESET
   const carried = carriedLatches(journalDir(cfg));
   if (carried) log(`LATCHED: the last session in ${carried.journal} ended in fault (${carried.ids.join(', ') || carried.faultReason}); the session starts in fault until an operator RESET`);
-  const common = { realtime: true, carriedLatches: carried, journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m: string) => log(`registration rejected: ${m}`) };
-  const embedded: Room = links
-    ? await assembleRoom(cfg, { ...common, links, firstOpen: 'retry', onLinkReport: (r) => log(describeReport(r)) })
-    : await startEmbeddedRoom(cfg, common);
-  if (!links) await waitForLinks(embedded.session, 5000);
+  const { room: embedded, upLine } = await startRoom(cfg, links, { realtime: true, carriedLatches: carried, journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m) => log(`registration rejected: ${m}`) }, log);
   const http = new RegistrationHttpSource();
   const httpPort = await http.listen(0, '127.0.0.1');
   embedded.session.attachRegistrationSource(http.candidates$);
@@ -51,11 +45,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
     embedded.journal.append('rejection', { what: 'registration-load', ...r });
     log(`registrations shed for load: ${r.shed.rate} over the rate, ${r.shed['in-flight']} over the requests in progress (${r.admittedSinceLast} let in)`);
   });
-  if (links) log(`bridge up; links: ${describeLinks(links)}`);
-  else {
-    const p = (embedded as EmbeddedRoom).room.ports;
-    log(`bridge up; simulators on 127.0.0.1: mlc ${p.mlc}, beam ${p.beam}, couch (Modbus TCP) ${p.couch}, imaging ${p.imaging}`);
-  }
+  log(upLine);
   log(`journal ${embedded.journal.file}`);
   log(`registrations: POST http://127.0.0.1:${httpPort}/registrations or ws://127.0.0.1:${httpPort}/registrations`);
   const folder = watchFolder(cfg, embedded.session);
@@ -96,10 +86,6 @@ function watchFolder(cfg: ReturnType<typeof loadConfig>, session: Room['session'
     const r = session.submitRegistration(c.raw, c.source, c.refusal);
     log(r.ok ? `registration accepted from ${c.source}: ${r.registration.id}` : `registration rejected from ${c.source}: ${r.error.message}`);
   });
-}
-
-function describeLinks(l: RoomLinks): string {
-  return (['mlc', 'beam', 'couch', 'imaging'] as const).map((n) => `${n} ${l[n] ? describeLink(l[n]) : 'none'}${n === 'couch' ? (l.couch.kind === 'tcp' ? ' (Modbus TCP)' : ' (Modbus RTU)') : ''}`).join(', ');
 }
 
 function log(line: string): void {
