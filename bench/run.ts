@@ -7,6 +7,7 @@ import { benchCouch } from './couch.bench.js';
 import { benchCouchLinks } from './couch-links.bench.js';
 import { benchFaults } from './faults.bench.js';
 import { benchGating } from './gating.bench.js';
+import { benchHil } from './hil.bench.js';
 import { benchJournal } from './journal.bench.js';
 import { benchKernels } from './kernels.bench.js';
 import { benchProtocol } from './protocol.bench.js';
@@ -25,6 +26,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   'sequencing-limits': benchSequencingLimits,
   faults: benchFaults,
   startup: benchStartup,
+  hil: benchHil,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

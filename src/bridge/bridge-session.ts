@@ -32,7 +32,7 @@ type EventInput = SessionEvent extends infer E ? (E extends SessionEvent ? Omit<
 export interface BridgeSessionOptions {
   readonly tickMs?: number;
   readonly approvalTtlMs?: number;
-  /** The wall clock, read once at construction to anchor the monotonic clock to the epoch (tests inject it). */
+  /** The wall clock, read once at construction to anchor the monotonic clock to the epoch (default: the clock's `epochMs`). */
   readonly wallNowMs?: () => number;
   /** Latches from an earlier journal of this room not cleared by a RESET: the session starts in fault. */
   readonly carriedLatches?: SessionInput['carriedLatches'];
@@ -76,7 +76,7 @@ export class BridgeSession {
     });
     this.couchSupervisor = new CouchMotionSupervisor(config.couch);
     this.couchSettle = new CouchSettleWatch(toleranceSet(config));
-    this.anchor = { epochMs: (opts.wallNowMs ?? Date.now)(), monoMs: clock.nowMs() };
+    this.anchor = { epochMs: opts.wallNowMs?.() ?? clock.epochMs(), monoMs: clock.nowMs() };
     this.motionMonitor = new MotionMonitor(config.bridge.intrafraction.windowMm);
     // one permanent subscription: replay and ordering state lives as long as the session
     this.subs.push(this.candidates$.pipe(registrationPipeline(() => this.checkContext())).subscribe((v) => this.onVerdict(v)));

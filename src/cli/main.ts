@@ -36,8 +36,8 @@ export function buildProgram(): Command {
     .action(async (plan: string, opts, cmd: Command) => exit(await (await import('./simulate-command.js')).simulateCommand(plan, { ...opts, operatorGiven: cmd.getOptionValueSource('operator') === 'cli', config: program.opts().config })));
   program
     .command('start')
-    .description('start the bridge and keep running (logs state changes)')
-    .option('--simulate', 'with every device simulated in-process on loopback')
+    .description('start the bridge and keep running (logs state changes and link health)')
+    .option('--simulate', 'with every device simulated in-process on loopback (otherwise: the devices links.*.transport name)')
     .option('--exit-after <ms>', 'stop after this long (for scripted checks)')
     .action(async (opts) => exit(await (await import('./start-command.js')).startCommand({ ...opts, config: program.opts().config })));
   program
@@ -46,6 +46,8 @@ export function buildProgram(): Command {
     .option('--port <n>', 'loopback TCP port (0 = any free port)', '0')
     .option('--pty', 'serve on a pseudo-terminal instead (mlc, beam; couch speaks Modbus RTU there)')
     .option('--time-scale <x>', 'physics speed-up')
+    .option('--plan <plan>', 'imaging: registrations name this plan\'s patient, plan id and fraction')
+    .option('--setup-error <lat,long,vert,pitch,roll,yaw>', 'imaging: the correction each registration reports (mm, deg)')
     .action(async (device: string, opts) => exit(await (await import('./sim-command.js')).simCommand(device, { ...opts, config: program.opts().config })));
   const couch = program.command('couch').description('couch geometry and link tools');
   couch

@@ -1,11 +1,16 @@
 /**
  * `linac-bridge sim <device>`: one simulator alone, as its own process, on a
- * loopback TCP port or (MLC, beam) on a pseudo-terminal whose path it prints.
+ * loopback TCP port or (MLC, beam, couch as Modbus RTU) on a pseudo-terminal.
+ * Its first line of output is its address, for scripts:
+ * `<device> simulator on tcp://127.0.0.1:<port>` or `<device> simulator on pseudo-terminal <path>`.
  */
 import { shutdownSignal } from './shutdown-signal.js';
 import { simOptionsFrom } from './sim-options.js';
-import { parsePort, parsePositive } from './parse-args.js';
-import { loadConfig } from '../config/load-config.js';
+import { parsePort, parsePose, parsePositive } from './parse-args.js';
+import { readInput } from './read-input.js';
+import { JSON_LIMITS } from '../core/json-limits.js';
+import { loadPlanFile } from '../domain/plan/validate-plan.js';
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { BridgeError } from '../core/bridge-error.js';
 import { openPtyPair } from '../kernels/pty.js';
 import { BeamDevice, defaultBeamSimOptions } from '../../simulators/beam-device.js';
@@ -20,7 +25,18 @@ import type { StreamHost } from '../../simulators/stream-host.js';
 
 const DEVICES = ['mlc', 'beam', 'couch', 'imaging'] as const;
 
-export async function simCommand(device: string, o: { config?: string; port: string; pty?: boolean; timeScale?: string }): Promise<number> {
+export interface SimCommandOptions {
+  readonly config?: string;
+  readonly port: string;
+  readonly pty?: boolean;
+  readonly timeScale?: string;
+  /** Imaging: the plan whose patient, plan id and fraction each published registration names (default PHANTOM-001 / DEMO / 1). */
+  readonly plan?: string;
+  /** Imaging: the correction each registration reports, `lat,long,vert,pitch,roll,yaw` (mm, deg). */
+  readonly setupError?: string;
+}
+
+export async function simCommand(device: string, o: SimCommandOptions): Promise<number> {
   if (!DEVICES.includes(device as (typeof DEVICES)[number])) throw new BridgeError('INPUT_INVALID', 'unknown simulator', { field: 'device', actual: device, limit: DEVICES.join(' | ') });
   const stop = shutdownSignal();
   const cfg = loadConfig(o.config);
@@ -39,7 +55,12 @@ export async function simCommand(device: string, o: { config?: string; port: str
   } else {
     const src = new ImagingSource();
     host = src.host;
-    process.stdin.on('data', () => src.acquire({ patientId: 'PHANTOM-001', planId: 'DEMO', fraction: 1 }, { lateralMm: 1.2, longitudinalMm: -0.8, verticalMm: 0.5, pitchDeg: 0.3, rollDeg: -0.2, yawDeg: 0.4 }));
+    const subject = o.plan ? planSubject(cfg, o.plan) : { patientId: 'PHANTOM-001', planId: 'DEMO', fraction: 1 };
+    const correction = parsePose(o.setupError ?? '1.2,-0.8,0.5,0.3,-0.2,0.4', '--setup-error');
+    // each line on stdin (Enter) is one acquisition
+    process.stdin.on('data', (d: Buffer) => {
+      for (let i = 0; i < d.toString().split('\n').length - 1; i++) src.acquire(subject, correction);
+    });
   }
   loop?.start();
   if (o.pty) {
@@ -55,4 +76,10 @@ export async function simCommand(device: string, o: { config?: string; port: str
   loop?.stop();
   await host.close();
   return 0;
+}
+
+/** Who and what a published registration names: the plan's patient, plan id and fraction (the plan is validated like `simulate` does). */
+function planSubject(cfg: LoadedConfig, file: string): { patientId: string; planId: string; fraction: number } {
+  const plan = loadPlanFile(readInput(file, 'plan', JSON_LIMITS.plan.maxBytes), file, cfg.mlc, Object.keys(cfg.bridge.actionLevels), cfg.bridge.delivery);
+  return { patientId: plan.patientId, planId: plan.planId, fraction: plan.fraction };
 }

@@ -1,6 +1,8 @@
 /**
- * `linac-bridge start --simulate`: the bridge with embedded simulators, kept
- * running for a console (the console API is later work: state changes are logged).
+ * `linac-bridge start`: the bridge kept running for a console (the console API
+ * is later work: state changes are logged). `--simulate`: with embedded
+ * simulators; otherwise on the devices the config's `links.*.transport` name
+ * (docs/hil.md), each reported per link and retried until it answers.
  * Registrations arrive from the simulator, HTTP/WebSocket, and the drop folder
  * when `registration.dropFolder` is configured.
  */
@@ -10,31 +12,31 @@ import { watchDropFolder } from '../bridge/registration-sources/folder-source.js
 import { localTimeZone } from '../config/bridge-config.js';
 import { journalDir, loadConfig } from '../config/load-config.js';
 import { planGeometry } from '../domain/plan/plan.js';
-import { BridgeError } from '../core/bridge-error.js';
 import { stateName } from '../bridge/bridge-session.js';
 import { RegistrationHttpSource } from '../bridge/registration-sources/http-source.js';
 import { unfinishedRuns } from '../bridge/fraction-recovery.js';
 import { carriedLatches } from '../bridge/latch-carryover.js';
 import { safeStop } from '../bridge/safe-stop.js';
-import { startEmbeddedRoom, waitForLinks, type EmbeddedRoom } from './embedded-room.js';
+import type { Room } from '../bridge/room-assembly.js';
+import { configuredLinks } from '../bridge/room-links.js';
+import { watchStaleLinks } from '../bridge/room-readiness.js';
+import { startRoom } from './start-room.js';
 import { parseNumber } from './parse-args.js';
 import { describeRun } from './recovery-report.js';
 import { stopTriggers } from './shutdown-signal.js';
 
 export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string }): Promise<number> {
-  if (!o.simulate) {
-    throw new BridgeError('INPUT_INVALID', 'only the embedded simulators are supported by `start` so far; real hardware links come with the console API', { field: '--simulate', limit: 'required' });
-  }
   const exitAfterMs = o.exitAfter !== undefined ? parseNumber(o.exitAfter, '--exit-after', { min: 0, max: 2_147_483_647, integer: true, unit: 'ms' }) : undefined;
   const triggers = stopTriggers();
   const cfg = loadConfig(o.config);
+  // without --simulate every link must name its device: refused before anything starts, naming the field
+  const links = o.simulate ? undefined : configuredLinks(cfg);
   // recovery: every fraction whose latest run did not complete is reported before anything starts
   for (const run of unfinishedRuns(journalDir(cfg))) log(`unfinished fraction: ${describeRun(run)}`);
   // latched interlocks survive a restart: the session starts in fault until an operator RESET
   const carried = carriedLatches(journalDir(cfg));
   if (carried) log(`LATCHED: the last session in ${carried.journal} ended in fault (${carried.ids.join(', ') || carried.faultReason}); the session starts in fault until an operator RESET`);
-  const embedded = await startEmbeddedRoom(cfg, { realtime: true, carriedLatches: carried, journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m) => log(`registration rejected: ${m}`) });
-  await waitForLinks(embedded.session, 5000);
+  const { room: embedded, upLine } = await startRoom(cfg, links, { realtime: true, carriedLatches: carried, journalName: `bridge-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, onRejected: (m) => log(`registration rejected: ${m}`) }, log);
   const http = new RegistrationHttpSource();
   const httpPort = await http.listen(0, '127.0.0.1');
   embedded.session.attachRegistrationSource(http.candidates$);
@@ -43,8 +45,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
     embedded.journal.append('rejection', { what: 'registration-load', ...r });
     log(`registrations shed for load: ${r.shed.rate} over the rate, ${r.shed['in-flight']} over the requests in progress (${r.admittedSinceLast} let in)`);
   });
-  const p = embedded.room.ports;
-  log(`bridge up; simulators on 127.0.0.1: mlc ${p.mlc}, beam ${p.beam}, couch (Modbus TCP) ${p.couch}, imaging ${p.imaging}`);
+  log(upLine);
   log(`journal ${embedded.journal.file}`);
   log(`registrations: POST http://127.0.0.1:${httpPort}/registrations or ws://127.0.0.1:${httpPort}/registrations`);
   const folder = watchFolder(cfg, embedded.session);
@@ -55,10 +56,12 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
     last = name;
   });
   for (const [name, d] of Object.entries(embedded.session.drivers)) d.health$.subscribe((h: { fresh: boolean }) => log(`link ${name} ${h.fresh ? 'fresh' : 'STALE'}`));
+  const vetoes = watchStaleLinks(embedded.session, embedded.clock, (ids) => log(ids.length ? `beam-on vetoed: ${ids.join(', ')}` : 'no stale link vetoes beam-on'));
   const stop = await (exitAfterMs !== undefined ? Promise.race([triggers.requested, new Promise<undefined>((r) => setTimeout(r, exitAfterMs))]) : triggers.requested);
   const reason = stop?.reason ?? 'exit-after';
   log(`shutting down (${reason})`);
   folder?.unsubscribe();
+  vetoes.stop();
   // a signal is how `start` is meant to end: exit 0 then; an internal error exits 70
   embedded.session.halt();
   const stopped = await safeStop(embedded.session.drivers, { append: (k, d) => embedded.session.note(k, d) }, reason);
@@ -69,7 +72,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
 }
 
 /** The configured drop folder, read against the plan loaded when each file arrives; verdicts are logged. */
-function watchFolder(cfg: ReturnType<typeof loadConfig>, session: EmbeddedRoom['session']): Subscription | undefined {
+function watchFolder(cfg: ReturnType<typeof loadConfig>, session: Room['session']): Subscription | undefined {
   const spec = cfg.bridge.registration.dropFolder;
   if (!spec) return undefined;
   const dir = path.resolve(path.dirname(cfg.file), spec.dir); // like journal.dir: relative to the config file

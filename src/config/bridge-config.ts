@@ -52,6 +52,14 @@ const CouchLink = z
     path: ['staleAfterMs'],
   });
 
+/** A stream with no request/response (imaging results as NDJSON): connected or not, no heartbeat. */
+const StreamLink = z
+  .object({
+    transport: z.union([TcpSpec, SerialSpec]),
+    connectTimeoutMs: z.number().int().min(10).max(60_000),
+  })
+  .strict();
+
 const ActionLevel = z.object({
   /** Corrections up to these are applied after operator approval. */
   applyMaxMm: z.number().positive().max(20),
@@ -99,7 +107,8 @@ const Delivery = z
 export const BridgeConfigSchema = z.object({
   mlcModel: z.string().min(1),
   couchModel: z.string().min(1),
-  links: z.object({ mlc: FramedLink, beam: FramedLink, couch: CouchLink }).strict(),
+  /** `imaging` is needed by `start` without `--simulate` (the embedded room makes its own). */
+  links: z.object({ mlc: FramedLink, beam: FramedLink, couch: CouchLink, imaging: StreamLink.optional() }).strict(),
   tolerances: z.object({
     /**
      * Two dose channels may differ by at most max(floorMu, fraction × the larger reading)

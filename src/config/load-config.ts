@@ -71,7 +71,9 @@ export function loadCouchModel(id: string, dir = DEFAULT_CONFIG_DIR): CouchModel
   return readValidated(modelFile(dir, 'couch', id), CouchModelSchema);
 }
 
-function modelFile(dir: string, kind: 'mlc' | 'couch', id: string): string {
+/** A model file: `<dir>/<kind>/<id>.json`, or (when the config's folder has no `<kind>/` folder, e.g. examples/hil/) the project's `config/<kind>/`. */
+function modelFile(configDir: string, kind: 'mlc' | 'couch', id: string): string {
+  const dir = fs.statSync(path.join(configDir, kind), { throwIfNoEntry: false })?.isDirectory() ? configDir : DEFAULT_CONFIG_DIR;
   const file = path.join(dir, kind, `${id}.json`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || !fs.existsSync(file)) {
     const known = fs.existsSync(path.join(dir, kind)) ? fs.readdirSync(path.join(dir, kind)).map((f) => f.replace(/\.json$/, '')) : [];

@@ -6,6 +6,8 @@
 export interface Clock {
   /** Monotonic milliseconds. */
   nowMs(): number;
+  /** Wall-clock (epoch) milliseconds: only to anchor the monotonic clock to dates in messages, never for deadlines. */
+  epochMs(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   setInterval(fn: () => void, ms: number): TimerHandle;
 }
@@ -16,6 +18,7 @@ export interface TimerHandle {
 
 export const systemClock: Clock = {
   nowMs: () => performance.now(),
+  epochMs: () => Date.now(),
   setTimeout(fn, ms) {
     const t = setTimeout(fn, ms);
     return { cancel: () => clearTimeout(t) };
@@ -39,8 +42,15 @@ export class ManualClock implements Clock {
   private seq = 0;
   private pending: Pending[] = [];
 
+  /** `epochAtZeroMs`: the wall time at monotonic 0 (default: the wall time when the clock is made, so dates a test stamps now line up). */
+  constructor(private readonly epochAtZeroMs: number = Date.now()) {}
+
   nowMs(): number {
     return this.t;
+  }
+
+  epochMs(): number {
+    return this.epochAtZeroMs + this.t;
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {

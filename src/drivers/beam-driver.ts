@@ -3,49 +3,20 @@
  * own watchdog sees the bridge alive and the bridge sees both MU channels,
  * door and beam state, stamped with the clock.
  */
-import { BehaviorSubject, type Observable } from 'rxjs';
 import { BridgeError } from '../core/bridge-error.js';
 import { BeamCmd, decodeBeamStatus, encodeArm, encodeMu, type ArmRequest, type BeamStatus } from '../protocol/beam-protocol.js';
 import type { ByteLink } from '../transport/byte-link.js';
-import type { DriverEvent } from './driver-event.js';
-import { FramedClient } from './framed-client.js';
-import type { LinkHealth } from './link-health.js';
-import type { FramedDriverOptions } from './mlc-driver.js';
-import { PollLoop } from './poll-loop.js';
+import { FramedDriver, type FramedDriverOptions } from './device-driver.js';
 
 export interface BeamSnapshot {
   readonly status: BeamStatus;
   readonly atMs: number;
 }
 
-export class BeamDriver {
-  private readonly client: FramedClient;
-  private readonly snapshots = new BehaviorSubject<BeamSnapshot | undefined>(undefined);
-  private readonly poller: PollLoop;
-
-  constructor(link: ByteLink, private readonly opts: FramedDriverOptions) {
-    this.client = new FramedClient('beam', link, opts.clock, opts.staleAfterMs, (c) => BeamCmd[c] ?? `0x${c.toString(16)}`);
-    this.poller = new PollLoop(opts.clock, opts.heartbeatMs, async () => void (await this.command(BeamCmd.Heartbeat)));
-    this.poller.start();
-  }
-
-  get snapshot$(): Observable<BeamSnapshot | undefined> {
-    return this.snapshots;
-  }
-  get latest(): BeamSnapshot | undefined {
-    return this.snapshots.value;
-  }
-  get health$(): Observable<LinkHealth> {
-    return this.client.health.health$;
-  }
-  get events$(): Observable<DriverEvent> {
-    return this.client.events$;
-  }
-  get counters() {
-    return this.client.counters;
-  }
-  isFresh(): boolean {
-    return this.client.health.isFresh();
+export class BeamDriver extends FramedDriver<BeamSnapshot> {
+  constructor(link: ByteLink, opts: FramedDriverOptions) {
+    super('beam', link, opts, (c) => BeamCmd[c] ?? `0x${c.toString(16)}`);
+    this.startPolling();
   }
 
   arm(a: ArmRequest): Promise<BeamStatus> {
@@ -70,10 +41,9 @@ export class BeamDriver {
     return this.command(BeamCmd.Status);
   }
 
-  async close(): Promise<void> {
-    this.poller.stop();
-    await this.client.close();
-    this.snapshots.complete();
+  /** The heartbeat is a status request. */
+  protected async poll(): Promise<void> {
+    await this.command(BeamCmd.Heartbeat);
   }
 
   /** Every reply carries the full status: each command refreshes the snapshot. */

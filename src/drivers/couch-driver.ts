@@ -15,6 +15,7 @@ import type { Pose6 } from '../core/pose.js';
 import { COUCH_REGISTER_COUNT, CouchCommand, CouchReg, decodePose, decodeStatusRegisters, encodePose, type CouchStatus } from '../protocol/couch-register-map.js';
 import { describeLink, type ByteLink, type LinkSpec } from '../transport/byte-link.js';
 import { openByteLink } from '../transport/open-link.js';
+import type { DeviceDriver } from './device-driver.js';
 import type { DriverCounters, DriverEvent } from './driver-event.js';
 import { LinkHealthMonitor, type LinkHealth } from './link-health.js';
 import { ModbusMaster } from './modbus-master.js';
@@ -36,6 +37,8 @@ export interface CouchDriverOptions {
   readonly reconnectAfterMs?: number;
   /** Opens the byte link (default: `transport/open-link.ts`); tests pass a scripted one. */
   readonly openLink?: (spec: LinkSpec, connectTimeoutMs: number) => Promise<ByteLink>;
+  /** A couch that cannot be opened at start-up is tried again with backoff (the link starts stale) instead of failing `connect`. */
+  readonly retryFirstOpen?: boolean;
 }
 
 /** Waits before successive reconnect attempts, ms; the last one repeats. */
@@ -48,7 +51,7 @@ export interface CouchSnapshot {
   readonly atMs: number;
 }
 
-export class CouchDriver {
+export class CouchDriver implements DeviceDriver<CouchSnapshot> {
   private readonly snapshots = new BehaviorSubject<CouchSnapshot | undefined>(undefined);
   private readonly events = new Subject<DriverEvent>();
   private readonly health: LinkHealthMonitor;
@@ -79,7 +82,14 @@ export class CouchDriver {
   }
 
   static async connect(opts: CouchDriverOptions): Promise<CouchDriver> {
-    return new CouchDriver(await openCouchLink(opts), opts);
+    let link: ByteLink;
+    try {
+      link = await openCouchLink(opts);
+    } catch (e) {
+      if (!opts.retryFirstOpen) throw e;
+      link = neverOpened(describeLink(opts.transport)); // the first poll finds it closed and reconnects with backoff
+    }
+    return new CouchDriver(link, opts);
   }
 
   get snapshot$(): Observable<CouchSnapshot | undefined> {
@@ -235,6 +245,11 @@ export class CouchDriver {
     this.counters.framesRejected++;
     this.events.next({ type: 'frame-rejected', device: 'couch', error, rawHex: raw.toString('hex') });
   }
+}
+
+/** A link that was never open: stands in until the first reconnect succeeds. */
+function neverOpened(endpoint: string): ByteLink {
+  return { endpoint, isOpen: false, write: () => undefined, onData: () => undefined, onClose: () => undefined, close: async () => undefined };
 }
 
 async function openCouchLink(opts: CouchDriverOptions): Promise<ByteLink> {

@@ -3,22 +3,12 @@
  * State out: `snapshot$` (readback positions + status, stamped with the clock);
  * commands in: promises with timeouts. The heartbeat is the status poll.
  */
-import { BehaviorSubject, type Observable } from 'rxjs';
 import { BridgeError } from '../core/bridge-error.js';
-import type { Clock } from '../core/clock.js';
 import { MlcCmd, decodeIdentity, decodePositions, decodeStatus, encodeHeartbeat, encodePositions, encodeTrajectoryChunk, type MlcIdentity, type MlcPositions, type MlcStatus, type TrajectoryPoint } from '../protocol/mlc-protocol.js';
 import type { ByteLink } from '../transport/byte-link.js';
-import type { DriverEvent } from './driver-event.js';
-import { FramedClient } from './framed-client.js';
-import type { LinkHealth } from './link-health.js';
-import { PollLoop } from './poll-loop.js';
+import { FramedDriver, type FramedDriverOptions } from './device-driver.js';
 
-export interface FramedDriverOptions {
-  readonly clock: Clock;
-  readonly requestTimeoutMs: number;
-  readonly heartbeatMs: number;
-  readonly staleAfterMs: number;
-}
+export type { FramedDriverOptions } from './device-driver.js';
 
 export interface MlcSnapshot {
   readonly positions: MlcPositions;
@@ -27,35 +17,12 @@ export interface MlcSnapshot {
   readonly atMs: number;
 }
 
-export class MlcDriver {
-  private readonly client: FramedClient;
-  private readonly snapshots = new BehaviorSubject<MlcSnapshot | undefined>(undefined);
-  private readonly poller: PollLoop;
+export class MlcDriver extends FramedDriver<MlcSnapshot> {
   private heartbeatCounter = 0;
 
-  constructor(link: ByteLink, private readonly opts: FramedDriverOptions) {
-    this.client = new FramedClient('mlc', link, opts.clock, opts.staleAfterMs, (c) => MlcCmd[c] ?? `0x${c.toString(16)}`);
-    this.poller = new PollLoop(opts.clock, opts.heartbeatMs, () => this.poll());
-    this.poller.start();
-  }
-
-  get snapshot$(): Observable<MlcSnapshot | undefined> {
-    return this.snapshots;
-  }
-  get latest(): MlcSnapshot | undefined {
-    return this.snapshots.value;
-  }
-  get health$(): Observable<LinkHealth> {
-    return this.client.health.health$;
-  }
-  get events$(): Observable<DriverEvent> {
-    return this.client.events$;
-  }
-  get counters() {
-    return this.client.counters;
-  }
-  isFresh(): boolean {
-    return this.client.health.isFresh();
+  constructor(link: ByteLink, opts: FramedDriverOptions) {
+    super('mlc', link, opts, (c) => MlcCmd[c] ?? `0x${c.toString(16)}`);
+    this.startPolling();
   }
 
   async identify(): Promise<MlcIdentity> {
@@ -97,13 +64,7 @@ export class MlcDriver {
     return this.decoded(decodePositions(f.payload), 'readPositions');
   }
 
-  async close(): Promise<void> {
-    this.poller.stop();
-    await this.client.close();
-    this.snapshots.complete();
-  }
-
-  private async poll(): Promise<void> {
+  protected async poll(): Promise<void> {
     const hb = await this.client.request(MlcCmd.Heartbeat, encodeHeartbeat(++this.heartbeatCounter), this.opts.requestTimeoutMs);
     const status = this.decoded(decodeStatus(hb.payload), 'heartbeat');
     const positions = await this.readPositions();

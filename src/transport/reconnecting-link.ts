@@ -3,7 +3,10 @@
  * rebooted, a cable pulled and plugged back), with a bounded backoff.
  * Reopening restores bytes only: the driver's link stays stale until the
  * device answers again, and the session needs an operator action to resume.
+ * With `firstOpen: 'retry'` a device that is not there at start-up is tried
+ * the same way (the link starts closed) instead of failing the open.
  */
+import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import type { ByteLink } from './byte-link.js';
 
 export interface ReconnectPolicy {
@@ -14,16 +17,28 @@ export interface ReconnectPolicy {
 export const defaultReconnectPolicy: ReconnectPolicy = { backoffMs: [100, 250, 500, 1000, 2000] };
 
 export interface ReconnectingLink extends ByteLink {
-  /** Called after each successful reopen (the first open is not a reopen). */
+  /** Called after each successful reopen (the first open is not a reopen; a first open made by a retry is). */
   onReopen(handler: () => void): void;
   /** Reopen attempts so far, and how many succeeded. */
   readonly reconnects: { attempts: number; succeeded: number };
 }
 
-export async function openReconnecting(open: () => Promise<ByteLink>, policy: ReconnectPolicy = defaultReconnectPolicy): Promise<ReconnectingLink> {
-  let inner = await open();
+export interface ReconnectOptions {
+  readonly policy?: ReconnectPolicy;
+  /** Timers for the backoff (default: the system clock). */
+  readonly clock?: Clock;
+  /** 'fail' (default): the first open must succeed or the promise rejects; 'retry': start closed and keep trying. */
+  readonly firstOpen?: 'fail' | 'retry';
+  /** The endpoint to name while no transport is open (e.g. `tcp://host:port`). */
+  readonly endpoint?: string;
+}
+
+export async function openReconnecting(open: () => Promise<ByteLink>, opts: ReconnectOptions = {}): Promise<ReconnectingLink> {
+  const policy = opts.policy ?? defaultReconnectPolicy;
+  const clock = opts.clock ?? systemClock;
+  let inner: ByteLink | undefined;
   let closed = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: TimerHandle | undefined;
   let dataHandler: ((chunk: Buffer) => void) | undefined;
   let closeHandler: ((reason: Error | undefined) => void) | undefined;
   let reopenHandler: (() => void) | undefined;
@@ -39,7 +54,7 @@ export async function openReconnecting(open: () => Promise<ByteLink>, policy: Re
   };
   const schedule = (failures: number): void => {
     const wait = policy.backoffMs[Math.min(failures, policy.backoffMs.length - 1)];
-    timer = setTimeout(() => {
+    timer = clock.setTimeout(() => {
       timer = undefined;
       if (closed) return;
       reconnects.attempts++;
@@ -55,16 +70,28 @@ export async function openReconnecting(open: () => Promise<ByteLink>, policy: Re
       );
     }, wait);
   };
-  attach(inner);
+  if (opts.firstOpen === 'retry') {
+    try {
+      inner = await open();
+      attach(inner);
+    } catch {
+      schedule(0); // not there yet: the caller's open() reports why; the link stays closed meanwhile
+    }
+  } else {
+    inner = await open();
+    attach(inner);
+  }
 
   return {
-    endpoint: inner.endpoint,
+    get endpoint() {
+      return inner?.endpoint ?? opts.endpoint ?? 'not connected';
+    },
     reconnects,
     get isOpen() {
-      return !closed && inner.isOpen;
+      return !closed && inner !== undefined && inner.isOpen;
     },
     write(bytes) {
-      if (!closed && inner.isOpen) inner.write(bytes);
+      if (!closed && inner?.isOpen) inner.write(bytes);
     },
     onData(handler) {
       dataHandler = handler;
@@ -77,8 +104,8 @@ export async function openReconnecting(open: () => Promise<ByteLink>, policy: Re
     },
     async close() {
       closed = true;
-      if (timer) clearTimeout(timer);
-      await inner.close();
+      timer?.cancel();
+      await inner?.close();
     },
   };
 }

@@ -21,9 +21,10 @@ describe('linac-bridge start', () => {
     expect(r.stdout).toMatch(/state \(start\) -> idle/);
   });
 
-  it('refuses to start without --simulate (real hardware links come with the console API), exit 2', () => {
+  it('refuses to start without --simulate on the default config, whose links name no device (port 0), naming the field, exit 2', () => {
     const r = spawnSync(process.execPath, [path.join(root, 'bin/linac-bridge.js'), 'start'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/links\.mlc\.transport\.port/);
     expect(r.stderr).toMatch(/--simulate/);
   });
 });

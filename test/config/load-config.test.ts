@@ -77,3 +77,20 @@ describe('config loading', () => {
     expect(() => loadConfig(file)).toThrowError(expect.objectContaining({ code: 'CONFIG_INVALID', field: file }));
   });
 });
+
+describe('config loading: device models beside the config or in config/', () => {
+  it('loads examples/hil/room.json, whose folder has no model folders, with the models from the project config/', () => {
+    const cfg = loadConfig(path.join(DEFAULT_CONFIG_DIR, '..', 'examples', 'hil', 'room.json'));
+    expect(cfg.mlc.id).toBe('millennium-120');
+    expect(cfg.bridge.links.imaging?.transport).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 5030 });
+  });
+
+  it('takes the models beside the config when that folder has them, and does not mistake a file named like the model folder (a pty link) for it', () => {
+    const own = withConfig(() => undefined, (m) => (m.minGapMm = 0.75));
+    expect(loadConfig(own).mlc.minGapMm).toBe(0.75);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-config-pty-'));
+    fs.copyFileSync(path.join(DEFAULT_CONFIG_DIR, 'default.json'), path.join(dir, 'room.json'));
+    fs.writeFileSync(path.join(dir, 'mlc'), ''); // e.g. socat's link=<dir>/mlc
+    expect(loadConfig(path.join(dir, 'room.json')).mlc.id).toBe('millennium-120');
+  });
+});

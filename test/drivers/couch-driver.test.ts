@@ -4,6 +4,7 @@ import { CouchDriver } from '../../src/drivers/couch-driver.js';
 import { CouchFault } from '../../src/protocol/couch-register-map.js';
 import { CouchDevice } from '../../simulators/couch-device.js';
 import { openPtyPair } from '../../src/kernels/pty.js';
+import { openByteLink } from '../../src/transport/open-link.js';
 import { ModbusRtuHost } from '../../simulators/modbus-rtu-host.js';
 import { ModbusTcpHost } from '../../simulators/modbus-tcp-host.js';
 import { PhysicsLoop } from '../../simulators/physics-loop.js';
@@ -94,5 +95,38 @@ describe('couch driver against the couch simulator over Modbus RTU on a pseudo-t
     await until(() => driver.isFresh(), 1000, 'fresh again');
     await driver.moveTo(target, 9);
     await until(() => driver.latest?.status.inPosition === true && driver.latest.status.moveId === 9, 5000, 'in position');
+  });
+});
+
+describe('couch driver started before its couch is there', () => {
+  it('with retryFirstOpen, connects stale, keeps trying with backoff, and is fresh once the couch answers', async () => {
+    const device = new CouchDevice(simOptions.couch);
+    const host = new ModbusTcpHost(device, 1);
+    const port = await host.host.listenTcp(0);
+    await host.host.close(); // nothing listens on the port now
+    let refused = 0;
+    const driver = await CouchDriver.connect({
+      clock: systemClock, transport: { kind: 'tcp', host: '127.0.0.1', port }, unitId: 1, connectTimeoutMs: 1000, pollMs: 20, ...linkTiming, retryFirstOpen: true,
+      openLink: (spec, t) => openByteLink(spec, t).catch((e) => {
+        refused++;
+        throw e;
+      }),
+    });
+    cleanups.push(() => driver.close());
+    expect(driver.isFresh()).toBe(false);
+    await until(() => refused >= 2, 5000, 'retries while the couch is away');
+    expect(driver.reconnects.attempts).toBeGreaterThanOrEqual(1);
+    const back = new ModbusTcpHost(device, 1);
+    await back.host.listenTcp(port);
+    cleanups.push(() => back.host.close());
+    await until(() => driver.isFresh(), 10_000, 'fresh once the couch answers');
+  });
+
+  it('without it, connect fails naming the address (the embedded simulators must be up)', async () => {
+    const device = new CouchDevice(simOptions.couch);
+    const host = new ModbusTcpHost(device, 1);
+    const port = await host.host.listenTcp(0);
+    await host.host.close();
+    await expect(CouchDriver.connect({ clock: systemClock, transport: { kind: 'tcp', host: '127.0.0.1', port }, unitId: 1, connectTimeoutMs: 1000, pollMs: 20, ...linkTiming })).rejects.toMatchObject({ code: 'LINK_CLOSED', field: `tcp://127.0.0.1:${port}` });
   });
 });

@@ -36,7 +36,7 @@ describe('Modbus master over TCP: a reply counts only with its own transaction i
   });
 
   it('does not count a reply with the right id that is older than the timeout when it is read (a late timer)', async () => {
-    const lazy = { t: 0, nowMs: () => lazy.t, setTimeout: () => ({ cancel() {} }), setInterval: () => ({ cancel() {} }) };
+    const lazy = { t: 0, nowMs: () => lazy.t, epochMs: () => lazy.t, setTimeout: () => ({ cancel() {} }), setInterval: () => ({ cancel() {} }) };
     const { link, master, discarded } = rig({ kind: 'tcp' }, lazy);
     const p = settled(master.readHoldingRegisters(0, 2, 'a'));
     lazy.t = 150; // the event loop was busy: the timeout timer has not run yet
