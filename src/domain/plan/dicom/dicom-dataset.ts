@@ -64,6 +64,28 @@ export function readDicomBytes(bytes: Uint8Array, field = 'dicom'): Dataset {
     const ab = part10.buffer.slice(part10.byteOffset, part10.byteOffset + part10.byteLength);
     return DicomMetaDictionary.naturalizeDataset(DicomMessage.readFile(ab, { ignoreErrors: false }).dict) as Dataset;
   } catch (e) {
-    throw new BridgeError('PLAN_INVALID', `not a readable DICOM data set: ${String((e as Error).message).slice(0, 200)}`, { field, cause: e });
+    const after = lastReadableElement(part10);
+    const where = after ? `the element after ${after}` : 'the first element';
+    throw new BridgeError('PLAN_INVALID', `truncated or corrupt: cannot read ${where} (${String((e as Error).message).slice(0, 120)})`, { field, actual: `${bytes.length} bytes`, cause: e });
+  }
+}
+
+/** The last top-level element a lenient read gets through, `Keyword (gggg,eeee)`, to say where a broken file breaks. */
+function lastReadableElement(part10: Uint8Array): string | undefined {
+  const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
+  const level = dcmjs.log.getLevel();
+  dcmjs.log.setLevel('silent'); // the lenient read warns on the console about the very error reported here
+  try {
+    const ab = part10.buffer.slice(part10.byteOffset, part10.byteOffset + part10.byteLength);
+    const tags = Object.keys(DicomMessage.readFile(ab, { ignoreErrors: true }).dict as Record<string, unknown>);
+    const last = tags[tags.length - 1];
+    if (!last) return undefined;
+    const tag = `(${last.slice(0, 4)},${last.slice(4)})`;
+    const name = (DicomMetaDictionary.dictionary as Record<string, { name?: string } | undefined>)[tag]?.name;
+    return `${name ?? 'an element'} ${tag}`;
+  } catch {
+    return undefined;
+  } finally {
+    dcmjs.log.setLevel(level);
   }
 }
