@@ -12,6 +12,7 @@ import type { DeliveryLimits, MachineConfig } from '../../config/bridge-config.j
 import type { MlcModel } from '../../config/mlc-model.js';
 import { BridgeError } from '../../core/bridge-error.js';
 import { staticSegments } from './beam-segments.js';
+import { beamTechnique } from './beam-technique.js';
 import { checkControlPoints } from './control-point-checks.js';
 import type { RtBeam, RtPlan } from './rt-plan.js';
 
@@ -53,6 +54,8 @@ function checkBeam(beam: RtBeam, i: number, ctx: MachineContext): Violation[] {
   const d = ctx.delivery;
   if (!(beam.metersetMu >= d.minMuPerBeam && beam.metersetMu <= d.maxMuPerBeam)) out.push(violation(beam, i, 'metersetMu', 'beam meterset outside the machine limits', { actual: beam.metersetMu, limit: `${d.minMuPerBeam}..${d.maxMuPerBeam}`, unit: 'MU' }));
   out.push(...checkWeights(beam, i));
+  const judged = beamTechnique(beam.controlPoints);
+  if (judged !== beam.technique) out.push(violation(beam, i, 'technique', 'the technique does not match what moves between the control points', { actual: beam.technique, limit: judged }));
   if (out.length === 0 && beam.technique === 'STATIC') {
     staticSegments(beam).forEach((s, k) => {
       if (s.mu < d.minMuPerSegment) out.push(violation(beam, i, `segments.${k}.mu`, `segment ${k} (control points ${s.fromControlPoint}–${s.toControlPoint}) below the machine minimum`, { actual: round3(s.mu), limit: `>= ${d.minMuPerSegment}`, unit: 'MU' }));
