@@ -27,17 +27,27 @@ const WEIGHT_EPSILON = 1e-6;
 
 export type Violation = BridgeError;
 
-export const violation = (beam: RtBeam, index: number, path: string, summary: string, extra: { actual?: string | number; limit?: string | number; unit?: string } = {}): Violation =>
-  new BridgeError('PLAN_INVALID', `beam ${beam.number} (${beam.name}): ${summary}`, { field: `plan.beams.${index}.${path}`, ...extra });
+const summaries = new WeakMap<Violation, string>();
+
+export function violation(beam: RtBeam, index: number, path: string, summary: string, extra: { actual?: string | number; limit?: string | number; unit?: string } = {}): Violation {
+  const text = `beam ${beam.number} (${beam.name}): ${summary}`;
+  const v = new BridgeError('PLAN_INVALID', text, { field: `plan.beams.${index}.${path}`, ...extra });
+  summaries.set(v, text);
+  return v;
+}
 
 export function checkPlan(plan: RtPlan, ctx: MachineContext): Violation[] {
   return plan.beams.flatMap((beam, i) => checkBeam(beam, i, ctx));
 }
 
-/** Throws the first violation. */
+/** Throws the first violation (its message counts the others; `plan show` lists them all). */
 export function assertPlanDeliverable(plan: RtPlan, ctx: MachineContext): void {
   const v = checkPlan(plan, ctx);
-  if (v.length > 0) throw v[0];
+  if (v.length === 1) throw v[0];
+  if (v.length > 1) {
+    const first = v[0];
+    throw new BridgeError('PLAN_INVALID', `${summaries.get(first) ?? ''} (and ${v.length - 1} more violation${v.length > 2 ? 's' : ''}: plan show lists them)`, { field: first.field, actual: first.actual, limit: first.limit, unit: first.unit });
+  }
 }
 
 function checkBeam(beam: RtBeam, i: number, ctx: MachineContext): Violation[] {
