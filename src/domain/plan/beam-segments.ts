@@ -6,7 +6,7 @@
  *   pairs with no weight between them are beam-off moves and give no segment.
  * - `dynamicBeamTrajectory`: every control point of a DYNAMIC beam with its
  *   cumulative MU and leaf positions (leaves move linearly in MU between
- *   control points, PS3.3 C.8.8.14.5), for dynamic delivery and log analysis.
+ *   control points: PS3.3 C.8.8.14, Control Point Sequence), for dynamic delivery and log analysis.
  */
 import { BridgeError } from '../../core/bridge-error.js';
 import { sameJaws, sameLeaves } from './beam-technique.js';

@@ -55,7 +55,7 @@ function beamMlc(b: Dataset, at: string, models: readonly MlcModel[]): BeamMlc |
   return { model: model.id, axis: optString(devices[i], 'RTBeamLimitingDeviceType') as 'MLCX' | 'MLCY', pairs, boundariesMm };
 }
 
-/** Primary Fluence Mode Sequence (3002,0050): NON_STANDARD with Fluence Mode ID FFF or SRS (PS3.3 C.8.8.14.1). */
+/** Primary Fluence Mode Sequence (3002,0050): NON_STANDARD with Fluence Mode ID FFF or SRS (PS3.3 C.8.8.14, RT Beams Module). */
 function fluenceMode(b: Dataset): FluenceMode {
   const item = seq(b, 'PrimaryFluenceModeSequence')[0];
   if (!item || optString(item, 'FluenceMode') !== 'NON_STANDARD') return 'STANDARD';

@@ -1,7 +1,7 @@
 /**
  * The Control Point Sequence (300A,0111) of one beam → fully specified control
  * points. DICOM leaves a value out of a control point when it has not changed
- * since the previous one (PS3.3 C.8.8.14.5: attributes that change are
+ * since the previous one (PS3.3 C.8.8.14, Control Point Sequence: attributes that change are
  * present, the first control point holds them all); here each value is
  * carried forward, so every control point states the whole machine set-up.
  */
@@ -86,7 +86,7 @@ function readDevices(cp: Dataset, at: string, s: CarriedState, mlcAxis: string |
       else s.yMm = [pos[0], pos[1]];
     } else if (type !== undefined && type === mlcAxis && mlcPairs !== undefined) {
       if (pos.length !== 2 * mlcPairs) throw dicomError(`${dat}.LeafJawPositions`, 'two positions per leaf pair expected', { actual: pos.length, limit: 2 * mlcPairs });
-      // PS3.3 C.8.8.14.6 (Leaf/Jaw Positions): the N leaves of the negative side (X1, bank B) first, then the positive side
+      // PS3.3 C.8.8.14, Leaf/Jaw Positions (300A,011C): the N leaves of the negative side (X1, bank B) first, then the positive side
       s.leaves = { bankBMm: pos.slice(0, mlcPairs), bankAMm: pos.slice(mlcPairs) };
     } else {
       throw dicomError(`${dat}.RTBeamLimitingDeviceType`, 'not a device of this beam', { actual: type ?? '(missing)', limit: ['X', 'Y', 'ASYMX', 'ASYMY', mlcAxis].filter(Boolean).join(' | ') });
