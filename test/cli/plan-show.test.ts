@@ -26,6 +26,18 @@ describe('linac-bridge plan show', () => {
     );
     expect(o.beams.every((b: { technique: string; energy: { nominal: number } }) => typeof b.technique === 'string' && b.energy.nominal > 0)).toBe(true);
     expect(o.checks.violations.length > 0).toBe(code === 1);
+    expect(o.simulate.deliverable).toBe(false); // sliding window: not yet; the other two: refused by the checks
+  });
+
+  it('says simulate can deliver the two static Agility beams on an Agility machine, and why not an arc', () => {
+    const { file } = configInTmp();
+    const cfg = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...cfg, mlcModel: 'agility' }));
+    const ok = JSON.parse(run(['--config', file, 'plan', 'show', path.join(fixtures, 'derived/agility-2beam-explicit.dcm'), '--json']).stdout);
+    expect(ok.simulate).toEqual({ deliverable: true });
+    const arc = run(['--config', file, 'plan', 'show', path.join(fixtures, 'derived/arc.dcm'), '--json']);
+    expect(arc.status).toBe(0);
+    expect(JSON.parse(arc.stdout).simulate.reason).toMatch(/plan\.beams\.0\.controlPoints\.gantryRotation.*beam 1 \(02x02\) is an arc/);
   });
 
   it('names the refusal in text mode: the Agility plan is for another MLC', () => {
