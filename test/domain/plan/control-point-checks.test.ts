@@ -26,7 +26,7 @@ const withAllCps = (b: RtBeam, edit: (c: ControlPoint) => ControlPoint): RtBeam 
 const setLeaf = (c: ControlPoint, bank: 'bankAMm' | 'bankBMm', pair: number, mm: number): ControlPoint => ({ ...c, leaves: { ...c.leaves!, [bank]: c.leaves![bank].map((v, p) => (p === pair ? mm : v)) } });
 
 describe('control-point checks', () => {
-  it('pass the sliding-window plan on millennium-120 at its 400 MU/min (max leaf speed there 20.6 mm/s < 25 mm/s)', () => {
+  it('pass the sliding-window plan on millennium-120 at its 400 MU/min', () => {
     expect(checkPlan(sliding, ctx('millennium-120'))).toEqual([]);
   });
 
@@ -85,6 +85,20 @@ describe('control-point checks', () => {
     expect(checkPlan(late, ctx('agility'))[0].field).toBe('plan.beams.0.controlPoints.0.cumulativeWeight');
     const short = withBeam(squares, (b) => withCp(b, 1, (c) => ({ ...c, cumulativeWeight: 0.9 })));
     expect(checkPlan(short, ctx('agility')).map((v) => v.field)).toContain('plan.beams.0.controlPoints.1.cumulativeWeight');
+  });
+});
+
+describe('leaf speed against an independent computation', () => {
+  const expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8'))['dicompyler_rtplan_dmlc_m120.dcm'];
+  const speedViolations = (mlc: ReturnType<typeof loadMlcModel>) => checkPlan(sliding, { ...ctx('millennium-120'), mlc }).filter((v) => v.unit === 'mm/s');
+
+  it.each([0, 1, 2, 3])('beam %i: refused just below the fastest leaf speed expected.py computes from dcmdump, passed just above it', (i) => {
+    const fastest = expected.beams[i].maxLeafSpeedMmPerS as number;
+    const below = speedViolations({ ...loadMlcModel('millennium-120'), maxLeafSpeedMmPerS: fastest * 0.999 }).filter((v) => v.field!.startsWith(`plan.beams.${i}.`));
+    expect(below.length).toBeGreaterThan(0);
+    expect(Math.max(...below.map((v) => Number(v.actual)))).toBeCloseTo(fastest, 1);
+    const above = speedViolations({ ...loadMlcModel('millennium-120'), maxLeafSpeedMmPerS: fastest * 1.001 }).filter((v) => v.field!.startsWith(`plan.beams.${i}.`));
+    expect(above).toEqual([]);
   });
 });
 

@@ -93,6 +93,11 @@ describe('plan refusals on dcmtk-edited fixtures', () => {
     expect([e.field, e.actual, e.unit]).toEqual(['plan.beams.0.metersetMu', 1000, 'MU']);
   });
 
+  it('refuses a beam that references a tolerance table the plan does not have', () => {
+    const e = refusal(() => importFile('derived/missing-tolerance-table.dcm'));
+    expect([e.field, e.actual, e.limit]).toEqual(['dicom.BeamSequence[0].ReferencedToleranceTableNumber', 9, '3']);
+  });
+
   it('refuses a file that is not an RT Plan naming SOPClassUID', () => {
     const e = refusal(() => importFile('derived/not-rtplan.dcm'));
     expect([e.field, e.actual]).toEqual(['dicom.SOPClassUID', '1.2.840.10008.5.1.4.1.1.481.2']);

@@ -5,8 +5,8 @@
  * tolerance tables, patient setup (Patient Position), the frame of reference
  * and every TREATMENT beam (SETUP beams carry no meterset and are skipped).
  * Refused, naming the attribute: another SOP class, a missing required
- * attribute, a treatment beam without a meterset, an MLC no configured model
- * matches. Optional sequences may be absent. Checks against the machine come
+ * attribute, a treatment beam without a meterset, a tolerance table reference
+ * to no table, an MLC no configured model matches. Optional sequences may be absent. Checks against the machine come
  * after, in plan-checks.ts.
  */
 import type { MlcModel } from '../../../config/mlc-model.js';
@@ -36,6 +36,13 @@ export function importRtPlan(ds: Dataset, mlcModels: readonly MlcModel[]): RtPla
     beams.push(importBeam(b, at, mu, mlcModels));
   });
   if (beams.length === 0) throw dicomError('BeamSequence', 'no TREATMENT beam');
+  const tables = toleranceTables(ds);
+  beams.forEach((b) => {
+    if (b.toleranceTable !== undefined && !tables.some((t) => t.number === b.toleranceTable)) {
+      const i = beamsDs.findIndex((x) => optNumber(x, 'BeamNumber', 'BeamSequence') === b.number);
+      throw dicomError(`BeamSequence[${i}].ReferencedToleranceTableNumber`, 'names no table of the Tolerance Table Sequence', { actual: b.toleranceTable, limit: tables.map((t) => t.number).join(' | ') || 'none in the plan' });
+    }
+  });
   const iso = numbers(seq(beamsDs[0], 'ControlPointSequence')[0] ?? {}, 'IsocenterPosition', 'BeamSequence[0].ControlPointSequence[0]');
   const position = patientPosition(ds, beamsDs[0]);
   const frame = optString(ds, 'FrameOfReferenceUID');
@@ -49,7 +56,7 @@ export function importRtPlan(ds: Dataset, mlcModels: readonly MlcModel[]): RtPla
     ...(position ? { patientPosition: position } : {}),
     ...(frame ? { frameOfReferenceUid: frame } : {}),
     ...(iso.length === 3 ? { isocenterLpsMm: [iso[0], iso[1], iso[2]] as const } : {}),
-    toleranceTables: toleranceTables(ds),
+    toleranceTables: tables,
     beams,
   };
 }
