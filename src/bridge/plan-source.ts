@@ -81,18 +81,18 @@ export function defaultDoseRate(cfg: LoadedConfig, beam: RtBeam): number {
   return cfg.bridge.machine.beams.find((m) => m.radiationType === e.radiationType && m.nominal === e.nominal && m.fluenceMode === e.fluenceMode)?.maxDoseRateMuPerMin ?? cfg.bridge.simulation.doseRateMuPerMin;
 }
 
-/**
- * A DICOM RT Plan ready for the session: imported, checked against this
- * machine, converted to the delivery plan. `protocol`: the action-level table
- * (default `conventional`, else the first); `fraction`: default 1.
- */
+/** A checked model → the delivery plan (STATIC beams only). `protocol`: default `conventional`, else the first table; `fraction`: default 1. */
+export function deliveryPlanFor(model: RtPlan, cfg: LoadedConfig, o: { protocol?: string; fraction?: number } = {}): Plan {
+  const protocols = Object.keys(cfg.bridge.actionLevels);
+  const protocol = o.protocol ?? (protocols.includes('conventional') ? 'conventional' : protocols[0]);
+  return toDeliveryPlan(model, { mlc: cfg.mlc, protocol, protocols, delivery: cfg.bridge.delivery, fraction: o.fraction ?? 1, doseRateFor: (b) => defaultDoseRate(cfg, b) });
+}
+
+/** A DICOM RT Plan ready for the session: imported, checked against this machine, converted to the delivery plan. */
 export function loadDicomPlanForDelivery(file: string, cfg: LoadedConfig, o: { protocol?: string; fraction?: number } = {}): LoadedPlan {
   const model = importRtPlanFile(file, cfg);
   assertPlanDeliverable(model, machineContext(cfg));
-  const protocols = Object.keys(cfg.bridge.actionLevels);
-  const protocol = o.protocol ?? (protocols.includes('conventional') ? 'conventional' : protocols[0]);
-  const plan = toDeliveryPlan(model, { mlc: cfg.mlc, protocol, protocols, delivery: cfg.bridge.delivery, fraction: o.fraction ?? 1, doseRateFor: (b) => defaultDoseRate(cfg, b) });
-  return { format: 'dicom', model, plan };
+  return { format: 'dicom', model, plan: deliveryPlanFor(model, cfg, o) };
 }
 
 /** A JSON plan as before (validate-plan.ts) with its model. */

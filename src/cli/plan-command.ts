@@ -6,8 +6,7 @@
  * `simulate` says whether the embedded simulators can deliver it (STATIC beams only) and why not.
  */
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
-import { defaultDoseRate, isJsonPlanFile, importRtPlanFile, loadJsonPlan, machineContext } from '../bridge/plan-source.js';
-import { toDeliveryPlan } from '../domain/plan/delivery-plan.js';
+import { deliveryPlanFor, isJsonPlanFile, importRtPlanFile, loadJsonPlan, machineContext } from '../bridge/plan-source.js';
 import { checkPlan } from '../domain/plan/plan-checks.js';
 import { planSummary } from '../domain/plan/plan-summary.js';
 import type { RtPlan } from '../domain/plan/rt-plan.js';
@@ -38,8 +37,7 @@ export function planShowCommand(file: string, o: { json?: boolean; full?: boolea
 /** Whether `simulate` would deliver the plan (STATIC beams only), and why not. */
 function simulatorDelivery(model: RtPlan, cfg: LoadedConfig): { deliverable: boolean; reason?: string } {
   try {
-    const protocols = Object.keys(cfg.bridge.actionLevels);
-    toDeliveryPlan(model, { mlc: cfg.mlc, protocol: protocols.includes('conventional') ? 'conventional' : protocols[0], protocols, delivery: cfg.bridge.delivery, fraction: 1, doseRateFor: (b) => defaultDoseRate(cfg, b) });
+    deliveryPlanFor(model, cfg);
     return { deliverable: true };
   } catch (e) {
     return { deliverable: false, reason: (e as Error).message };
