@@ -11,6 +11,7 @@ import { benchHil } from './hil.bench.js';
 import { benchJournal } from './journal.bench.js';
 import { benchKernels } from './kernels.bench.js';
 import { benchProtocol } from './protocol.bench.js';
+import { benchRtplan } from './rtplan.bench.js';
 import { benchSequencing } from './sequencing.bench.js';
 import { benchSequencingLimits } from './sequencing-limits.bench.js';
 import { benchStartup } from './startup.bench.js';
@@ -27,6 +28,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   faults: benchFaults,
   startup: benchStartup,
   hil: benchHil,
+  rtplan: benchRtplan,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

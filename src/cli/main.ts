@@ -24,7 +24,7 @@ export function buildProgram(): Command {
   program.exitOverride().version(VERSION, '-V, --version').option('-c, --config <file>', 'bridge config (default config/default.json)');
   program
     .command('simulate <plan>')
-    .description('run one fraction of a step-and-shoot plan end to end on the embedded simulators')
+    .description('run one fraction of a step-and-shoot plan (JSON, or DICOM RT Plan with STATIC beams) end to end on the embedded simulators')
     .option('--json', 'print the fraction record as JSON')
     .option('--time-scale <x>', 'simulated physics runs x times faster than real time')
     .option('--setup-error <lat,long,vert,pitch,roll,yaw>', 'correction the simulated CBCT reports (mm, deg)', DEFAULT_SETUP_ERROR)
@@ -100,6 +100,13 @@ export function buildProgram(): Command {
     .option('--budget-work <n>', 'work for the segment-count search, in candidate rollouts (method improved; default 400; reproducible on any machine)')
     .option('--budget-ms <ms>', 'method exact only: wall-clock budget of the optimality proof (default 10000); refused for the other methods, whose search is bounded by --budget-work')
     .action(async (map: string, opts) => exit(await (await import('./sequence-command.js')).sequenceCommand(map, { ...opts, config: program.opts().config })));
+  const plan = program.command('plan').description('treatment plan tools');
+  plan
+    .command('show <file>')
+    .description('the normalised plan of a DICOM RT Plan (or JSON plan) and its checks against the configured machine (exit 1: not deliverable here)')
+    .option('--json', 'print JSON')
+    .option('--full', 'with every control point (JSON)')
+    .action(async (file: string, opts) => exit((await import('./plan-command.js')).planShowCommand(file, { ...opts, config: program.opts().config })));
   program
     .command('margins <inputs...>')
     .description('setup-error statistics and van Herk CTV-to-PTV margins from journals or a CSV (patient,fraction,lateral_mm,longitudinal_mm,vertical_mm)')

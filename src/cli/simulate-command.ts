@@ -1,4 +1,4 @@
-/** `linac-bridge simulate <plan.json>`: one fraction end to end on the embedded simulators. */
+/** `linac-bridge simulate <plan.json | rtplan.dcm>`: one fraction end to end on the embedded simulators. */
 import path from 'node:path';
 import { beamTotals } from '../bridge/delivery-ledger.js';
 import { latestRun } from '../bridge/fraction-recovery.js';
@@ -12,6 +12,7 @@ import { beamRecords } from '../bridge/record-builder.js';
 import { BridgeError } from '../core/bridge-error.js';
 import type { Plan } from '../domain/plan/plan.js';
 import { loadPlanFile } from '../domain/plan/validate-plan.js';
+import { isJsonPlanFile, loadDicomPlanForDelivery } from '../bridge/plan-source.js';
 import { parseCount, parsePose, parsePositive } from './parse-args.js';
 import { checkOperator } from '../core/identifiers.js';
 import { JSON_LIMITS } from '../core/json-limits.js';
@@ -42,7 +43,10 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
   const timeoutMs = parsePositive(o.timeout, '--timeout', 3_600_000, 'ms');
   const maxResumes = parseCount(o.maxResumes, '--max-resumes', 20);
   const cfg = loadConfig(o.config);
-  const plan = loadPlanFile(readInput(planFile, 'plan', JSON_LIMITS.plan.maxBytes), planFile, cfg.mlc, Object.keys(cfg.bridge.actionLevels), cfg.bridge.delivery);
+  // a DICOM RT Plan is imported and checked against this machine; a JSON plan loads exactly as before
+  const plan = isJsonPlanFile(planFile)
+    ? loadPlanFile(readInput(planFile, 'plan', JSON_LIMITS.plan.maxBytes), planFile, cfg.mlc, Object.keys(cfg.bridge.actionLevels), cfg.bridge.delivery)
+    : loadDicomPlanForDelivery(planFile, cfg).plan;
   const setupError = parsePose(o.setupError, '--setup-error');
   const timeScale = o.timeScale !== undefined ? parsePositive(o.timeScale, '--time-scale', 100) : undefined;
   const log = (line: string): void => {

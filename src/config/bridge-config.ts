@@ -104,6 +104,39 @@ const Delivery = z
   .refine((d) => d.minMuPerSegment <= d.minMuPerBeam, { message: 'minMuPerSegment must be <= minMuPerBeam', path: ['minMuPerSegment'] })
   .refine((d) => d.minMuPerBeam <= d.maxMuPerBeam, { message: 'minMuPerBeam must be <= maxMuPerBeam', path: ['minMuPerBeam'] });
 
+/**
+ * The beams the treatment machine can deliver: a DICOM plan asking for another
+ * radiation type, energy or fluence mode, or a dose rate above the beam's
+ * maximum, is refused before delivery (domain/plan/plan-checks.ts). The
+ * embedded default is a generic photon machine (6, 10, 15 MV; 6 and 10 MV FFF)
+ * with jaws travelling ±200 mm: example values, to be set for the real machine.
+ */
+const MachineBeam = z.object({
+  radiationType: z.enum(['PHOTON', 'ELECTRON', 'PROTON', 'NEUTRON', 'ION']),
+  /** Nominal Beam Energy as DICOM gives it: MV for photons, MeV for electrons. */
+  nominal: z.number().positive().max(500),
+  fluenceMode: z.enum(['STANDARD', 'FFF', 'SRS']).default('STANDARD'),
+  maxDoseRateMuPerMin: z.number().int().min(50).max(2_400),
+}).strict();
+
+export const DEFAULT_MACHINE = {
+  beams: [
+    { radiationType: 'PHOTON', nominal: 6, fluenceMode: 'STANDARD', maxDoseRateMuPerMin: 600 },
+    { radiationType: 'PHOTON', nominal: 6, fluenceMode: 'FFF', maxDoseRateMuPerMin: 1400 },
+    { radiationType: 'PHOTON', nominal: 10, fluenceMode: 'STANDARD', maxDoseRateMuPerMin: 600 },
+    { radiationType: 'PHOTON', nominal: 10, fluenceMode: 'FFF', maxDoseRateMuPerMin: 2400 },
+    { radiationType: 'PHOTON', nominal: 15, fluenceMode: 'STANDARD', maxDoseRateMuPerMin: 600 },
+  ],
+} as const;
+
+const Machine = z.object({
+  /** Treatment Machine Name (300A,00B2) values this room delivers; absent: any name (the MLC and beams are still checked). */
+  names: z.array(z.string().min(1).max(16)).min(1).optional(),
+  beams: z.array(MachineBeam).min(1),
+  /** Jaw travel at the isocentre plane (every jaw, X and Y), mm. */
+  jawTravel: z.object({ minMm: z.number().min(-400).max(0), maxMm: z.number().min(0).max(400) }).strict().default({ minMm: -200, maxMm: 200 }),
+}).strict();
+
 export const BridgeConfigSchema = z.object({
   mlcModel: z.string().min(1),
   couchModel: z.string().min(1),
@@ -128,6 +161,7 @@ export const BridgeConfigSchema = z.object({
     mlcPositioningTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
   }).strict(),
   delivery: Delivery,
+  machine: Machine.default(() => Machine.parse(DEFAULT_MACHINE)),
   actionLevels: z.record(z.string(), ActionLevel),
   registration: z.object({
     maxAgeMs: z.number().int().min(1_000).max(3_600_000),
@@ -179,3 +213,5 @@ export function localTimeZone(c: BridgeConfig): string {
   return c.registration.localTimeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 export type DeliveryLimits = z.infer<typeof Delivery>;
+export type MachineConfig = z.infer<typeof Machine>;
+export type MachineBeamConfig = z.infer<typeof MachineBeam>;

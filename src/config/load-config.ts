@@ -89,3 +89,10 @@ function deepFreeze<T>(v: T): T {
   }
   return v;
 }
+
+/** Every MLC model in `<dir>/mlc` (a DICOM plan's MLC is matched against them), sorted by id. */
+export function loadAllMlcModels(dir = DEFAULT_CONFIG_DIR): MlcModel[] {
+  const folder = path.join(dir, 'mlc');
+  if (!fs.existsSync(folder)) return [];
+  return fs.readdirSync(folder).filter((f) => /^[a-z0-9][a-z0-9-]*\.json$/.test(f)).sort().map((f) => loadMlcModel(f.replace(/\.json$/, ''), dir));
+}
