@@ -99,6 +99,18 @@ export function buildProgram(): Command {
     .option('--budget-ms <ms>', 'refused: replaced by --budget-work (the search no longer depends on wall-clock time)')
     .action(async (map: string, opts) => exit(await (await import('./sequence-command.js')).sequenceCommand(map, { ...opts, config: program.opts().config })));
   program
+    .command('log')
+    .description('machine logs (TrueBeam trajectory logs, DynaLog A/B pairs)')
+    .command('analyze <files...>')
+    .description('leaf errors over beam-on, unheld snapshots (mm at isocentre), leaf lag, planned vs delivered fluence gamma')
+    .option('--json', 'print JSON')
+    .option('--gamma-dose <percent>', 'gamma dose criterion, % (default 1)')
+    .option('--gamma-distance <mm>', 'gamma distance criterion, mm (default 1)')
+    .option('--gamma-cutoff <percent>', 'points below this % of the planned maximum are not evaluated (default 10)')
+    .option('--local', 'local dose difference (default global)')
+    .option('--resolution <mm>', 'fluence pixel, mm at isocentre (default 0.5)')
+    .action(async (files: string[], opts) => exit(await (await import('./log-command.js')).logAnalyzeCommand(files, opts)));
+  program
     .command('margins <inputs...>')
     .description('setup-error statistics and van Herk CTV-to-PTV margins from journals or a CSV (patient,fraction,lateral_mm,longitudinal_mm,vertical_mm)')
     .option('--json', 'print JSON')
