@@ -9,6 +9,7 @@ import { benchFaults } from './faults.bench.js';
 import { benchGating } from './gating.bench.js';
 import { benchJournal } from './journal.bench.js';
 import { benchKernels } from './kernels.bench.js';
+import { benchLogs } from './logs.bench.js';
 import { benchProtocol } from './protocol.bench.js';
 import { benchSequencing } from './sequencing.bench.js';
 import { benchStartup } from './startup.bench.js';
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   sequencing: benchSequencing,
   faults: benchFaults,
   startup: benchStartup,
+  logs: benchLogs,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -34,12 +34,16 @@ std::vector<double> LeafFluence(const float* tips, const double* weight, const f
       const double xhi = std::min<double>(tips[(s * pairs + p) * 2 + 1], j[1]);
       const double ylo = std::max<double>(boundaries[p], j[2]), yhi = std::min<double>(boundaries[p + 1], j[3]);
       if (xhi <= xlo || yhi <= ylo) continue;
-      std::fill(row.begin(), row.end(), 0.0);
-      Overlaps(xlo, xhi, g.x0Mm, g.resolutionMm, g.nx, [&](int32_t i, double len) { row[i] = len; });
+      int32_t first = g.nx, last = -1;  // the columns the opening covers
+      Overlaps(xlo, xhi, g.x0Mm, g.resolutionMm, g.nx, [&](int32_t i, double len) {
+        row[i] = len;
+        first = std::min(first, i);
+        last = std::max(last, i);
+      });
       Overlaps(ylo, yhi, g.y0Mm, g.resolutionMm, g.ny, [&](int32_t r, double len) {
         double* o = out.data() + static_cast<size_t>(r) * g.nx;
         const double w = weight[s] * len;
-        for (int32_t i = 0; i < g.nx; i++) o[i] += w * row[i];
+        for (int32_t i = first; i <= last; i++) o[i] += w * row[i];
       });
     }
   }

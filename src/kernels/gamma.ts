@@ -45,7 +45,8 @@ export interface GammaOutcome {
 export const describeCriteria = (c: GammaCriteria): string =>
   `${c.dosePercent}%/${c.distanceMm}mm ${c.local ? 'local' : 'global'}, cutoff ${c.cutoffPercent}%`;
 
-export async function gamma(reference: Float64Array, evaluated: Float64Array, grid: GammaGrid, c: GammaCriteria): Promise<GammaOutcome> {
+/** `threads`: worker threads of the kernel (default: every core). */
+export async function gamma(reference: Float64Array, evaluated: Float64Array, grid: GammaGrid, c: GammaCriteria, threads = os.availableParallelism()): Promise<GammaOutcome> {
   const dims = grid.shape.length;
   if ((dims !== 2 && dims !== 3) || grid.spacingMm.length !== dims) {
     throw new BridgeError('INPUT_INVALID', 'gamma needs a 2D or 3D grid with one spacing per axis', { field: 'grid.shape', actual: dims, limit: '2 or 3' });
@@ -59,7 +60,7 @@ export async function gamma(reference: Float64Array, evaluated: Float64Array, gr
     nz, ny, nx, spacingZMm: sz, spacingYMm: sy, spacingXMm: sx,
     dosePercent: c.dosePercent, distanceMm: c.distanceMm, cutoffPercent: c.cutoffPercent, local: c.local,
     stepMm: c.stepMm ?? c.distanceMm / 10, radiusMm: c.radiusMm ?? 2 * c.distanceMm,
-    threads: Math.max(1, os.availableParallelism()),
+    threads: Math.max(1, Math.floor(threads)),
   });
   return {
     criteria: describeCriteria(c),
