@@ -58,6 +58,7 @@ export function planJaws(beam: PlanBeam, cfg: LoadedConfig): Jaws {
 
 export class DeliveryLogger {
   private readonly builders = new Map<number, DeliveryLogBuilder>();
+  private readonly lastMu = new Map<number, number>();
   private current: { beam: PlanBeam; leaves: LeafBanks; segment: number; jaws: Jaws } | undefined;
   private sub: Subscription | undefined;
   private timer: TimerHandle | undefined;
@@ -106,7 +107,9 @@ export class DeliveryLogger {
       this.builders.set(cur.beam.id, b);
     }
     const sameBeam = beam?.beamId === cur.beam.id;
-    const mu = sameBeam ? beam.mu1 : 0;
+    // another beam's readback (the linac armed the next one): this beam's MU stays where it was
+    const mu = sameBeam ? beam.mu1 : (this.lastMu.get(cur.beam.id) ?? 0);
+    this.lastMu.set(cur.beam.id, mu);
     const couch = this.drivers.couch.latest;
     b.add({
       expectedLeaves: cur.leaves, actualLeaves: mlc.positions, expectedJaws: cur.jaws, actualJaws: cur.jaws,

@@ -12,7 +12,7 @@ export interface LogAnalyzeOptions {
   readonly resolution?: string;
 }
 
-const fmt = (v: number, d = 3): string => v.toFixed(d);
+const fmt = (v: number | null, d = 3): string => (v === null ? 'n/a (nothing above the cutoff)' : v.toFixed(d));
 
 export async function logAnalyzeCommand(files: string[], o: LogAnalyzeOptions): Promise<number> {
   const g = DEFAULT_ANALYSIS.gamma;

@@ -28,7 +28,8 @@ export interface LogAnalysis {
   /** Median lag of the moving leaves behind their expected positions, ms (null: no leaf moves). */
   readonly leafLagMs: number | null;
   readonly mlc: string;
-  readonly gamma: { readonly criteria: string; readonly passPercent: number; readonly mean: number; readonly evaluated: number };
+  /** passPercent and mean are null when no point reaches the cutoff (nothing was delivered). */
+  readonly gamma: { readonly criteria: string; readonly passPercent: number | null; readonly mean: number | null; readonly evaluated: number };
 }
 
 export interface AnalysisOptions {
@@ -59,7 +60,7 @@ export async function analyzeLog(log: MachineLog, opts: AnalysisOptions = DEFAUL
     maxAbsErrorMm: st.maxAbs,
     leafLagMs: lag ?? null,
     mlc: log.mlcName,
-    gamma: { criteria: g.criteria, passPercent: g.passPercent, mean: g.mean, evaluated: g.evaluated },
+    gamma: { criteria: g.criteria, passPercent: g.evaluated ? g.passPercent : null, mean: g.evaluated ? g.mean : null, evaluated: g.evaluated },
   };
 }
 
