@@ -10,6 +10,7 @@ import { benchGating } from './gating.bench.js';
 import { benchHil } from './hil.bench.js';
 import { benchJournal } from './journal.bench.js';
 import { benchKernels } from './kernels.bench.js';
+import { benchLogs } from './logs.bench.js';
 import { benchProtocol } from './protocol.bench.js';
 import { benchRtplan } from './rtplan.bench.js';
 import { benchSequencing } from './sequencing.bench.js';
@@ -29,6 +30,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   startup: benchStartup,
   hil: benchHil,
   rtplan: benchRtplan,
+  logs: benchLogs,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
