@@ -1,7 +1,7 @@
 /**
  * A simulated portal imager (EPID) in integrating mode: while the beam is on it
  * records the MLC's TRUE leaf positions (not what the controller reports) with
- * the MU delivered through them; `image()` renders the integrated portal image
+ * the MU delivered through them; `read()` renders the integrated portal image
  * (`epid-render.ts`). Outside the wire protocols: the room hands it to whoever
  * asks for an image (the QA checks), as a physicist would fetch it from the
  * imaging workstation.
@@ -67,7 +67,7 @@ export class EpidPanel implements Steppable {
   }
 
   /** The integrated image since `begin` (isocentre plane; see `renderPortalImage`). */
-  image(): RenderedImage {
+  read(): RenderedImage {
     return renderPortalImage(this.apertures as readonly Aperture[], this.jaws, this.options);
   }
 

@@ -14,6 +14,7 @@
  * neighbours are closed (C_bk = (1 − O_rk)(1 − O_(r+1)k)); J: the jaws, erf edges
  * with their own transmission. Defaults and sources: docs/qa-mlc.md.
  */
+import { erf, SIGMA_PER_80_20 } from '../src/core/erf.js';
 import { gaussian, mulberry32 } from '../src/core/random.js';
 
 export interface Aperture {
@@ -62,16 +63,6 @@ export interface RenderedImage {
   readonly y0Mm: number;
 }
 
-const SIGMA_PER_80_20 = 1.6832; // 2 · Φ⁻¹(0.8) for an error-function edge
-
-/** erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7). */
-export function erf(x: number): number {
-  const s = Math.sign(x);
-  const a = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * a);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
-  return s * y;
-}
 
 /** The fraction of an error-function-blurred interval [lo, hi] seen at u (σ in the same unit). */
 const window = (u: number, lo: number, hi: number, sigma: number): number => 0.5 * (erf((hi - u) / (Math.SQRT2 * sigma)) - erf((lo - u) / (Math.SQRT2 * sigma)));
