@@ -18,13 +18,14 @@ export interface EpidBeamSource {
 }
 
 /**
- * aS1000-like panel (1024 × 768 pixels of 0.392 mm) at SID 1000 mm, so 0.392 mm at the isocentre;
- * penumbra, transmission and leakage: Millennium-like values, sources in docs/qa-mlc.md.
+ * aS1000-like panel (1024 × 768 pixels of 0.392 mm) at SID 1000 mm, so 0.392 mm at the isocentre,
+ * its long side across the leaves (Y_b) so every pair of a 40 cm bank is imaged; penumbra,
+ * transmission and leakage: Millennium-like values, sources in docs/qa-mlc.md.
  */
 export const defaultEpidOptions: Omit<EpidRenderOptions, 'leafBoundariesMm'> = {
   pixelMm: 0.392,
-  widthMm: 401.4,
-  heightMm: 301.1,
+  widthMm: 301.1,
+  heightMm: 401.4,
   leafEndPenumbraMm: 3.0,
   leafSidePenumbraMm: 3.0,
   jawPenumbraMm: 3.0,
