@@ -129,6 +129,7 @@ export class MlcDevice implements FramedDevice, Steppable {
         if (this.trajectory.length !== this.trajectoryTotal || this.trajectoryTotal < 2) return { nak: NakReason.NotAllowedInState };
         this.following = true;
         this.moving = true;
+        this.holdOff = this.offTrajectory(); // judged as it starts: no dose while the leaves are still off-plan
         return { payload: Buffer.alloc(0) };
       default:
         return { nak: NakReason.UnknownCommand };
@@ -214,6 +215,14 @@ export class MlcDevice implements FramedDevice, Steppable {
       }
     }
     return true;
+  }
+
+  /** Retargets on the trajectory at the delivered dose; true when a leaf is beyond the hold-off tolerance. */
+  private offTrajectory(): boolean {
+    const want = positionsAt(this.trajectory, this.doseFraction());
+    this.targetA = [...want.bankAMm];
+    this.targetB = [...want.bankBMm];
+    return this.maxError() > this.holdOffToleranceMm;
   }
 
   private maxError(): number {

@@ -64,8 +64,9 @@ export class SimRoom {
     const n = options.mlc.leafPairs;
     const leafBoundariesMm = options.epid?.leafBoundariesMm ?? Array.from({ length: n + 1 }, (_, i) => (i - n / 2) * 5);
     this.epid = new EpidPanel(this.mlc, this.beam, { ...defaultEpidOptions, ...options.epid, leafBoundariesMm });
-    // the imager integrates after the beam has advanced, so it sees each step's MU
-    this.loop = new PhysicsLoop([this.mlc, this.beam, this.couch, this.epid], options.timeScale);
+    // the beam advances first, so a leaf following a trajectory aims at the dose delivered so far (not a
+    // tick old); the MLC's hold-off then stops the dose from the next tick. The imager integrates last.
+    this.loop = new PhysicsLoop([this.beam, this.mlc, this.couch, this.epid], options.timeScale);
   }
 
   get ports(): SimPorts {
