@@ -29,10 +29,11 @@ describe('MLC sliding-window delivery check (readback against the planned trajec
     const bad = r.items.filter((i) => i.status !== 'pass');
     expect(bad.map((i) => i.id)).toEqual(['B3']);
     expect(r.status).toBe('fail');
-    // the simulated controller holds the beam when a leaf lags more than holdOffToleranceMm; the lag
-    // grows by (25 − 15) mm/s × one physics tick past it before the hold takes effect
+    // the simulated controller holds the beam when a leaf lags more than holdOffToleranceMm (2 mm); the
+    // lag grows by (25 − 15) mm/s × one physics tick past it before the hold takes effect, so the
+    // overshoot depends on the machine's load: a leaf the controller let run away would lag far more
     const maxErr = bad[0].detail?.maxErrorMm as number;
     expect(maxErr).toBeGreaterThanOrEqual(rig.sim.mlc.holdOffToleranceMm);
-    expect(maxErr).toBeLessThan(rig.sim.mlc.holdOffToleranceMm + 1);
+    expect(maxErr).toBeLessThan(2 * rig.sim.mlc.holdOffToleranceMm);
   }, 30_000);
 });
