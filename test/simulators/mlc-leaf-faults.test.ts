@@ -16,7 +16,7 @@ describe('MLC simulator leaf faults (setLeafFault)', () => {
     const m = new MlcDevice(simOptions.mlc);
     m.setLeafFault('A', 17, { offsetMm: 0.8 });
     moveTo(m, 20, -20);
-    for (let i = 0; i < 200; i++) m.advance(10, 10);
+    for (let i = 0; i < 200; i++) m.advance(10);
     expect(m.positions.bankAMm[16]).toBe(20);
     expect(m.truePositions.bankAMm[16]).toBeCloseTo(20.8, 9);
     expect(m.truePositions.bankAMm[15]).toBe(20);
@@ -27,7 +27,7 @@ describe('MLC simulator leaf faults (setLeafFault)', () => {
     const m = new MlcDevice(simOptions.mlc);
     m.setLeafFault('B', 3, { speedMmPerS: 15 });
     moveTo(m, 40, -40);
-    for (let i = 0; i < 100; i++) m.advance(10, 10); // 1 s
+    for (let i = 0; i < 100; i++) m.advance(10); // 1 s
     const start = -simOptions.mlc.minGapMm / 2;
     expect(start - m.positions.bankBMm[2]).toBeCloseTo(15, 6);
     expect(start - m.positions.bankBMm[3]).toBeCloseTo(simOptions.mlc.maxLeafSpeedMmPerS, 6);
