@@ -43,6 +43,8 @@ const SAME_APERTURE_MM = 1e-3;
 export class EpidPanel implements Steppable {
   private apertures: Array<{ bankAMm: number[]; bankBMm: number[]; mu: number }> = [];
   private lastMu = 0;
+  /** Only between `begin` and `read` does the panel record (an idle room keeps nothing, however long it runs). */
+  private acquiring = false;
   private jaws: Jaws;
 
   constructor(
@@ -59,6 +61,7 @@ export class EpidPanel implements Steppable {
   begin(jaws?: Jaws): void {
     this.apertures = [];
     this.lastMu = this.beam.status.mu1;
+    this.acquiring = true;
     if (jaws) this.jaws = jaws;
   }
 
@@ -67,8 +70,9 @@ export class EpidPanel implements Steppable {
     return this.apertures.reduce((s, a) => s + a.mu, 0);
   }
 
-  /** The integrated image since `begin` (isocentre plane; see `renderPortalImage`). */
+  /** Ends the acquisition and renders what it integrated since `begin` (isocentre plane; see `renderPortalImage`). */
   read(): RenderedImage {
+    this.acquiring = false;
     return renderPortalImage(this.apertures as readonly Aperture[], this.jaws, this.options);
   }
 
@@ -76,7 +80,7 @@ export class EpidPanel implements Steppable {
     const mu = this.beam.status.mu1;
     const dMu = mu - this.lastMu;
     this.lastMu = mu;
-    if (!(dMu > 0)) return; // idle, or a new beam was armed (its count restarts at 0)
+    if (!this.acquiring || !(dMu > 0)) return; // idle, or a new beam was armed (its count restarts at 0)
     const { bankAMm, bankBMm } = this.mlc.truePositions;
     const last = this.apertures[this.apertures.length - 1];
     const same = last !== undefined && bankAMm.every((v, i) => Math.abs(v - last.bankAMm[i]) < SAME_APERTURE_MM) && bankBMm.every((v, i) => Math.abs(v - last.bankBMm[i]) < SAME_APERTURE_MM);

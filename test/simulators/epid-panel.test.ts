@@ -65,7 +65,7 @@ describe('simulated EPID (integrated portal image at the isocentre plane)', () =
     expect(Math.abs(edge(40) + 20)).toBeLessThan(0.02);
   });
 
-  it('integrates only the MU delivered since begin(), and a new beam restarting its count adds nothing negative', () => {
+  it('integrates only the MU delivered between begin() and read(), and a new beam restarting its count adds nothing negative', () => {
     const { beam, panel, deliver } = rig(20, -20);
     deliver(3);
     panel.begin();
@@ -74,6 +74,9 @@ describe('simulated EPID (integrated portal image at the isocentre plane)', () =
     beam.status.mu1 = 0; // the next beam is armed
     panel.advance();
     deliver(1);
+    expect(panel.integratedMu).toBeCloseTo(3, 9);
+    panel.read(); // ends the acquisition: an idle panel records nothing
+    deliver(4);
     expect(panel.integratedMu).toBeCloseTo(3, 9);
   });
 });
