@@ -3,8 +3,8 @@
  * speed above 0.5 cm/s is flagged): both banks sweep outward across `sweepMm`
  * and back, commanded as one move each so the controller drives every leaf at
  * its rated speed (config/mlc/*.json maxLeafSpeedMmPerS). The check samples the
- * readback as fast as the link answers, stamps each sample at the middle of its
- * request, and fits position against time over the middle of each leaf's travel
+ * readback as fast as the link answers (an unanswered sample is skipped, a few in
+ * a row end the check), stamps each sample at the middle of its request, and fits position against time over the middle of each leaf's travel
  * (least squares; the ends, where a leaf starts and stops, are left out). A
  * leaf's speed is the slower of its two directions; a leaf is flagged when it
  * is slower than rated by more than the tolerance row's loss (a faster leaf is
@@ -13,7 +13,7 @@
 import { BridgeError } from '../../core/bridge-error.js';
 import type { MlcPositions } from '../../protocol/mlc-protocol.js';
 import { statusOf, worstStatus, type QaCheckResult, type QaItem, type QaTolerance } from '../qa-types.js';
-import { leafId, moveLeaves, uniform, withSafeStop, type MlcCheckRoom } from './mlc-qa-links.js';
+import { leafId, moveLeaves, sample, uniform, withSafeStop, type MlcCheckRoom } from './mlc-qa-links.js';
 
 export interface LeafSpeedOptions {
   /** Travel of each sweep, mm at the isocentre (default 30). */
@@ -41,12 +41,13 @@ async function sampleSweep(room: MlcCheckRoom, targets: MlcPositions, field: str
   // twice the full travel at the rated speed, and then some: a slow leaf is measured, a stuck one times out
   const limitMs = ((room.model.travel.maxMm - room.model.travel.minMm) * 2000) / room.model.maxLeafSpeedMmPerS + 5000;
   const there = (p: MlcPositions) => p.bankAMm.every((v, i) => Math.abs(v - targets.bankAMm[i]) <= 0.05) && p.bankBMm.every((v, i) => Math.abs(v - targets.bankBMm[i]) <= 0.05);
+  const missed = { count: 0 };
   for (;;) {
     const t0 = room.clock.nowMs();
-    const p = await room.mlc.readPositions();
+    const p = await sample(() => room.mlc.readPositions(), missed);
     const t1 = room.clock.nowMs();
-    samples.push({ tMs: (t0 + t1) / 2, p });
-    if (there(p)) return samples;
+    if (p) samples.push({ tMs: (t0 + t1) / 2, p });
+    if (p && there(p)) return samples;
     if (t1 - start > limitMs) throw new BridgeError('REQUEST_TIMEOUT', 'leaves did not reach the end of the speed sweep', { field, limit: Math.round(limitMs), unit: 'ms' });
   }
 }

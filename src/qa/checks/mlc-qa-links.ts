@@ -89,6 +89,24 @@ export async function withSafeStop<T>(room: MlcCheckRoom, body: () => Promise<T>
   }
 }
 
+/** Consecutive unanswered read-only samples a check rides over before it gives up. */
+export const MAX_MISSED_SAMPLES = 5;
+
+/**
+ * A read-only sample (readback, status) that may go unanswered now and then (a busy link, a lost
+ * frame): undefined for a request timeout, the error itself after MAX_MISSED_SAMPLES in a row.
+ */
+export async function sample<T>(read: () => Promise<T>, missed: { count: number }): Promise<T | undefined> {
+  try {
+    const v = await read();
+    missed.count = 0;
+    return v;
+  } catch (e) {
+    if (!(e instanceof BridgeError) || e.code !== 'REQUEST_TIMEOUT' || ++missed.count > MAX_MISSED_SAMPLES) throw e;
+    return undefined;
+  }
+}
+
 /** Every leaf pair at the same pair of positions (A, B), mm. */
 export function uniform(pairs: number, aMm: number, bMm: number): MlcPositions {
   return { bankAMm: new Array<number>(pairs).fill(aMm), bankBMm: new Array<number>(pairs).fill(bMm) };

@@ -17,7 +17,7 @@ import { controlPointsOnBank, slidingWindow } from '../../domain/sequencing/slid
 import { BeamState } from '../../protocol/beam-protocol.js';
 import { positionsAt, type MlcPositions } from '../../protocol/mlc-protocol.js';
 import { statusOf, worstStatus, type QaCheckResult, type QaItem, type QaTolerance } from '../qa-types.js';
-import { leafId, moveLeaves, waitFor, withSafeStop, type MlcCheckRoom } from './mlc-qa-links.js';
+import { leafId, moveLeaves, sample, waitFor, withSafeStop, type MlcCheckRoom } from './mlc-qa-links.js';
 
 export interface SlidingWindowCheckOptions {
   /** The test map (rows = leaf pairs from pair 0; default: a 6-bixel ramp-and-step pattern on every pair). */
@@ -69,10 +69,12 @@ export async function mlcSlidingWindowCheck(room: MlcCheckRoom, tolerance: QaTol
     await room.beam.beamOn();
     const limitMs = (sw.totalMu / doseRate) * 60_000 * 4 + 10_000;
     const start = room.clock.nowMs();
+    const missed = { count: 0 };
     for (;;) {
-      const before = await room.beam.status();
-      const p = await room.mlc.readPositions();
-      const after = await room.beam.status();
+      const before = await sample(() => room.beam.status(), missed);
+      const p = before && (await sample(() => room.mlc.readPositions(), missed));
+      const after = p && (await sample(() => room.beam.status(), missed));
+      if (!before || !p || !after) continue; // an unanswered read: this sample is skipped (a few in a row end the check)
       if (after.state === BeamState.Terminated) throw new BridgeError('DEVICE_FAULT', 'the beam terminated during the sliding-window delivery', { field: 'beam.state', actual: BeamState[after.state] });
       if (before.mu1 > 0 && after.mu1 < sw.totalMu) accumulate(stats, p, positionsAt(points, before.mu1 / sw.totalMu), positionsAt(points, after.mu1 / sw.totalMu));
       progress(Math.min(0.95, after.mu1 / sw.totalMu), `sliding window ${after.mu1.toFixed(1)} of ${sw.totalMu.toFixed(1)} MU`);

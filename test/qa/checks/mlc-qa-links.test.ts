@@ -5,7 +5,7 @@ import { ManualClock } from '../../../src/core/clock.js';
 import type { BeamSnapshot } from '../../../src/drivers/beam-driver.js';
 import type { MlcSnapshot } from '../../../src/drivers/mlc-driver.js';
 import { mlcLeafPositionCheck } from '../../../src/qa/checks/mlc-leaf-position.js';
-import type { MlcCheckRoom, QaBeamLink, QaMlcLink } from '../../../src/qa/checks/mlc-qa-links.js';
+import { MAX_MISSED_SAMPLES, sample, type MlcCheckRoom, type QaBeamLink, type QaMlcLink } from '../../../src/qa/checks/mlc-qa-links.js';
 import { BeamState, TerminationReason, type BeamStatus } from '../../../src/protocol/beam-protocol.js';
 import { testConfig } from '../../helpers/sim-fixtures.js';
 
@@ -42,5 +42,21 @@ describe('MLC checks fail safe', () => {
     await expect(mlcLeafPositionCheck(refusingRoom(calls), epid, { tolerance: 1, action: 0.5, unit: 'mm', source: 'test' })).rejects.toMatchObject({ code: 'DEVICE_REJECTED', field: 'mlc.SetTargets' });
     expect(calls).toEqual(expect.arrayContaining(['beam.arm', 'mlc.setTargets', 'beam.terminate', 'mlc.stop']));
     expect(calls).not.toContain('beam.beamOn');
+  });
+});
+
+describe('read-only samples during a check', () => {
+  const timeout = () => Promise.reject(new BridgeError('REQUEST_TIMEOUT', 'no reply', { field: 'mlc.ReadPositions' }));
+
+  it('rides over a few unanswered reads, and gives up after MAX_MISSED_SAMPLES in a row', async () => {
+    const missed = { count: 0 };
+    for (let i = 0; i < MAX_MISSED_SAMPLES; i++) expect(await sample(timeout, missed)).toBeUndefined();
+    expect(await sample(async () => 7, missed)).toBe(7); // an answer resets the count
+    for (let i = 0; i < MAX_MISSED_SAMPLES; i++) await sample(timeout, missed);
+    await expect(sample(timeout, missed)).rejects.toMatchObject({ code: 'REQUEST_TIMEOUT' });
+  });
+
+  it('does not ride over anything but a timeout', async () => {
+    await expect(sample(() => Promise.reject(new BridgeError('DEVICE_REJECTED', 'nak')), { count: 0 })).rejects.toMatchObject({ code: 'DEVICE_REJECTED' });
   });
 });
