@@ -64,8 +64,10 @@ export class SimRoom {
     const n = options.mlc.leafPairs;
     const leafBoundariesMm = options.epid?.leafBoundariesMm ?? Array.from({ length: n + 1 }, (_, i) => (i - n / 2) * 5);
     this.epid = new EpidPanel(this.mlc, this.beam, { ...defaultEpidOptions, ...options.epid, leafBoundariesMm });
-    // the beam advances first, so a leaf following a trajectory aims at the dose delivered so far (not a
-    // tick old); the MLC's hold-off then stops the dose from the next tick. The imager integrates last.
+    // the beam first, so a leaf following a trajectory aims at the dose delivered so far: with the MLC first
+    // it aimed at the dose of the tick before, and a short tick after a long one (a loaded event loop) left a
+    // leaf at full speed behind for good. The MLC's hold-off stops the dose from the next tick (a controller
+    // cycle). The imager last, so it sees each step's MU through that step's leaves.
     this.loop = new PhysicsLoop([this.beam, this.mlc, this.couch, this.epid], options.timeScale);
   }
 

@@ -4,9 +4,12 @@
  * (`domain/sequencing/sliding-window.ts`) as a dose-indexed MLC trajectory,
  * delivers it, and compares the controller's readback with the planned
  * trajectory throughout. Each readback is bracketed by two reads of the
- * delivered MU (before and after it): its error is its distance from the
- * planned positions between those two dose fractions, so the time between the
- * links never counts as leaf error. Per leaf: RMS and maximum error over the
+ * delivered MU (before and after it); the controller trails the dose by about
+ * a control cycle, every leaf alike, so the whole MLC's place on the plan is
+ * fitted in [MU before − the largest following lag, MU after]
+ * (`following-lag.ts`) and each leaf's error taken there: neither the time
+ * between the links nor the common lag counts as one leaf's error (the lag is
+ * reported in the notes). Per leaf: RMS and maximum error over the
  * beam-on samples; the item's error is the RMS (the row's unit), the maximum in
  * `detail`. The delivery-log part (trajectory log, fluence gamma) comes with the
  * trajectory-log reader.
@@ -17,6 +20,7 @@ import { controlPointsOnBank, slidingWindow } from '../../domain/sequencing/slid
 import { BeamState } from '../../protocol/beam-protocol.js';
 import { positionsAt, type MlcPositions } from '../../protocol/mlc-protocol.js';
 import { statusOf, worstStatus, type QaCheckResult, type QaItem, type QaTolerance } from '../qa-types.js';
+import { followedDoseFraction } from './following-lag.js';
 import { leafId, moveLeaves, sample, waitFor, withSafeStop, type MlcCheckRoom } from './mlc-qa-links.js';
 
 export interface SlidingWindowCheckOptions {
@@ -27,6 +31,8 @@ export interface SlidingWindowCheckOptions {
   readonly beamId?: number;
   /** Time between readback samples, ms (default 20, as a TrueBeam trajectory log). */
   readonly sampleIntervalMs?: number;
+  /** The most the whole MLC may trail the delivered dose, ms (default 100: a few controller cycles). */
+  readonly maxFollowingLagMs?: number;
 }
 
 export const SLIDING_WINDOW_CHECK = 'mlc-sliding-window';
@@ -45,9 +51,6 @@ interface LeafStats {
   n: number;
 }
 
-/** Distance of x from the interval between a and b. */
-const outside = (x: number, a: number, b: number): number => Math.max(0, Math.min(a, b) - x, x - Math.max(a, b));
-
 export async function mlcSlidingWindowCheck(room: MlcCheckRoom, tolerance: QaTolerance, o: SlidingWindowCheckOptions = {}): Promise<QaCheckResult> {
   const n = room.model.leafPairs;
   const width = o.bixelWidthMm ?? 5;
@@ -57,6 +60,7 @@ export async function mlcSlidingWindowCheck(room: MlcCheckRoom, tolerance: QaTol
   const sw = slidingWindow(map, { bixelWidthMm: width, maxLeafSpeedMmPerS: room.model.maxLeafSpeedMmPerS, doseRateMuPerMin: doseRate, minGapMm: room.model.minGapMm, originMm, maxBixelErrorMu: 0.25 });
   const points = controlPointsOnBank(sw, n, 0, room.model.minGapMm, originMm);
   const progress = room.onProgress ?? (() => undefined);
+  const lags: number[] = [];
   const stats = { A: Array.from({ length: n }, (): LeafStats => ({ sumSq: 0, max: 0, n: 0 })), B: Array.from({ length: n }, (): LeafStats => ({ sumSq: 0, max: 0, n: 0 })) };
   await withSafeStop(room, async () => {
     progress(0, 'leaves to the first control point');
@@ -70,13 +74,18 @@ export async function mlcSlidingWindowCheck(room: MlcCheckRoom, tolerance: QaTol
     const limitMs = (sw.totalMu / doseRate) * 60_000 * 4 + 10_000;
     const start = room.clock.nowMs();
     const missed = { count: 0 };
+    const lagMu = (doseRate / 60_000) * (o.maxFollowingLagMs ?? 100);
     for (;;) {
       const before = await sample(() => room.beam.status(), missed);
       const p = before && (await sample(() => room.mlc.readPositions(), missed));
       const after = p && (await sample(() => room.beam.status(), missed));
       if (!before || !p || !after) continue; // an unanswered read: this sample is skipped (a few in a row end the check)
       if (after.state === BeamState.Terminated) throw new BridgeError('DEVICE_FAULT', 'the beam terminated during the sliding-window delivery', { field: 'beam.state', actual: BeamState[after.state] });
-      if (before.mu1 > 0 && after.mu1 < sw.totalMu) accumulate(stats, p, positionsAt(points, before.mu1 / sw.totalMu), positionsAt(points, after.mu1 / sw.totalMu));
+      if (before.mu1 > 0 && after.mu1 < sw.totalMu) {
+        const d = followedDoseFraction(points, p, Math.max(0, before.mu1 - lagMu) / sw.totalMu, after.mu1 / sw.totalMu);
+        lags.push(after.mu1 / sw.totalMu - d);
+        accumulate(stats, p, positionsAt(points, d));
+      }
       progress(Math.min(0.95, after.mu1 / sw.totalMu), `sliding window ${after.mu1.toFixed(1)} of ${sw.totalMu.toFixed(1)} MU`);
       if (after.state === BeamState.Complete) break;
       if (room.clock.nowMs() - start > limitMs) throw new BridgeError('REQUEST_TIMEOUT', 'the sliding-window delivery did not complete', { field: 'beam.mu1', limit: Math.round(limitMs), unit: 'ms' });
@@ -90,20 +99,26 @@ export async function mlcSlidingWindowCheck(room: MlcCheckRoom, tolerance: QaTol
   const notes = [
     `${map.rows} × ${map.cols} test map, ${sw.controlPoints.length} control points, ${sw.totalMu.toFixed(2)} MU at ${doseRate} MU/min; item error = RMS readback error, max in detail`,
     'readback only: a leaf whose calibration is off reads its plan here; the leaf position check images it',
+    `the MLC trailed the MU read after each readback by a median ${median(lags.map((l) => (l * sw.totalMu * 60_000) / doseRate)).toFixed(0)} ms (the links' round trip and the controller's cycle; common to all leaves, not counted as leaf error)`,
   ];
   return { name: SLIDING_WINDOW_CHECK, status: worstStatus(items.map((i) => i.status)), tolerance, items, notes };
 }
 
-function accumulate(stats: Record<'A' | 'B', LeafStats[]>, p: MlcPositions, e0: MlcPositions, e1: MlcPositions): void {
+function accumulate(stats: Record<'A' | 'B', LeafStats[]>, p: MlcPositions, e: MlcPositions): void {
   for (let i = 0; i < p.bankAMm.length; i++) {
-    for (const [bank, actual, a, b] of [['A', p.bankAMm[i], e0.bankAMm[i], e1.bankAMm[i]], ['B', p.bankBMm[i], e0.bankBMm[i], e1.bankBMm[i]]] as const) {
-      const err = outside(actual, a, b);
+    for (const [bank, actual, planned] of [['A', p.bankAMm[i], e.bankAMm[i]], ['B', p.bankBMm[i], e.bankBMm[i]]] as const) {
+      const err = Math.abs(actual - planned);
       const s = stats[bank][i];
       s.sumSq += err * err;
       s.max = Math.max(s.max, err);
       s.n++;
     }
   }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[s.length >> 1] : NaN;
 }
 
 function leafItem(bank: 'A' | 'B', i: number, s: LeafStats, tolerance: QaTolerance): QaItem {
