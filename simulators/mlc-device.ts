@@ -30,6 +30,16 @@ export interface MlcSimOptions {
   readonly travel: { readonly minMm: number; readonly maxMm: number };
 }
 
+type Bank = 'A' | 'B';
+
+/** An injected leaf fault: a calibration offset (mm, +X_b) and/or a maximum speed (mm/s at the isocentre). */
+export interface LeafFault {
+  readonly offsetMm?: number;
+  readonly speedMmPerS?: number;
+}
+
+const leafKey = (bank: Bank, leafNumber1Based: number): string => `${bank}${leafNumber1Based}`;
+
 /** Leaves the device regards as arrived (its own criterion; the bridge checks readback itself). */
 const ARRIVED_MM = 0.05;
 
@@ -45,6 +55,8 @@ export class MlcDevice implements FramedDevice, Steppable {
   readonly faults = { stuckLeavesA: new Set<number>(), faultCode: 0 };
   /** Injected fault: the leaves follow their targets late (`leafLag.fault = { lagMs } | { lagMm }`). */
   readonly leafLag = new LeafLag();
+  /** Per-leaf faults by `leafKey` ("A17"): a calibration offset and/or a speed limit (`setLeafFault`). */
+  private readonly leafFaults = new Map<string, LeafFault>();
   private trajectory: TrajectoryPoint[] = [];
   private trajectoryTotal = 0;
   private following = false;
@@ -63,8 +75,28 @@ export class MlcDevice implements FramedDevice, Steppable {
     this.targetB = [...this.b];
   }
 
+  /** What the controller believes (its encoders): the readback it reports. */
   get positions(): MlcPositions {
     return { bankAMm: [...this.a], bankBMm: [...this.b] };
+  }
+
+  /** Where the leaf tips really stand (readback + each leaf's calibration offset): what the beam sees. */
+  get truePositions(): MlcPositions {
+    const off = (bank: Bank, v: number, i: number) => v + (this.leafFaults.get(leafKey(bank, i + 1))?.offsetMm ?? 0);
+    return { bankAMm: this.a.map((v, i) => off('A', v, i)), bankBMm: this.b.map((v, i) => off('B', v, i)) };
+  }
+
+  /**
+   * Fault injection on one leaf (bank A = X2, bank B = X1; leaf 1 = pair 0, the most negative Y_b;
+   * docs/qa-mlc.md). `offsetMm`: the leaf stands that far (+X_b) from where its controller reads it,
+   * so the readback shows the target (a calibration error). `speedMmPerS`: the leaf moves no faster.
+   * An empty fault clears the leaf.
+   */
+  setLeafFault(bank: Bank, leafNumber1Based: number, fault: LeafFault): void {
+    if (!Number.isInteger(leafNumber1Based) || leafNumber1Based < 1 || leafNumber1Based > this.options.leafPairs) throw new RangeError(`leaf ${bank}${leafNumber1Based}: leaves are numbered 1..${this.options.leafPairs}`);
+    if (fault.speedMmPerS !== undefined && !(fault.speedMmPerS > 0)) throw new RangeError(`leaf ${bank}${leafNumber1Based}: speedMmPerS must be > 0`);
+    if (fault.offsetMm === undefined && fault.speedMmPerS === undefined) this.leafFaults.delete(leafKey(bank, leafNumber1Based));
+    else this.leafFaults.set(leafKey(bank, leafNumber1Based), { ...fault });
   }
 
   handle(frame: Frame): DeviceReply {
@@ -100,6 +132,7 @@ export class MlcDevice implements FramedDevice, Steppable {
         if (this.trajectory.length !== this.trajectoryTotal || this.trajectoryTotal < 2) return { nak: NakReason.NotAllowedInState };
         this.following = true;
         this.moving = true;
+        this.holdOff = this.offTrajectory(); // judged as it starts: no dose while the leaves are still off-plan
         return { payload: Buffer.alloc(0) };
       default:
         return { nak: NakReason.UnknownCommand };
@@ -123,8 +156,8 @@ export class MlcDevice implements FramedDevice, Steppable {
     const move = (cur: number, tgt: number): number => (Math.abs(tgt - cur) <= step ? tgt : cur + Math.sign(tgt - cur) * step);
     const go = this.leafLag.targets(dtMs, this.targetA, this.targetB, this.a, this.b);
     for (let i = 0; i < this.a.length; i++) {
-      if (!this.faults.stuckLeavesA.has(i)) this.a[i] = move(this.a[i], go.a[i]);
-      this.b[i] = move(this.b[i], go.b[i]);
+      if (!this.faults.stuckLeavesA.has(i)) this.a[i] = this.leafFaults.size ? this.moveLeaf('A', i, this.a[i], go.a[i], step, dtMs) : move(this.a[i], go.a[i]);
+      this.b[i] = this.leafFaults.size ? this.moveLeaf('B', i, this.b[i], go.b[i], step, dtMs) : move(this.b[i], go.b[i]);
     }
     if (this.following) {
       this.holdOff = this.maxError() > this.holdOffToleranceMm;
@@ -140,6 +173,13 @@ export class MlcDevice implements FramedDevice, Steppable {
       this.faults.faultCode = 1;
       this.moving = false;
     }
+  }
+
+  /** One leaf's step toward its target, no faster than its injected speed limit. */
+  private moveLeaf(bank: Bank, i: number, cur: number, tgt: number, step: number, dtMs: number): number {
+    const limit = this.leafFaults.get(leafKey(bank, i + 1))?.speedMmPerS;
+    const s = limit === undefined ? step : Math.min(step, (limit * dtMs) / 1000);
+    return Math.abs(tgt - cur) <= s ? tgt : cur + Math.sign(tgt - cur) * s;
   }
 
   private setTargets(payload: Buffer): DeviceReply {
@@ -179,6 +219,14 @@ export class MlcDevice implements FramedDevice, Steppable {
       }
     }
     return true;
+  }
+
+  /** Retargets on the trajectory at the delivered dose; true when a leaf is beyond the hold-off tolerance. */
+  private offTrajectory(): boolean {
+    const want = positionsAt(this.trajectory, this.doseFraction());
+    this.targetA = [...want.bankAMm];
+    this.targetB = [...want.bankBMm];
+    return this.maxError() > this.holdOffToleranceMm;
   }
 
   private maxError(): number {

@@ -5,6 +5,8 @@
  */
 import { BeamDevice, defaultBeamSimOptions, type BeamSimOptions } from './beam-device.js';
 import { CouchDevice, type CouchSimOptions } from './couch-device.js';
+import { EpidPanel, defaultEpidOptions } from './epid-panel.js';
+import type { EpidRenderOptions } from './epid-render.js';
 import { FramedDeviceHost } from './framed-device-host.js';
 import { ImagingSource } from './imaging-source.js';
 import { MlcDevice, type MlcSimOptions } from './mlc-device.js';
@@ -20,6 +22,8 @@ export interface SimRoomOptions {
   readonly timeScale: number;
   readonly couchUnitId?: number;
   readonly host?: string;
+  /** The portal imager; leafBoundariesMm default: equal 5 mm leaves centred on the axis. */
+  readonly epid?: Partial<EpidRenderOptions>;
 }
 
 export interface SimPorts {
@@ -41,6 +45,8 @@ export class SimRoom {
   readonly couchRtuHost: ModbusRtuHost;
   readonly imaging = new ImagingSource();
   readonly motion = new MotionSource();
+  /** Portal imager (EPID) seeing the true leaf positions; outside the wire protocols. */
+  readonly epid: EpidPanel;
   private readonly loop: PhysicsLoop;
   private portsValue: SimPorts | undefined;
 
@@ -55,7 +61,14 @@ export class SimRoom {
     // the hardwired lines between the MLC controller and the linac: dose fraction and beam hold-off
     this.mlc.doseFraction = () => (this.beam.status.presetMu > 0 ? this.beam.status.mu1 / this.beam.status.presetMu : 0);
     this.beam.holdOff = () => this.mlc.beamHoldOff;
-    this.loop = new PhysicsLoop([this.mlc, this.beam, this.couch], options.timeScale);
+    const n = options.mlc.leafPairs;
+    const leafBoundariesMm = options.epid?.leafBoundariesMm ?? Array.from({ length: n + 1 }, (_, i) => (i - n / 2) * 5);
+    this.epid = new EpidPanel(this.mlc, this.beam, { ...defaultEpidOptions, ...options.epid, leafBoundariesMm });
+    // the beam first, so a leaf following a trajectory aims at the dose delivered so far: with the MLC first
+    // it aimed at the dose of the tick before, and a short tick after a long one (a loaded event loop) left a
+    // leaf at full speed behind for good. The MLC's hold-off stops the dose from the next tick (a controller
+    // cycle). The imager last, so it sees each step's MU through that step's leaves.
+    this.loop = new PhysicsLoop([this.beam, this.mlc, this.couch, this.epid], options.timeScale);
   }
 
   get ports(): SimPorts {

@@ -1,5 +1,6 @@
 /** Simulator options from the configured device models (simulators take plain options, not config). */
 import type { LoadedConfig } from '../config/load-config.js';
+import { leafBoundariesMm } from '../config/mlc-model.js';
 import type { SimRoomOptions } from '../../simulators/sim-room.js';
 
 export function simOptionsFrom(cfg: LoadedConfig, timeScale = cfg.bridge.simulation.timeScale): SimRoomOptions {
@@ -21,5 +22,6 @@ export function simOptionsFrom(cfg: LoadedConfig, timeScale = cfg.bridge.simulat
       watchdogMs: cfg.bridge.links.couch.heartbeatMs * 5,
     },
     beam: { watchdogMs: cfg.bridge.links.beam.heartbeatMs * 3 },
+    epid: { leafBoundariesMm: leafBoundariesMm(mlc) },
   };
 }

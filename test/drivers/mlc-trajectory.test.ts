@@ -38,7 +38,9 @@ describe('the MLC simulator following sliding-window control points', () => {
     const { mlc, beam } = await rig();
     await mlc.setTargets(points[0].positions);
     await mlc.move();
-    await until(() => mlc.latest?.status.inPosition === true, 3000, 'at the first control point');
+    // the readback at the first point (within the controller’s 0.05 mm), not a snapshot from before the move
+    const atFirst = () => mlc.latest?.positions.bankAMm.every((v, i) => Math.abs(v - points[0].positions.bankAMm[i]) <= 0.05) && mlc.latest.positions.bankBMm.every((v, i) => Math.abs(v - points[0].positions.bankBMm[i]) <= 0.05);
+    await until(() => mlc.latest?.status.inPosition === true && atFirst() === true, 3000, 'at the first control point');
     await mlc.loadTrajectory(points);
     await mlc.startTrajectory();
     await beam.arm({ beamId: 1, presetMu: sw.totalMu, doseRateMuPerMin: 600 });
