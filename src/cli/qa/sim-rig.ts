@@ -53,10 +53,13 @@ function roomActions(room: SimRoom, cfg: LoadedConfig): QaRoomActions & { stop()
       clearInterval(jog);
       jog = undefined;
       if (!jogging) return pendant(CouchCommand.Stop);
+      // the next stroke is commanded before the last one ends: the couch never stands still while jogged
+      let targetMm = Number.NaN;
       const step = () => {
-        if (room.couch.moving) return;
+        if (room.couch.moving && Math.abs(room.couch.pose.lateralMm - targetMm) > 2) return;
         jogSide = -jogSide;
-        pendant(CouchCommand.Move, { ...room.couch.pose, lateralMm: ((min + max) / 2) + (jogSide * JOG_FRACTION * (max - min)) / 2 });
+        targetMm = (min + max) / 2 + (jogSide * JOG_FRACTION * (max - min)) / 2;
+        pendant(CouchCommand.Move, { ...room.couch.pose, lateralMm: targetMm });
       };
       step();
       jog = setInterval(step, 5);

@@ -17,7 +17,7 @@ import { statusOf, worstStatus, type QaCheckResult, type QaItem } from '../qa-ty
 import type { QaCheckOptions, QaRoomActions } from '../qa-rig.js';
 import { toleranceFor } from '../tolerance-table.js';
 import { sleep, waitFor } from '../wait.js';
-import { liveIds, restoreRoom, sessionIds } from './interlock-session.js';
+import { clearCouchFault, liveIds, restoreRoom, sessionIds } from './interlock-session.js';
 
 export interface InterlockTrial {
   readonly id: InterlockId;
@@ -54,6 +54,7 @@ const seen = (x: Trial): boolean => liveIds(x.s).some((id) => x.t.accepts.includ
 const stateOf = (s: BridgeSession): string => stateName(s.snapshot.value);
 
 async function qaReady(o: QaCheckOptions, beamId: number): Promise<BridgeSession | undefined> {
+  await clearCouchFault(o);
   const s = o.rig.openSession();
   s.send({ type: 'ENTER_QA', operator: o.operator, role: 'physicist' });
   const doseRateMuPerMin = 100;

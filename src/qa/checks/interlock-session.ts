@@ -2,6 +2,7 @@
 import type { BridgeSession } from '../../bridge/bridge-session.js';
 import type { InterlockId } from '../../interlock/interlock-catalogue.js';
 import { qaPermitFor } from '../../interlock/qa-permit.js';
+import { BeamState } from '../../protocol/beam-protocol.js';
 import type { QaCheckOptions } from '../qa-rig.js';
 import { waitFor } from '../wait.js';
 
@@ -27,8 +28,33 @@ export async function restoreRoom(o: QaCheckOptions, s: BridgeSession): Promise<
   await waitFor(() => !o.rig.room.beamOnMeasured(), 3_000);
   await waitFor(() => d.mlc.isFresh() && d.beam.isFresh() && d.couch.isFresh() && d.couch.latest?.status.moving === false, 5_000);
   s.stop({ reason: 'qa interlock trial done' });
-  if (d.couch.latest?.status.fault) {
-    await d.couch.resetFault();
-    await waitFor(() => d.couch.latest?.status.fault === false, 2_000);
+  await clearLinacCounts(o);
+  await clearCouchFault(o);
+}
+
+/**
+ * A linac keeps reporting the counts of its last beam (after a dose-channel fault, two that
+ * disagree) until a beam is selected again: arm a throw-away selection and reset, so the next
+ * trial's session starts from zero counts instead of latching on the last trial's.
+ */
+async function clearLinacCounts(o: QaCheckOptions): Promise<void> {
+  const beam = o.rig.drivers.beam;
+  try {
+    const st = await beam.status();
+    if (st.mu1 === 0 && st.mu2 === 0 && st.state === BeamState.Idle) return;
+    if (st.state !== BeamState.Idle) await beam.reset();
+    await beam.arm({ beamId: 0, presetMu: 1, doseRateMuPerMin: 100 });
+    await beam.reset();
+  } catch {
+    // a linac that refuses is left as it is: the next trial's session judges what it reports
   }
+}
+
+/** A couch left in fault by an earlier trial (its watchdog trips a while after its link goes silent) is reset. */
+export async function clearCouchFault(o: QaCheckOptions): Promise<void> {
+  const couch = o.rig.drivers.couch;
+  await waitFor(() => couch.isFresh(), 3_000);
+  if (!couch.latest?.status.fault) return;
+  await couch.resetFault();
+  await waitFor(() => couch.latest?.status.fault === false, 2_000);
 }
