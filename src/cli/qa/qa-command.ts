@@ -51,7 +51,6 @@ export async function qaRunCommand(selector: string, o: QaRunOptions): Promise<n
   const timeScale = parseNumber(o.timeScale, '--time-scale', { min: 1, max: 100 });
   if (!o.simulate) throw new BridgeError('INPUT_INVALID', 'QA on a real machine needs the physicist prompted for each room action; only --simulate is built so far', { field: '--simulate', limit: 'required' });
   if (inject.length && !o.simulate) throw new BridgeError('INPUT_INVALID', 'faults are injected into simulators only', { field: '--inject' });
-  const store = QaStore.open(qaDbFile(cfg, o.db));
   const progress = progressReporter(process.stderr);
   const sim = await startSimRig(cfg, { timeScale, inject, journal: { append: () => undefined } });
   let run: QaRunRecord;
@@ -61,6 +60,7 @@ export async function qaRunCommand(selector: string, o: QaRunOptions): Promise<n
     progress.done();
     await sim.close();
   }
+  const store = QaStore.open(qaDbFile(cfg, o.db));
   store.save(run);
   if (o.report) writeReport(o.report, run, store);
   store.close();

@@ -83,7 +83,12 @@ function roomActions(room: SimRoom, cfg: LoadedConfig): QaRoomActions & { stop()
 export async function startSimRig(cfg: LoadedConfig, opts: { timeScale: number; inject: readonly InjectSpec[]; journal: JournalSink }): Promise<SimRig> {
   const room = new SimRoom(simOptionsFrom(cfg, opts.timeScale));
   const ports = await room.start();
-  applyInjections(room, opts.inject);
+  try {
+    applyInjections(room, opts.inject);
+  } catch (e) {
+    await room.stop();
+    throw e;
+  }
   const drivers = await connectRoom(cfg, systemClock, ports);
   const imaging = await openTcpLink('127.0.0.1', ports.imaging, cfg.bridge.links.mlc.connectTimeoutMs);
   const registrations: Observable<RawRegistration> = registrationMessages(imaging).pipe(share({ resetOnRefCountZero: false }));
