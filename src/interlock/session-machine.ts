@@ -22,10 +22,7 @@ import {
   evidenceOf, MLC_POSITIONING_TIMEOUT_MS, mlcPositioningOverdue, nextInPositionSince, permitFor, presetMu, segmentDelivered, segmentEndMu, resetAllowed, terminateDue, holdNotObeyed,
 } from './session-guards.js';
 import type { PermitMode } from './evaluate-permit.js';
-import { qaModeStates } from './qa-mode-states.js';
-import { qaLatchedNow, qaPermitFor, qaHoldCauses, qaReportedHoldCauses } from './qa-permit.js';
-import { MU_LSB } from '../protocol/beam-protocol.js';
-import { BeamState } from '../protocol/beam-protocol.js';
+import { qaBeamCommand, qaBeamDelivered, qaEntryAllowed, qaFaultReason, qaHoldCauses, qaLatchedNow, qaModeStates, qaPermitFor, qaRecordedHoldCauses, qaRefusal } from './qa-guards.js';
 import type { SessionContext as Ctx } from './session-types.js';
 import type { SessionContext, SessionEmitted, SessionEvent, SessionInput } from './session-types.js';
 
@@ -79,16 +76,11 @@ export const sessionMachine = setup({
     latchClear: ({ context, event }) => resetAllowed(context, event),
     carriedLatch: ({ context }) => context.carriedFrom !== undefined,
     // the operator acknowledges latches carried over a restart: only those, before any plan
-    // QA mode (qa-mode-states.ts): a physicist, no plan loaded, nothing latched
-    qaEntryAllowed: ({ context, event }) => event.type === 'ENTER_QA' && event.role === 'physicist' && context.plan === undefined && context.latchedFaults.length === 0,
+    qaEntryAllowed: ({ context, event }) => qaEntryAllowed(context, event),
     qaPermitted: ({ context, event }) => context.qa?.beam !== undefined && qaPermitFor(context, event).permitted,
     qaLatchedFault: ({ context, event }) => qaLatchedNow(context, event).length > 0,
     qaHoldNeeded: ({ context, event }) => qaHoldCauses(context, event).length > 0,
-    qaBeamDelivered: ({ context, event }) => {
-      const s = evidenceOf(context, event).beam;
-      const b = context.qa?.beam;
-      return !!s && !!b && event.atMs - s.atMs <= context.tolerances.evidenceMaxAgeMs && s.status.beamId === b.beamId && s.status.state === BeamState.Complete && s.status.mu1 >= b.presetMu - MU_LSB;
-    },
+    qaBeamDelivered: ({ context, event }) => qaBeamDelivered(context, event),
     carriedLatchClear: ({ context, event }) =>
       context.carriedFrom !== undefined && context.plan === undefined && context.latchedFaults.every((id) => context.carriedLatches.includes(id)) && resetAllowed(context, event),
   },
@@ -132,45 +124,19 @@ export const sessionMachine = setup({
     commandHold: emit({ type: 'command', command: 'HOLD_BEAM' }),
     noticeUnhandled: emit(({ event, self }) => ({ type: 'notice' as const, kind: 'unhandled-event' as const, event: event.type, state: JSON.stringify(self.getSnapshot().value) })),
     enterQa: assign({ qa: ({ event }) => ({ operator: event.type === 'ENTER_QA' ? event.operator : '' }) }),
-    noticeQaRefused: emit(({ context, event }) => ({
-      type: 'notice' as const, kind: 'qa-refused' as const, operator: event.type === 'ENTER_QA' ? event.operator : '',
-      reason: event.type === 'ENTER_QA' && event.role !== 'physicist' ? `QA mode is for physicists (role ${event.role})` : context.plan ? 'a patient plan is loaded' : 'latched faults: RESET first',
-    })),
-    /** Leaving QA mode: no plan, no couch target, nothing verified, no QA beam: a patient beam needs a fresh LOAD_PLAN and setup. */
-    leaveQa: assign({ qa: undefined, plan: undefined, setupVerified: false, approvedCouchTarget: undefined, pending: undefined, expectedLeaves: undefined, beamIndex: 0, segmentIndex: 0, irradiationMs: 0, holdCauses: [] }),
+    noticeQaRefused: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'qa-refused' as const, operator: event.type === 'ENTER_QA' ? event.operator : '', reason: qaRefusal(context, event) })),
+    leaveQa: /* no plan, no couch target, nothing verified, no QA beam: a patient beam needs a fresh LOAD_PLAN and setup */ assign({ qa: undefined, plan: undefined, setupVerified: false, approvedCouchTarget: undefined, pending: undefined, expectedLeaves: undefined, beamIndex: 0, segmentIndex: 0, irradiationMs: 0, holdCauses: [] }),
     qaAssignBeam: assign({ qa: ({ context, event }) => ({ operator: context.qa?.operator ?? '', beam: event.type === 'QA_SELECT_BEAM' ? event.beam : undefined }), irradiationMs: 0, holdCauses: [] }),
-    qaArm: emit(({ context }) => {
-      const b = context.qa?.beam ?? { beamId: 0, presetMu: 0, doseRateMuPerMin: 0 };
-      return { type: 'command' as const, command: 'ARM_BEAM' as const, beamId: b.beamId, presetMu: b.presetMu, doseRateMuPerMin: b.doseRateMuPerMin };
-    }),
+    qaArm: emit(({ context }) => qaBeamCommand(context, 'ARM_BEAM')),
     qaSetEnd: emit(({ context }) => ({ type: 'command' as const, command: 'SET_SEGMENT_END' as const, endMu: context.qa?.beam?.presetMu ?? 0 })),
     qaClearBeam: assign({ qa: ({ context }) => ({ operator: context.qa?.operator ?? '' }) }),
     qaEnterBeamOn: assign({ holdCauses: [], beamOnSinceMs: ({ event }) => event.atMs, beamOnConfirmed: false, beamOnConfirmedAtMs: undefined }),
     qaExitBeamOn: assign({ irradiationMs: ({ context, event }) => irradiationMs(context, event), beamOnConfirmedAtMs: undefined }),
-    qaConfirmBeamOn: assign({
-      beamOnConfirmed: ({ context, event }) => context.beamOnConfirmed || linacBeamOn(context, event),
-      beamOnConfirmedAtMs: ({ context, event }) => context.beamOnConfirmedAtMs ?? (linacBeamOn(context, event) ? event.atMs : undefined),
-    }),
+    qaConfirmBeamOn: assign({ beamOnConfirmed: ({ context, event }) => context.beamOnConfirmed || linacBeamOn(context, event), beamOnConfirmedAtMs: ({ context, event }) => context.beamOnConfirmedAtMs ?? (linacBeamOn(context, event) ? event.atMs : undefined) }),
     qaEnterHold: assign({ holdSinceMs: ({ event }) => event.atMs }),
-    qaCommandBeamOn: emit(({ context }) => {
-      const b = context.qa?.beam ?? { beamId: 0, presetMu: 0, doseRateMuPerMin: 0 };
-      return { type: 'command' as const, command: 'BEAM_ON' as const, beamId: b.beamId, presetMu: b.presetMu, doseRateMuPerMin: b.doseRateMuPerMin };
-    }),
-    qaLatch: assign({
-      latchedFaults: ({ context, event }) => [...new Set([...context.latchedFaults, ...qaLatchedNow(context, event)])],
-      faultReason: ({ context, event }) => {
-        const ids = qaLatchedNow(context, event);
-        if (ids.length) return `latched in QA mode: ${ids.join(', ')}`;
-        if (event.type === 'COMMAND_FAILED') return `${event.command} failed: ${event.error}`;
-        return linacTerminated(context, event) ? 'the linac terminated the QA beam' : 'fault in QA mode';
-      },
-    }),
-    qaRecordHoldCauses: assign({
-      holdCauses: ({ context, event }) => {
-        if (qaHoldCauses(context, event).length) return qaReportedHoldCauses(context, event);
-        return event.type === 'OPERATOR_HOLD' ? [] : ['IL-BEAM-NOT-READY'];
-      },
-    }),
+    qaCommandBeamOn: emit(({ context }) => qaBeamCommand(context, 'BEAM_ON')),
+    qaLatch: assign({ latchedFaults: ({ context, event }) => [...new Set([...context.latchedFaults, ...qaLatchedNow(context, event)])], faultReason: ({ context, event }) => qaFaultReason(context, event) }),
+    qaRecordHoldCauses: assign({ holdCauses: ({ context, event }) => qaRecordedHoldCauses(context, event) }),
     qaRecordDenial: assign({ lastPermit: ({ context, event }) => qaPermitFor(context, event), holdCauses: ({ context, event }) => qaPermitFor(context, event).causes }),
     qaNoticeDenied: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'permit-denied' as const, unmet: qaPermitFor(context, event).causes, event: event.type })),
     qaNoticeDelivered: emit(({ context }) => ({ type: 'notice' as const, kind: 'beam-delivered' as const, beamId: context.qa?.beam?.beamId ?? 0, irradiationMs: context.irradiationMs })),
