@@ -4,6 +4,7 @@
  * the preset. Device-side safety of its own: door and e-stop interrupt, the
  * secondary channel terminates at preset + max(10 %, 0.25 MU·) [configurable],
  * a backup timer terminates, and a missing bridge heartbeat holds the beam.
+ * Sensor faults for machine QA: door and e-stop switches stuck, a channel-2 gain error.
  */
 import type { Frame } from '../src/protocol/frame-codec.js';
 import { NakReason } from '../src/protocol/frame-codec.js';

@@ -4,7 +4,8 @@
  * target outside the travel ranges is refused with a fault, never clamped.
  * The bridge must keep changing the watchdog register or motion stops.
  * Readback carries encoder noise; faults: stalled axis, drift (motion without
- * a command), uncompensated load sag, collision.
+ * a command), uncompensated load sag, collision, and (for machine QA) a
+ * calibration offset and backlash per axis.
  */
 import { POSE_AXES, ZERO_POSE, isRotationAxis, type Pose6, type PoseAxis } from '../src/core/pose.js';
 import { COUCH_REGISTER_COUNT, CouchCommand, CouchFault, CouchReg, decodePose, encodePose, encodeStatusWord } from '../src/protocol/couch-register-map.js';
