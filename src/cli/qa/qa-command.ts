@@ -12,6 +12,7 @@ import { printable } from '../../core/identifiers.js';
 import { PROJECT_ROOT } from '../../core/project-root.js';
 import { selectChecks } from '../../qa/checks/index.js';
 import { parseInjectSpecs } from '../../qa/inject/inject-spec.js';
+import { Journal } from '../../journal/journal.js';
 import { reportHtml } from '../../qa/report/report-html.js';
 import { reportJson } from '../../qa/report/report-json.js';
 import { runQa, type QaRunRecord } from '../../qa/runner.js';
@@ -52,19 +53,26 @@ export async function qaRunCommand(selector: string, o: QaRunOptions): Promise<n
   if (!o.simulate) throw new BridgeError('INPUT_INVALID', 'QA on a real machine needs the physicist prompted for each room action; only --simulate is built so far', { field: '--simulate', limit: 'required' });
   if (inject.length && !o.simulate) throw new BridgeError('INPUT_INVALID', 'faults are injected into simulators only', { field: '--inject' });
   const progress = progressReporter(process.stderr);
-  const sim = await startSimRig(cfg, { timeScale, inject, journal: { append: () => undefined } });
+  // QA sessions are journaled beside the database, in a folder of their own: the room's latch and
+  // recovery checks read only the journal folder's own *.jsonl, never a QA trial's deliberate faults
+  const dbFile = qaDbFile(cfg, o.db);
+  const journalFile = path.join(path.dirname(path.resolve(dbFile)), 'qa-journal', `qa-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+  const journal = Journal.open(journalFile, cfg.bridge.journal.fsync);
+  journal.append('session', { event: 'qa-run', selector, inject: o.inject, operator: o.operator ?? os.userInfo().username });
+  const sim = await startSimRig(cfg, { timeScale, inject, journal });
   let run: QaRunRecord;
   try {
     run = await runQa(checks, { rig: sim.rig, tolerances, srs: o.srs === true }, { machine: o.machine ?? 'simulated-linac', operator: o.operator ?? os.userInfo().username, software: software() }, progress.update);
   } finally {
     progress.done();
     await sim.close();
+    journal.close();
   }
-  const store = QaStore.open(qaDbFile(cfg, o.db));
+  const store = QaStore.open(dbFile);
   store.save(run);
   if (o.report) writeReport(o.report, run, store);
   store.close();
-  process.stdout.write(o.json ? `${JSON.stringify(reportJson(run), null, 2)}\n` : summary(run));
+  process.stdout.write(o.json ? `${JSON.stringify(reportJson(run), null, 2)}\n` : `${summary(run)}  journal: ${journalFile}\n`);
   return run.status === 'fail' ? 1 : 0;
 }
 

@@ -28,6 +28,13 @@ describe('linac-bridge qa run', () => {
     expect(count(chartOf(html, 'data-chart="errors" data-check="interlock-functional"'), /<rect class="bar"/g)).toBe(7);
     expect(count(chartOf(html, 'data-chart="errors" data-check="igrt-end-to-end"'), /<rect class="bar"/g)).toBe(6);
     expect(count(chartOf(html, 'data-chart="trend"'), /<circle class="point"/g)).toBe(2); // one run of each check so far
+    // the QA-mode sessions are journaled beside the database, not among the room's journals
+    const journals = fs.readdirSync(path.join(dir, 'qa-journal'));
+    expect(journals).toHaveLength(1);
+    const journal = fs.readFileSync(path.join(dir, 'qa-journal', journals[0]), 'utf8');
+    expect(journal).toContain('"ENTER_QA"');
+    expect(journal).toContain('"role":"physicist"');
+    expect(journal).toContain('"operator":"dr-qa"');
 
     // a second run of one check: its trend now has two points
     const again = await cli(['qa', 'run', 'igrt-end-to-end', '--simulate', '--report', out, '--db', db]);
