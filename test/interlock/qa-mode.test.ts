@@ -91,6 +91,22 @@ describe('QA mode', () => {
     expect(commandNames(h)).not.toContain('BEAM_ON');
   });
 
+  it.each([
+    ['a preset that is not a number', { ...QA_BEAM, presetMu: Number.NaN }],
+    ['a negative preset', { ...QA_BEAM, presetMu: -5 }],
+    ['an infinite dose rate', { ...QA_BEAM, doseRateMuPerMin: Number.POSITIVE_INFINITY }],
+  ])('never starts a QA beam selected with %s', (_what, beam) => {
+    const h = new SessionHarness();
+    h.room.mlc = { bankAMm: Array(config.mlc.leafPairs).fill(-10), bankBMm: Array(config.mlc.leafPairs).fill(10) };
+    h.tick();
+    h.send({ type: 'ENTER_QA', operator: 'dr-qa', role: 'physicist' } as never);
+    h.send({ type: 'QA_SELECT_BEAM', operator: 'dr-qa', beam } as never);
+    h.tick();
+    h.send({ type: 'BEAM_ON', operator: 'dr-qa' } as never);
+    expect(h.state).not.toBe('qa.beamOn');
+    expect(commandNames(h)).not.toContain('BEAM_ON');
+  });
+
   it.each(SAFETY_BREAK)('vetoes a QA beam-on when %s is unmet', (id, brk) => {
     const h = qaReady();
     brk(h);
