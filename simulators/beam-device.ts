@@ -4,6 +4,7 @@
  * the preset. Device-side safety of its own: door and e-stop interrupt, the
  * secondary channel terminates at preset + max(10 %, 0.25 MU·) [configurable],
  * a backup timer terminates, and a missing bridge heartbeat holds the beam.
+ * Sensor faults for machine QA: door and e-stop switches stuck, a channel-2 gain error.
  */
 import type { Frame } from '../src/protocol/frame-codec.js';
 import { NakReason } from '../src/protocol/frame-codec.js';
@@ -39,6 +40,12 @@ export class BeamDevice implements FramedDevice, Steppable {
   private tick = 0;
   /** Room and fault injection: door, e-stop, a primary channel that stops counting, a controller that runs past the segment end (MU overrun). */
   readonly room = { doorClosed: true, emergencyStop: false, primaryChannelStuck: false, ignoresSegmentEnd: false };
+  /**
+   * Sensor faults (QA fault injection): a switch stuck in one position reports it whatever the
+   * door or button does, to the bridge and to the linac's own interlock alike; a channel-2 gain
+   * error replaces options.channel2GainError while set.
+   */
+  readonly sensors = { doorSwitch: 'ok' as 'ok' | 'stuck-closed' | 'stuck-open', estopSwitch: 'ok' as 'ok' | 'stuck-released' | 'stuck-pressed', channel2GainError: undefined as number | undefined };
 
   /** The MLC controller's beam hold-off line: while true the beam pauses (dose does not accrue). */
   holdOff: () => boolean = () => false;
@@ -50,7 +57,7 @@ export class BeamDevice implements FramedDevice, Steppable {
   get status(): BeamStatus {
     return {
       state: this.state, beamId: this.beamId, mu1: this.mu1, mu2: this.mu2, presetMu: this.presetMu, segmentEndMu: this.segmentEndMu,
-      doseRateMuPerMin: this.doseRate, doorClosed: this.room.doorClosed, emergencyStop: this.room.emergencyStop,
+      doseRateMuPerMin: this.doseRate, doorClosed: this.doorSensedClosed(), emergencyStop: this.estopSensedPressed(),
       watchdogHold: this.watchdogHold, termination: this.termination, tick: this.tick,
     };
   }
@@ -87,7 +94,7 @@ export class BeamDevice implements FramedDevice, Steppable {
       }
       case BeamCmd.BeamOn:
         if (![BeamState.Armed, BeamState.SegmentDone, BeamState.Held].includes(this.state)) return { nak: NakReason.NotAllowedInState };
-        if (!this.room.doorClosed || this.room.emergencyStop || this.segmentEndMu <= this.mu1) return { nak: NakReason.NotAllowedInState };
+        if (!this.doorSensedClosed() || this.estopSensedPressed() || this.segmentEndMu <= this.mu1) return { nak: NakReason.NotAllowedInState };
         this.watchdogHold = false;
         this.sinceHeartbeatMs = 0;
         this.state = BeamState.BeamOn;
@@ -116,7 +123,7 @@ export class BeamDevice implements FramedDevice, Steppable {
       this.state = BeamState.Held;
       return;
     }
-    if (!this.room.doorClosed || this.room.emergencyStop) {
+    if (!this.doorSensedClosed() || this.estopSensedPressed()) {
       this.state = BeamState.Held;
       return;
     }
@@ -125,7 +132,7 @@ export class BeamDevice implements FramedDevice, Steppable {
     const dMu = (this.doseRate / 60_000) * dtMs;
     const room = this.room.ignoresSegmentEnd ? Infinity : this.segmentEndMu - this.mu1;
     const d1 = this.room.primaryChannelStuck ? 0 : Math.min(dMu, room);
-    const d2 = (this.room.primaryChannelStuck ? dMu : d1) * (1 + this.options.channel2GainError);
+    const d2 = (this.room.primaryChannelStuck ? dMu : d1) * (1 + (this.sensors.channel2GainError ?? this.options.channel2GainError));
     this.mu1 += d1;
     this.mu2 += d2;
     if (this.mu2 >= this.presetMu * (1 + this.options.secondaryMarginFraction)) return this.terminate(TerminationReason.SecondaryChannel);
@@ -148,6 +155,14 @@ export class BeamDevice implements FramedDevice, Steppable {
     if (![BeamState.Armed, BeamState.SegmentDone, BeamState.Held].includes(this.state)) return;
     this.sinceHeartbeatMs = 0;
     this.state = BeamState.BeamOn;
+  }
+
+  private doorSensedClosed(): boolean {
+    return this.sensors.doorSwitch === 'ok' ? this.room.doorClosed : this.sensors.doorSwitch === 'stuck-closed';
+  }
+
+  private estopSensedPressed(): boolean {
+    return this.sensors.estopSwitch === 'ok' ? this.room.emergencyStop : this.sensors.estopSwitch === 'stuck-pressed';
   }
 
   private terminate(reason: TerminationReason): void {

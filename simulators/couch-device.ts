@@ -4,7 +4,8 @@
  * target outside the travel ranges is refused with a fault, never clamped.
  * The bridge must keep changing the watchdog register or motion stops.
  * Readback carries encoder noise; faults: stalled axis, drift (motion without
- * a command), uncompensated load sag, collision.
+ * a command), uncompensated load sag, collision, and (for machine QA) a
+ * calibration offset and backlash per axis.
  */
 import { POSE_AXES, ZERO_POSE, isRotationAxis, type Pose6, type PoseAxis } from '../src/core/pose.js';
 import { COUCH_REGISTER_COUNT, CouchCommand, CouchFault, CouchReg, decodePose, encodePose, encodeStatusWord } from '../src/protocol/couch-register-map.js';
@@ -46,11 +47,20 @@ export class CouchDevice implements Steppable {
   private tick = 0;
   private rand: () => number;
   /** Fault injection, all off by default. */
-  readonly faults = { stalledAxis: undefined as PoseAxis | undefined, driftMmPerS: 0, sagMmPerMetre: 0 };
+  readonly faults = {
+    stalledAxis: undefined as PoseAxis | undefined, driftMmPerS: 0, sagMmPerMetre: 0,
+    /** Calibration error per axis: the axis stops this far from its target (mm or deg); its encoder reads where it is. */
+    offset: {} as Partial<Record<PoseAxis, number>>,
+    /** Backlash per axis (mm or deg): calibrated approaching in +, approached in − the axis stops this far short (above its target). */
+    backlash: {} as Partial<Record<PoseAxis, number>>,
+  };
+  /** The last target commanded per axis: the direction of approach, for backlash. */
+  private lastCommanded: Record<PoseAxis, number>;
 
   constructor(readonly options: CouchSimOptions, initial: Pose6 = ZERO_POSE) {
     this.actual = { ...initial };
     this.target = { ...initial };
+    this.lastCommanded = { ...initial };
     this.rand = mulberry32(options.seed ?? 1);
     this.sync();
   }
@@ -127,20 +137,39 @@ export class CouchDevice implements Steppable {
       this.fault = CouchFault.TargetOutOfRange;
       return;
     }
-    this.target = { ...target };
+    this.target = this.aimFor(target);
+    this.lastCommanded = { ...target };
     this.targetValid = true;
     // one normalised profile: the axis that needs longest sets speed and acceleration for all
     let v = Number.POSITIVE_INFINITY;
     let a = Number.POSITIVE_INFINITY;
     for (const axis of POSE_AXES) {
-      const d = Math.abs(target[axis] - this.actual[axis]);
+      const d = Math.abs(this.target[axis] - this.actual[axis]);
       if (d < 1e-9) continue;
       const rot = isRotationAxis(axis);
       v = Math.min(v, (rot ? this.options.rotationDegPerS : this.options.translationMmPerS) / d);
       a = Math.min(a, (rot ? this.options.rotationDegPerS2 : this.options.translationMmPerS2) / d);
     }
     if (!Number.isFinite(v)) return; // already there
-    this.move = { from: { ...this.actual }, to: { ...target }, profile: trapezoid(v, a), elapsedS: 0 };
+    this.move = { from: { ...this.actual }, to: { ...this.target }, profile: trapezoid(v, a), elapsedS: 0 };
+  }
+
+  /**
+   * Where the axes really go for a commanded target: the target plus each axis's injected
+   * offset, plus its backlash when the axis is driven in the negative direction. An axis
+   * whose commanded value does not change does not move. The controller believes it is at
+   * its target there (status in position); only the encoders show otherwise.
+   */
+  private aimFor(target: Pose6): Record<PoseAxis, number> {
+    const out = { ...target };
+    for (const axis of POSE_AXES) {
+      const offset = this.faults.offset[axis] ?? 0;
+      const backlash = this.faults.backlash[axis] ?? 0;
+      if (offset === 0 && backlash === 0) continue;
+      const step = target[axis] - this.lastCommanded[axis];
+      out[axis] = Math.abs(step) < 1e-9 ? this.target[axis] : target[axis] + offset + (step < 0 ? backlash : 0);
+    }
+    return out;
   }
 
   /** Readback = true pose + encoder noise (+ injected sag on the vertical). */

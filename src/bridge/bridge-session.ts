@@ -71,7 +71,7 @@ export class BridgeSession {
     const links = config.bridge.links;
     this.feed = new EvidenceFeed(drivers, { mlc: links.mlc.staleAfterMs, couch: links.couch.staleAfterMs, beam: links.beam.staleAfterMs }, clock, opts.tickMs ?? 20);
     this.executor = new CommandExecutor(drivers, {
-      beamOnWanted: () => this.actor.getSnapshot().status === 'active' && this.actor.getSnapshot().value === 'beamOn',
+      beamOnWanted: () => this.actor.getSnapshot().status === 'active' && (this.actor.getSnapshot().value === 'beamOn' || this.actor.getSnapshot().matches({ qa: 'beamOn' })),
       correctionApproved: (id) => this.actor.getSnapshot().context.appliedCorrectionIds.includes(id),
     });
     this.couchSupervisor = new CouchMotionSupervisor(config.couch);
@@ -145,7 +145,7 @@ export class BridgeSession {
   /** Sends an event stamped with the clock; operator events are journaled. */
   send(event: EventInput): void {
     const e = { ...event, atMs: this.clock.nowMs() } as SessionEvent;
-    if (['BEAM_ON', 'RESUME', 'RESET', 'ABORT', 'APPROVE', 'OPERATOR_HOLD', 'LOAD_PLAN'].includes(e.type)) {
+    if (['BEAM_ON', 'RESUME', 'RESET', 'ABORT', 'APPROVE', 'OPERATOR_HOLD', 'LOAD_PLAN', 'ENTER_QA', 'EXIT_QA', 'QA_SELECT_BEAM'].includes(e.type)) {
       this.record('operator', e.type === 'LOAD_PLAN' ? { type: e.type, planId: e.plan.planId, patientId: e.plan.patientId } : e);
     }
     this.actor.send(e);

@@ -125,6 +125,30 @@ export function buildProgram(): Command {
     .description('setup-error statistics and van Herk CTV-to-PTV margins from journals or a CSV (patient,fraction,lateral_mm,longitudinal_mm,vertical_mm)')
     .option('--json', 'print JSON')
     .action(async (inputs: string[], opts) => exit((await import('./margins-command.js')).marginsCommand(inputs, { ...opts, config: program.opts().config })));
+  const qa = program.command('qa').description('machine QA for physicists: checks, reports, history (docs/qa.md)');
+  const collect = (v: string, all: string[]) => [...all, v];
+  qa
+    .command('run <check>')
+    .description('run a QA check by name, or every daily or monthly check (docs/qa.md)')
+    .option('--simulate', 'on the embedded simulators')
+    .option('--inject <spec>', 'put a known fault into the simulators, e.g. couch.pitch.offsetDeg=0.3 (repeatable; docs/qa.md)', collect, [])
+    .option('--report <dir>', 'write report.json and report.html there')
+    .option('--operator <name>', 'the physicist recorded with the results (default: the login name)')
+    .option('--machine <name>', 'machine name recorded with the results', 'simulated-linac')
+    .option('--srs', 'SRS/SBRT tolerance rows')
+    .option('--tolerances <file>', 'clinic tolerance table that tightens the defaults (repeatable)', collect, [])
+    .option('--db <file>', 'results database (default: qa.sqlite in the journal folder, or LINAC_BRIDGE_QA_DB)')
+    .option('--time-scale <x>', 'simulated physics runs x times faster than real time', '20')
+    .option('--json', 'print report.json to stdout')
+    .action(async (check: string, opts) => exit(await (await import('./qa/qa-command.js')).qaRunCommand(check, { ...opts, config: program.opts().config })));
+  qa
+    .command('history')
+    .description('past QA runs, or one check\'s trend across runs')
+    .option('--check <name>', 'the trend of one check')
+    .option('--machine <name>', 'only this machine')
+    .option('--db <file>', 'results database')
+    .option('--json', 'print JSON')
+    .action(async (opts) => exit((await import('./qa/qa-command.js')).qaHistoryCommand({ ...opts, config: program.opts().config })));
   return program;
 }
 

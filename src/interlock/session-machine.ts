@@ -12,6 +12,7 @@
  *    any ─latched fault, or the linac beam-on outside beamOn─▶ fault ─RESET[clear]─▶ aborted
  *    fault, aborted: TERMINATE_BEAM repeated until the readback shows the beam off
  *    idle ─latches carried from an earlier journal (restart)─▶ fault ─RESET[clear, only those latches, no plan]─▶ idle
+ *    idle ─ENTER_QA[physicist]─▶ qa (QA mode, no plan: qa-mode-states.ts) ─EXIT_QA─▶ idle
  */
 import { assign, emit, setup } from 'xstate';
 import { approvalRefusal } from './approval.js';
@@ -21,6 +22,7 @@ import {
   evidenceOf, MLC_POSITIONING_TIMEOUT_MS, mlcPositioningOverdue, nextInPositionSince, permitFor, presetMu, segmentDelivered, segmentEndMu, resetAllowed, terminateDue, holdNotObeyed,
 } from './session-guards.js';
 import type { PermitMode } from './evaluate-permit.js';
+import { qaBeamCommand, qaBeamDelivered, qaEntryAllowed, qaFaultReason, qaHoldCauses, qaLatchedNow, qaModeStates, qaPermitFor, qaRecordedHoldCauses, qaRefusal } from './qa-guards.js';
 import type { SessionContext as Ctx } from './session-types.js';
 import type { SessionContext, SessionEmitted, SessionEvent, SessionInput } from './session-types.js';
 
@@ -74,6 +76,11 @@ export const sessionMachine = setup({
     latchClear: ({ context, event }) => resetAllowed(context, event),
     carriedLatch: ({ context }) => context.carriedFrom !== undefined,
     // the operator acknowledges latches carried over a restart: only those, before any plan
+    qaEntryAllowed: ({ context, event }) => qaEntryAllowed(context, event),
+    qaPermitted: ({ context, event }) => context.qa?.beam !== undefined && qaPermitFor(context, event).permitted,
+    qaLatchedFault: ({ context, event }) => qaLatchedNow(context, event).length > 0,
+    qaHoldNeeded: ({ context, event }) => qaHoldCauses(context, event).length > 0,
+    qaBeamDelivered: ({ context, event }) => qaBeamDelivered(context, event),
     carriedLatchClear: ({ context, event }) =>
       context.carriedFrom !== undefined && context.plan === undefined && context.latchedFaults.every((id) => context.carriedLatches.includes(id)) && resetAllowed(context, event),
   },
@@ -116,6 +123,23 @@ export const sessionMachine = setup({
     noticeDenied: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'permit-denied' as const, unmet: permitFor(context, event).causes, event: event.type })),
     commandHold: emit({ type: 'command', command: 'HOLD_BEAM' }),
     noticeUnhandled: emit(({ event, self }) => ({ type: 'notice' as const, kind: 'unhandled-event' as const, event: event.type, state: JSON.stringify(self.getSnapshot().value) })),
+    enterQa: assign({ qa: ({ event }) => ({ operator: event.type === 'ENTER_QA' ? event.operator : '' }) }),
+    noticeQaRefused: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'qa-refused' as const, operator: event.type === 'ENTER_QA' ? event.operator : '', reason: qaRefusal(context, event) })),
+    leaveQa: /* no plan, no couch target, nothing verified, no QA beam: a patient beam needs a fresh LOAD_PLAN and setup */ assign({ qa: undefined, plan: undefined, setupVerified: false, approvedCouchTarget: undefined, pending: undefined, expectedLeaves: undefined, beamIndex: 0, segmentIndex: 0, irradiationMs: 0, holdCauses: [] }),
+    qaAssignBeam: assign({ qa: ({ context, event }) => ({ operator: context.qa?.operator ?? '', beam: event.type === 'QA_SELECT_BEAM' ? event.beam : undefined }), irradiationMs: 0, holdCauses: [] }),
+    qaArm: emit(({ context }) => qaBeamCommand(context, 'ARM_BEAM')),
+    qaSetEnd: emit(({ context }) => ({ type: 'command' as const, command: 'SET_SEGMENT_END' as const, endMu: context.qa?.beam?.presetMu ?? 0 })),
+    qaClearBeam: assign({ qa: ({ context }) => ({ operator: context.qa?.operator ?? '' }) }),
+    qaEnterBeamOn: assign({ holdCauses: [], beamOnSinceMs: ({ event }) => event.atMs, beamOnConfirmed: false, beamOnConfirmedAtMs: undefined }),
+    qaExitBeamOn: assign({ irradiationMs: ({ context, event }) => irradiationMs(context, event), beamOnConfirmedAtMs: undefined }),
+    qaConfirmBeamOn: assign({ beamOnConfirmed: ({ context, event }) => context.beamOnConfirmed || linacBeamOn(context, event), beamOnConfirmedAtMs: ({ context, event }) => context.beamOnConfirmedAtMs ?? (linacBeamOn(context, event) ? event.atMs : undefined) }),
+    qaEnterHold: assign({ holdSinceMs: ({ event }) => event.atMs }),
+    qaCommandBeamOn: emit(({ context }) => qaBeamCommand(context, 'BEAM_ON')),
+    qaLatch: assign({ latchedFaults: ({ context, event }) => [...new Set([...context.latchedFaults, ...qaLatchedNow(context, event)])], faultReason: ({ context, event }) => qaFaultReason(context, event) }),
+    qaRecordHoldCauses: assign({ holdCauses: ({ context, event }) => qaRecordedHoldCauses(context, event) }),
+    qaRecordDenial: assign({ lastPermit: ({ context, event }) => qaPermitFor(context, event), holdCauses: ({ context, event }) => qaPermitFor(context, event).causes }),
+    qaNoticeDenied: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'permit-denied' as const, unmet: qaPermitFor(context, event).causes, event: event.type })),
+    qaNoticeDelivered: emit(({ context }) => ({ type: 'notice' as const, kind: 'beam-delivered' as const, beamId: context.qa?.beam?.beamId ?? 0, irradiationMs: context.irradiationMs })),
     commandBeamOn: emit(({ context }) => {
       const beam = currentBeam(context)!;
       return { type: 'command' as const, command: 'BEAM_ON' as const, beamId: beam.id, presetMu: presetMu(beam), doseRateMuPerMin: beam.doseRateMuPerMin };
@@ -145,6 +169,7 @@ export const sessionMachine = setup({
       // a restart does not clear latches: the session starts in fault until an operator RESET
       always: { guard: 'carriedLatch', target: 'fault' },
       on: {
+        ENTER_QA: [{ guard: 'qaEntryAllowed', target: 'qa', actions: 'enterQa' }, { actions: 'noticeQaRefused' }],
         LOAD_PLAN: {
           target: 'setup',
           actions: assign({
@@ -340,6 +365,7 @@ export const sessionMachine = setup({
       always: [{ guard: 'isLastBeam', target: 'fractionComplete' }, { target: 'beamSelected', actions: assign({ beamIndex: ({ context }) => context.beamIndex + 1 }) }],
     },
     fractionComplete: {},
+    qa: qaModeStates,
     fault: {
       entry: ['markTerminateSent', 'commandTerminate', emit({ type: 'command', command: 'STOP_MLC' }), emit({ type: 'command', command: 'STOP_COUCH' })],
       on: {

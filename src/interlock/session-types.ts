@@ -20,8 +20,23 @@ export interface PendingRegistration {
   readonly receivedAtMs: number;
 }
 
+/** A QA beam (no plan): what the linac must be armed with, checked like a patient beam's. */
+export interface QaBeam {
+  readonly beamId: number;
+  readonly presetMu: number;
+  readonly doseRateMuPerMin: number;
+}
+
+/** Set while the session is in QA mode (entered by a physicist, never with a plan loaded). */
+export interface QaModeContext {
+  readonly operator: string;
+  readonly beam?: QaBeam;
+}
+
 export interface SessionContext {
   readonly plan?: Plan;
+  /** QA mode: who entered it and the selected QA beam. */
+  readonly qa?: QaModeContext;
   readonly mlcModel: MlcModel;
   readonly actionLevels: Readonly<Record<string, ActionLevels>>;
   readonly motionSettings: Omit<MotionTolerances, 'required'>;
@@ -94,6 +109,10 @@ export type SessionEvent =
   | (Timed & { readonly type: 'RESET'; readonly operator: string })
   | (Timed & { readonly type: 'ABORT'; readonly operator: string })
   | (Timed & { readonly type: 'COUCH_MOTION_FAULT'; readonly reason: string })
+  /** The caller sets operator and role from the operator's identity, never from free input. */
+  | (Timed & { readonly type: 'ENTER_QA'; readonly operator: string; readonly role: OperatorRole })
+  | (Timed & { readonly type: 'EXIT_QA'; readonly operator: string })
+  | (Timed & { readonly type: 'QA_SELECT_BEAM'; readonly operator: string; readonly beam: QaBeam })
   | (Timed & { readonly type: 'COMMAND_FAILED'; readonly command: SessionCommand['command']; readonly error: string });
 
 export type SessionCommand =
@@ -115,6 +134,7 @@ export type SessionNotice =
   | { readonly type: 'notice'; readonly kind: 'approval-voided'; readonly reason: string; readonly registrationId: string }
   | { readonly type: 'notice'; readonly kind: 'verification'; readonly passed: boolean; readonly registrationId: string; readonly residualMm: number; readonly residualDeg: number }
   | { readonly type: 'notice'; readonly kind: 'unhandled-event'; readonly event: string; readonly state: string }
+  | { readonly type: 'notice'; readonly kind: 'qa-refused'; readonly reason: string; readonly operator: string }
   | { readonly type: 'notice'; readonly kind: 'segment-delivered'; readonly beamId: number; readonly segment: number }
   /** irradiationMs: the beam's time on as the backup timer counted it (from the linac's confirmation), ms. */
   | { readonly type: 'notice'; readonly kind: 'beam-delivered'; readonly beamId: number; readonly irradiationMs: number };

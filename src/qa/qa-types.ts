@@ -19,6 +19,8 @@ export interface QaItem {
   readonly status: QaStatus;
   /** Anything beside the measurement a physicist wants next to it (e.g. the controller's own readback). */
   readonly detail?: Readonly<Record<string, number | string | boolean>>;
+  /** The levels this item was judged against, when the check has several (plots draw them). */
+  readonly limits?: Pick<QaTolerance, 'tolerance' | 'action'>;
 }
 
 export interface QaTolerance {

@@ -1,0 +1,20 @@
+/** A QA rig on the simulators for tests, with faults injected by `--inject` specs. */
+import { startSimRig, type SimRig } from '../../src/cli/qa/sim-rig.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { parseInjectSpecs } from '../../src/qa/inject/inject-spec.js';
+import type { QaCheckOptions } from '../../src/qa/qa-rig.js';
+import { loadToleranceTable } from '../../src/qa/tolerance-table.js';
+
+export const qaConfig = loadConfig();
+export const records: Array<{ kind: string; data: unknown }> = [];
+
+/** Physics 20× faster than real time: a couch move of seconds takes a fraction of one. */
+export const QA_TIME_SCALE = 20;
+
+export async function startQaSim(inject: readonly string[] = []): Promise<SimRig> {
+  return startSimRig(qaConfig, { timeScale: QA_TIME_SCALE, inject: parseInjectSpecs(inject), journal: { append: (kind, data) => void records.push({ kind, data }) } });
+}
+
+export function checkOptions(sim: SimRig, srs = false): QaCheckOptions {
+  return { rig: sim.rig, tolerances: loadToleranceTable(), srs, operator: 'test-physicist', progress: () => undefined };
+}
