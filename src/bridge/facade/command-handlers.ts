@@ -52,7 +52,7 @@ export function handle(cmd: ConsoleCommand, x: HandlerContext): HandlerResult {
         plan = x.resolvePlan(cmd);
       } catch (e) {
         if (!isBridgeError(e)) throw e;
-        return { ok: false, code: 'INPUT_INVALID', message: e.message, field: e.field === undefined ? 'plan' : `plan.${e.field}`, limit: e.limit };
+        return { ok: false, code: 'INPUT_INVALID', message: e.message, field: e.field === undefined ? 'plan' : e.field.startsWith('plan') ? e.field : `plan.${e.field}`, limit: e.limit };
       }
       const notices = x.sendCollecting(() => x.session.send({ type: 'LOAD_PLAN', plan }));
       return snap(x).hasTag('setup') ? { ok: true, detail: { planId: plan.planId, patientId: plan.patientId } } : refused(whyRefused(notices, 'the plan was not taken'));
