@@ -123,6 +123,7 @@ async function fanout(clients: number): Promise<Record<string, unknown>> {
       staleLinks: staleLinks.join(' ') || 'none',
       states: [...states].join(' '),
       beamStayedOn: endState === 'beamOn' && [...states].every((s) => s === 'beamOn'),
+      loadAvg1: Number(os.loadavg()[0].toFixed(1)),
     };
   } finally {
     await server.close();
