@@ -79,7 +79,6 @@ describe('start --simulate serves the console API', () => {
     await until(stateIs('fractionComplete'), 60_000, 'the fraction complete');
     const beam = live.latest('beam').data;
     expect(beam.mu1).toBeCloseTo(beam.plannedMu, 1);
-    expect(live.messages.filter((m) => m.type === 'update' && m.topic === 'links').every((m) => m.data.mlc.fresh && m.data.beam.fresh && m.data.couch.fresh)).toBe(true);
     live.close();
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

@@ -5,6 +5,7 @@
  */
 import { isBridgeError } from '../../core/bridge-error.js';
 import type { Plan } from '../../domain/plan/plan.js';
+import { BeamState } from '../../protocol/beam-protocol.js';
 import type { OperatorRole, SessionNotice } from '../../interlock/session-types.js';
 import type { BridgeSession, SessionSnapshot } from '../bridge-session.js';
 import { stateName } from '../bridge-session.js';
@@ -62,6 +63,12 @@ export function handle(cmd: ConsoleCommand, x: HandlerContext): HandlerResult {
       const beamIndex = cmd.type === 'selectBeam' ? cmd.beamIndex : snap(x).context.beamIndex;
       if (!snap(x).hasTag('ready')) return refused(`a beam is selected in ready only; the session is in ${inState(x)}`);
       if (beamIndex !== snap(x).context.beamIndex) return refused(`beams are delivered in plan order: the next is beam index ${snap(x).context.beamIndex}`, 'beamIndex');
+      // already armed for this beam (the readback says so): nothing to send. Re-arming would make the
+      // linac reset while its old 'armed' readback still satisfies the permit, and a beam-on sent in
+      // that gap would be held at once
+      const beamId = snap(x).context.plan?.beams[beamIndex]?.id;
+      const linac = x.session.readback().beam?.status;
+      if (linac && linac.state === BeamState.Armed && linac.beamId === beamId) return { ok: true, detail: { alreadyArmed: true, beamId } };
       const notices = x.sendCollecting(() => x.session.send({ type: 'SELECT_BEAM', beamIndex, operator: user }));
       return notices.some((n) => n.kind === 'unhandled-event') ? refused(whyRefused(notices, 'not selected')) : accepted;
     }
