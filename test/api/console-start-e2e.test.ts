@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { root, startCli, type CliRun } from '../helpers/cli-process.js';
 import { configInTmp } from '../helpers/config-in-tmp.js';
-import { call, LiveClient } from '../helpers/console-rig.js';
+import { call, LiveClient, relaxedLinks } from '../helpers/console-rig.js';
 import { until } from '../helpers/wait.js';
 
 let run: CliRun | undefined;
@@ -29,6 +29,7 @@ describe('start --simulate serves the console API', () => {
     const { file, dir } = configInTmp('lb-console-e2e-');
     const cfg = JSON.parse(fs.readFileSync(file, 'utf8'));
     cfg.simulation.timeScale = 5;
+    relaxedLinks(cfg); // the API is under test here, not link timing on a loaded machine
     fs.writeFileSync(file, JSON.stringify(cfg));
 
     run = startCli(['-c', file, 'start', '--simulate']);
@@ -72,9 +73,13 @@ describe('start --simulate serves the console API', () => {
     await cmd({ type: 'moveCouch', registrationId: reg.id });
     await until(stateIs('ready'), 30_000, 'ready (couch in position, MLC at the first segment)');
     expect(live.latest('couch').data.target).not.toBeNull();
+    // as a console does: beam-on once every interlock shows clear
+    const allClear = () => live.latest('interlocks')?.data.every((i: any) => i.status === 'clear');
+    await until(allClear, 10_000, 'every interlock clear');
     await cmd({ type: 'beamOn' });
     await until(() => live.session()?.beamIndex === 1 && live.session()?.state === 'ready', 60_000, 'the first beam delivered');
     expect(live.latest('journal').data.some((e: any) => e.kind === 'notice' && e.summary.includes('beam-delivered'))).toBe(true);
+    await until(allClear, 10_000, 'every interlock clear for the second beam');
     await cmd({ type: 'beamOn' });
     await until(stateIs('fractionComplete'), 60_000, 'the fraction complete');
     const beam = live.latest('beam').data;
