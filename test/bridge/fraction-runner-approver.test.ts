@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EmbeddedRoom } from '../../src/cli/embedded-room.js';
 import { runFraction } from '../../src/bridge/fraction-runner.js';
 import { readJournal } from '../../src/journal/journal.js';
+import { relaxedLinks } from '../helpers/console-rig.js';
 import { startRoom } from '../helpers/embedded.js';
 import { examplePlan } from '../helpers/session-harness.js';
 
@@ -15,12 +16,13 @@ afterEach(async () => {
 const REVIEW_LEVEL = { lateralMm: 4, longitudinalMm: 0.5, verticalMm: 0.5, pitchDeg: 0.2, rollDeg: 0.1, yawDeg: 0.2 };
 
 async function run(physician?: string) {
-  const e = (embedded = await startRoom());
+  const e = (embedded = await startRoom({}, relaxedLinks)); // approvals are under test, not link timing on a loaded machine
   const record = await runFraction(e.session, examplePlan, {
     operator: 'rtt',
     physician,
     log: () => undefined,
     timeoutMs: 60_000,
+    resumeAfterHold: { maxResumes: 5, waitMs: 150, giveUpAfterMs: 20_000 },
     acquireImage: () => e.room.imaging.acquire({ patientId: examplePlan.patientId, planId: examplePlan.planId, fraction: examplePlan.fraction }, REVIEW_LEVEL),
   });
   e.journal.flush?.();
