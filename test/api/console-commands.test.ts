@@ -63,7 +63,7 @@ async function acquireUntilPending(r: Rig, correction?: Parameters<typeof acquir
   }
 }
 
-describe('console commands and roles', () => {
+describe('console commands and roles', { timeout: 60_000 }, () => {
   it('refuses every command to every role the contract does not give it (403 ROLE_FORBIDDEN), journals each refusal, and leaves the session alone', async () => {
     rig = await startRig();
     const t = await tokens(rig);
