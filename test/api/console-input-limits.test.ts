@@ -87,6 +87,16 @@ describe('console API: shared state and stale commands', () => {
     b.close();
   });
 
+  it('serializes commands: of two sent at once on the same state version, one is accepted and the other refused as stale', async () => {
+    rig = await startRig();
+    const [a, b] = [await login(rig.base, 'therapist'), await login(rig.base, 'therapist')];
+    const v = rig.facade.stateVersion;
+    const replies = await Promise.all([command(rig.base, a, { type: 'loadPlan', plan: examplePlan }, v), command(rig.base, b, { type: 'loadPlan', plan: examplePlan }, v)]);
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(replies.find((r) => r.status === 409)!.body.error.code).toBe('STALE_STATE');
+    expect(consoleRecords(rig).map((r) => r.outcome).sort()).toEqual(['STALE_STATE', 'accepted']);
+  });
+
   it('never refuses a hold or a terminate as stale (safety commands need no state version)', async () => {
     rig = await startRig();
     const service = await login(rig.base, 'service');
