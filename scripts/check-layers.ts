@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const ORDER = ['core', 'config', 'protocol', 'transport', 'kernels', 'drivers', 'domain', 'journal', 'interlock', 'bridge', 'qa', 'cli'];
+const ORDER = ['core', 'config', 'protocol', 'transport', 'kernels', 'drivers', 'domain', 'journal', 'interlock', 'bridge', 'qa', 'api', 'cli'];
 /** Layers whose README says they do no I/O, and the layers (below them in ORDER) they still may not import for that reason. */
 const PURE: Record<string, readonly string[]> = { protocol: ['transport'], domain: ['transport', 'drivers', 'journal'], interlock: ['transport', 'drivers', 'journal'] };
 const IO_MODULES = /^(?:node:)?(?:fs|fs\/promises|net|tls|dgram|dns|http|https|http2|child_process|cluster|worker_threads|readline|os|inspector)$|^(?:serialport|@serialport\/.*|ws|modbus-serial|jsmodbus)$/;

@@ -83,6 +83,7 @@ export async function runFlood(o: { seconds: number; ratePerS: number; noSheddin
     const sub = e.session.actor.subscribe((s) => s.value === 'beamOn' && startFlood());
     record = await runFraction(e.session, plan, {
       operator: 'load-check',
+      physician: 'load-check-physician', // the 3.2 mm correction is review-level: a physician is named for it
       log: () => undefined,
       timeoutMs: 300_000,
       resumeAfterHold: { maxResumes: 3, waitMs: 1000, giveUpAfterMs: 30_000 },

@@ -1,6 +1,6 @@
 /**
- * `linac-bridge start`: the bridge kept running for a console (the console API
- * is later work: state changes are logged). `--simulate`: with embedded
+ * `linac-bridge start`: the bridge kept running for a console: it serves the console API
+ * (api/start-console.ts, docs/console-api.md) and logs state changes. `--simulate`: with embedded
  * simulators; otherwise on the devices the config's `links.*.transport` name
  * (docs/hil.md), each reported per link and retried until it answers.
  * Registrations arrive from the simulator, HTTP/WebSocket, and the drop folder
@@ -24,6 +24,7 @@ import { startRoom } from './start-room.js';
 import { parseNumber } from './parse-args.js';
 import { describeRun } from './recovery-report.js';
 import { stopTriggers } from './shutdown-signal.js';
+import { startConsole } from '../api/start-console.js';
 
 export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string }): Promise<number> {
   const exitAfterMs = o.exitAfter !== undefined ? parseNumber(o.exitAfter, '--exit-after', { min: 0, max: 2_147_483_647, integer: true, unit: 'ms' }) : undefined;
@@ -49,6 +50,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   log(`journal ${embedded.journal.file}`);
   log(`registrations: POST http://127.0.0.1:${httpPort}/registrations or ws://127.0.0.1:${httpPort}/registrations`);
   const folder = watchFolder(cfg, embedded.session);
+  const consoleApi = await startConsole(embedded.session, cfg, embedded.clock, log);
   let last = '';
   embedded.session.actor.subscribe((s) => {
     const name = stateName(s.value);
@@ -62,6 +64,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   log(`shutting down (${reason})`);
   folder?.unsubscribe();
   vetoes.stop();
+  await consoleApi.close();
   // a signal is how `start` is meant to end: exit 0 then; an internal error exits 70
   embedded.session.halt();
   const stopped = await safeStop(embedded.session.drivers, { append: (k, d) => embedded.session.note(k, d) }, reason);
