@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { blockingInterlocks, commandAvailability } from '../../../web/console/command-availability.js';
+
+const clear = (id: string) => ({ id, title: id, status: 'clear', reason: '' });
+const snap = (state: string, interlocks = [clear('IL-DOOR-OPEN')], registrations: unknown[] = []) => ({ stateVersion: 1, session: { state }, interlocks, registrations });
+
+describe('command availability', () => {
+  it('disables every command when the live connection is down, whatever the readback says', () => {
+    const a = commandAvailability(snap('ready'), { connected: false, role: 'therapist' });
+    for (const v of Object.values(a)) expect(v).toEqual({ enabled: false, why: expect.stringContaining('disconnected') });
+  });
+
+  it('offers beam-on in ready with every interlock clear', () => {
+    expect(commandAvailability(snap('ready'), { connected: true, role: 'therapist' }).beamOn.enabled).toBe(true);
+  });
+
+  it('withholds beam-on and resume while an interlock is active, naming it', () => {
+    const door = { id: 'IL-DOOR-OPEN', title: 'door', status: 'active', reason: 'the door is open' };
+    const ready = commandAvailability(snap('ready', [door]), { connected: true, role: 'therapist' });
+    expect(ready.beamOn).toEqual({ enabled: false, why: expect.stringContaining('IL-DOOR-OPEN') });
+    expect(commandAvailability(snap('beamHold', [door]), { connected: true, role: 'therapist' }).resume.enabled).toBe(false);
+  });
+
+  it('treats an interlock of unknown status as not clear', () => {
+    expect(blockingInterlocks([clear('A'), { id: 'B', status: 'unknown' }])).toEqual(['B']);
+  });
+
+  it('offers hold to a physician during a beam but beam-on only to a therapist', () => {
+    const a = commandAvailability(snap('beamOn'), { connected: true, role: 'physician' });
+    expect(a.hold.enabled).toBe(true);
+    expect(commandAvailability(snap('ready'), { connected: true, role: 'physician' }).beamOn.enabled).toBe(false);
+  });
+
+  it('offers nothing to a viewer', () => {
+    const a = commandAvailability(snap('beamOn'), { connected: true, role: 'viewer' });
+    expect(Object.values(a).some((v) => v.enabled)).toBe(false);
+  });
+
+  it('offers the couch move only when a registration is approved', () => {
+    const link = { connected: true, role: 'therapist' };
+    expect(commandAvailability(snap('setup', undefined, [{ id: 'r1', status: 'pending' }]), link).moveCouch.enabled).toBe(false);
+    expect(commandAvailability(snap('setup', undefined, [{ id: 'r1', status: 'approved' }]), link).moveCouch.enabled).toBe(true);
+  });
+});
