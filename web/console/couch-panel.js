@@ -13,7 +13,7 @@ const AXES = [
 
 /**
  * Limits as text for one axis: accepts `{ [axis]: { min, max } }`, `{ [axis]: number }` (±) or
- * `{ applyMaxMm, reviewMaxMm, ... }` (the action levels of a correction).
+ * `{ applyMaxMm, reviewMaxMm, ... }` (the action levels of a correction: "apply / review").
  * @param {any} limits @param {string} axis @param {string} unit
  */
 export function limitText(limits, axis, unit) {
@@ -24,7 +24,7 @@ export function limitText(limits, axis, unit) {
   const suffix = unit === 'mm' ? 'Mm' : 'Deg';
   const apply = limits[`applyMax${suffix}`];
   const review = limits[`reviewMax${suffix}`];
-  if (typeof apply === 'number' || typeof review === 'number') return `apply ≤ ${fmt(apply, 1)}, review ≤ ${fmt(review, 1)} ${unit}`;
+  if (typeof apply === 'number' || typeof review === 'number') return `${fmt(apply, 1)} / ${fmt(review, 1)} ${unit}`;
   return '—';
 }
 

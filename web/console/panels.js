@@ -19,7 +19,7 @@ export function renderSession(s) {
   const session = s.session ?? {};
   setText(el('session-state'), String(session.state ?? 'unknown'));
   setText(el('session-plan'), session.planId ?? 'no plan loaded');
-  setText(el('session-beam'), `beam ${session.beamIndex ?? '—'}, segment ${session.segmentIndex ?? '—'}`);
+  setText(el('session-beam'), `beam index ${session.beamIndex ?? '—'}, segment index ${session.segmentIndex ?? '—'} (from 0)`);
   setText(el('state-version'), String(s.stateVersion ?? '—'));
   const fault = el('fault-reason');
   fault.hidden = !session.faultReason;
@@ -47,13 +47,14 @@ export function renderInterlocks(interlocks, onAcknowledge) {
       row.dataset.id = id;
       row.dataset.testid = `interlock-${id}`;
       row.setAttribute('data-testid', `interlock-${id}`);
-      row.innerHTML = '<th scope="row"></th><td class="status-text"></td><td class="reason"></td><td><button type="button" class="ack" hidden>Acknowledge</button></td>';
+      row.innerHTML = '<th scope="row"><span class="il-id"></span><span class="il-title"></span></th><td class="status-text"></td><td class="reason"></td><td><button type="button" class="ack" hidden>Acknowledge</button></td>';
       /** @type {HTMLButtonElement} */ (row.querySelector('button.ack')).addEventListener('click', () => onAcknowledge(id));
       body.append(row);
     }
     const status = ['clear', 'active', 'latched', 'unknown'].includes(il.status) ? il.status : 'unknown';
     if (row.dataset.status !== status) row.dataset.status = status;
-    setText(/** @type {HTMLElement} */ (row.cells[0]), il.title ? `${id} · ${il.title}` : id);
+    setText(/** @type {HTMLElement} */ (row.querySelector('.il-id')), id);
+    setText(/** @type {HTMLElement} */ (row.querySelector('.il-title')), String(il.title ?? ''));
     setText(/** @type {HTMLElement} */ (row.cells[1]), STATUS_TEXT[/** @type {keyof typeof STATUS_TEXT} */ (status)]);
     setText(/** @type {HTMLElement} */ (row.cells[2]), status === 'clear' ? String(il.reason ?? '') : String(il.reason || 'no reason given'));
     /** @type {HTMLButtonElement} */ (row.querySelector('button.ack')).hidden = status !== 'latched';
