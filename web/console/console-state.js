@@ -82,7 +82,9 @@ export function beamStatusText(snapshot) {
  */
 export function deliveredBeams(tail) {
   if (!Array.isArray(tail)) return [];
-  return tail.filter((e) => /beam[- ]delivered/i.test(`${e.kind} ${e.summary}`)).map((e) => String(/beam\D*(\d+)/i.exec(String(e.summary))?.[1] ?? '?'));
+  return tail
+    .filter((e) => /beam[- ]delivered/i.test(`${e.kind} ${e.summary}`))
+    .map((e) => String((/"beamId":\s*(\d+)/.exec(String(e.summary)) ?? /beam\D*(\d+)/i.exec(String(e.summary)))?.[1] ?? '?'));
 }
 
 /**

@@ -12,16 +12,18 @@ const AXES = [
 ];
 
 /**
- * Limits as text for one axis: accepts `{ [axis]: { min, max } }`, `{ [axis]: number }` (±) or
- * `{ applyMaxMm, reviewMaxMm, ... }` (the action levels of a correction: "apply / review").
+ * Limits as text for one axis. Accepts the couch model's ranges `{ rangeMm: { lateral: { min, max } },
+ * rangeDeg: { pitch: ... } }`, per-axis `{ [axis]: { min, max } }` or `{ [axis]: number }` (±), and the
+ * action levels of a correction `{ applyMaxMm, reviewMaxMm, ... }` ("apply / review").
  * @param {any} limits @param {string} axis @param {string} unit
  */
 export function limitText(limits, axis, unit) {
   if (!limits || typeof limits !== 'object') return '—';
-  const v = limits[axis];
+  const suffix = unit === 'mm' ? 'Mm' : 'Deg';
+  const range = limits[`range${suffix}`]?.[axis.replace(/(Mm|Deg)$/, '')];
+  const v = range ?? limits[axis];
   if (v && typeof v === 'object' && 'min' in v && 'max' in v) return `${fmt(v.min, 1)} … ${fmt(v.max, 1)} ${unit}`;
   if (typeof v === 'number') return `± ${fmt(v, 1)} ${unit}`;
-  const suffix = unit === 'mm' ? 'Mm' : 'Deg';
   const apply = limits[`applyMax${suffix}`];
   const review = limits[`reviewMax${suffix}`];
   if (typeof apply === 'number' || typeof review === 'number') return `${fmt(apply, 1)} / ${fmt(review, 1)} ${unit}`;

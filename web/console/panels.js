@@ -19,8 +19,10 @@ export function renderSession(s) {
   const session = s.session ?? {};
   setText(el('session-state'), String(session.state ?? 'unknown'));
   setText(el('session-plan'), session.planId ?? 'no plan loaded');
-  setText(el('session-beam'), `beam index ${session.beamIndex ?? '—'}, segment index ${session.segmentIndex ?? '—'} (from 0)`);
+  const of = typeof session.beamCount === 'number' ? ` of ${session.beamCount}` : '';
+  setText(el('session-beam'), session.planId ? `beam ${Number(session.beamIndex) + 1}${of}, segment ${Number(session.segmentIndex) + 1}` : '—');
   setText(el('state-version'), String(s.stateVersion ?? '—'));
+  if (Array.isArray(session.holdCauses) && session.holdCauses.length && session.state === 'beamHold') setText(el('session-state'), `beamHold (${session.holdCauses.join(', ')})`);
   const fault = el('fault-reason');
   fault.hidden = !session.faultReason;
   setText(fault, session.faultReason ? `FAULT: ${session.faultReason}` : '');

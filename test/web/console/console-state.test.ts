@@ -79,3 +79,10 @@ describe('MU progress', () => {
     expect(muFraction(5, 0)).toBeUndefined();
   });
 });
+
+describe('journal notices', () => {
+  it('reads the beam id of a journaled beam-delivered notice from its JSON summary', () => {
+    const tail = [{ seq: 9, at: '', kind: 'notice', summary: '{"type":"notice","kind":"beam-delivered","beamId":2,"irradiationMs":5400}' }];
+    expect(deliveredBeams(tail)).toEqual(['2']);
+  });
+});
