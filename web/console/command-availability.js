@@ -22,8 +22,23 @@ const ROLES = {
 
 export const COMMANDS = /** @type {(keyof typeof ROLES)[]} */ (Object.keys(ROLES));
 
-/** Session states in which a beam can be running or held. */
-const BEAM_ACTIVE = new Set(['beamOn', 'beamHold', 'mlcPositioning']);
+/**
+ * The session's phase from its statechart tags (`ready`, `beam-on`, `hold`, `positioning`, `fault`,
+ * `complete`), falling back to the top-level state name for a bridge that sends no tags.
+ * @param {any} session
+ * @returns {'ready' | 'beamOn' | 'hold' | 'positioning' | 'fault' | 'complete' | 'other'}
+ */
+export function sessionPhase(session) {
+  const tags = Array.isArray(session?.tags) ? session.tags : [];
+  const state = String(session?.state ?? '');
+  if (tags.includes('beam-on') || state === 'beamOn') return 'beamOn';
+  if (tags.includes('hold') || state === 'beamHold') return 'hold';
+  if (tags.includes('fault') || state === 'fault') return 'fault';
+  if (tags.includes('complete') || state === 'fractionComplete') return 'complete';
+  if (tags.includes('positioning') || state === 'mlcPositioning') return 'positioning';
+  if (tags.includes('ready') || state === 'ready') return 'ready';
+  return 'other';
+}
 
 /**
  * @param {any} snapshot the last snapshot (null before the first)
@@ -43,22 +58,26 @@ function decide(cmd, s, link) {
   if (!s) return no('waiting for the first snapshot');
   if (!link.role || !ROLES[cmd].includes(link.role)) return no(`not allowed for role ${link.role ?? 'unknown'}`);
   const state = String(s.session?.state ?? '');
+  const phase = sessionPhase(s.session);
   const blocking = blockingInterlocks(s.interlocks);
   switch (cmd) {
     case 'beamOn':
       if (blocking.length) return no(`interlocks not clear: ${blocking.join(', ')}`);
-      return state === 'ready' ? yes() : no(`session is ${state}, not ready`);
+      return phase === 'ready' ? yes() : no(`session is ${state}, not ready`);
+    case 'selectBeam':
+    case 'arm':
+      return phase === 'ready' ? yes() : no(`session is ${state}, not ready`);
     case 'resume':
       if (blocking.length) return no(`interlocks not clear: ${blocking.join(', ')}`);
-      return state === 'beamHold' ? yes() : no('no beam is held');
+      return phase === 'hold' ? yes() : no('no beam is held');
     case 'hold':
-      return BEAM_ACTIVE.has(state) ? yes() : no('no beam is running');
+      return phase === 'beamOn' || phase === 'positioning' ? yes() : no('no beam is running');
     case 'terminate':
-      return BEAM_ACTIVE.has(state) || state === 'ready' ? yes() : no('no beam to terminate');
+      return ['beamOn', 'positioning', 'hold', 'ready'].includes(phase) ? yes() : no('no beam to terminate');
     case 'moveCouch':
       return approvedRegistration(s) ? yes() : no('no approved correction');
     case 'reset':
-      return state === 'fault' || (s.interlocks ?? []).some((/** @type {any} */ i) => i.status === 'latched') ? yes() : no('nothing latched');
+      return phase === 'fault' || (s.interlocks ?? []).some((/** @type {any} */ i) => i.status === 'latched') ? yes() : no('nothing latched');
     default:
       return yes();
   }

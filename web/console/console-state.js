@@ -5,6 +5,8 @@
  * panels, once per animation frame however many messages arrived (see render-loop.js).
  */
 
+import { sessionPhase } from './command-availability.js';
+
 /** Snapshot parts, named as the live topics that update them (CONSOLE-CONTRACT.md). */
 export const TOPICS = /** @type {const} */ (['session', 'interlocks', 'links', 'couch', 'mlc', 'beam', 'registrations', 'journal']);
 
@@ -52,9 +54,6 @@ function numberOr(v, fallback) {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
 
-/** Session states in which the beam of the current index has been delivered in full. */
-const FRACTION_DONE = new Set(['fractionComplete']);
-
 /**
  * The beam status line, from readback: the session state, the linac's own beam state and MU, and the
  * journal's "beam delivered" notices. Contains "beam complete" once a beam has been delivered.
@@ -64,13 +63,14 @@ const FRACTION_DONE = new Set(['fractionComplete']);
 export function beamStatusText(snapshot) {
   if (!snapshot) return 'no readback';
   const state = snapshot.session?.state ?? 'unknown';
+  const phase = sessionPhase(snapshot.session);
   const beam = snapshot.beam ?? {};
   const delivered = deliveredBeams(snapshot.journalTail);
   const mu = `${fmt(beam.mu1, 1)} / ${fmt(beam.plannedMu, 1)} MU`;
-  if (FRACTION_DONE.has(state)) return `beam complete: fraction complete (${delivered.length} beam${delivered.length === 1 ? '' : 's'} delivered)`;
-  if (state === 'beamOn') return `BEAM ON: ${mu}`;
-  if (state === 'beamHold') return `beam held: ${mu}`;
-  if (state === 'fault') return `fault: beam terminated (${mu})`;
+  if (phase === 'complete') return `beam complete: fraction complete (${delivered.length} beam${delivered.length === 1 ? '' : 's'} delivered)`;
+  if (phase === 'beamOn') return `BEAM ON: ${mu}`;
+  if (phase === 'hold') return `beam held: ${mu}`;
+  if (phase === 'fault') return `fault: beam terminated (${mu})`;
   if (delivered.length > 0) return `beam complete: beam ${delivered[delivered.length - 1]} delivered; next: ${state}`;
   return `beam off (${String(beam.state ?? 'unknown').toLowerCase()})`;
 }

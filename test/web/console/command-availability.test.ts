@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockingInterlocks, commandAvailability } from '../../../web/console/command-availability.js';
+import { blockingInterlocks, commandAvailability, sessionPhase } from '../../../web/console/command-availability.js';
 
 const clear = (id: string) => ({ id, title: id, status: 'clear', reason: '' });
 const snap = (state: string, interlocks = [clear('IL-DOOR-OPEN')], registrations: unknown[] = []) => ({ stateVersion: 1, session: { state }, interlocks, registrations });
@@ -40,5 +40,14 @@ describe('command availability', () => {
     const link = { connected: true, role: 'therapist' };
     expect(commandAvailability(snap('setup', undefined, [{ id: 'r1', status: 'pending' }]), link).moveCouch.enabled).toBe(false);
     expect(commandAvailability(snap('setup', undefined, [{ id: 'r1', status: 'approved' }]), link).moveCouch.enabled).toBe(true);
+  });
+});
+
+describe('session phase', () => {
+  it('comes from the statechart tags when the bridge sends them, else from the state name', () => {
+    expect(sessionPhase({ state: 'setup.settled', tags: ['ready', 'setup'] })).toBe('ready');
+    expect(sessionPhase({ state: 'beamHold', tags: [] })).toBe('hold');
+    expect(sessionPhase({ state: 'fractionComplete' })).toBe('complete');
+    expect(sessionPhase({ state: 'setup.awaitingApproval', tags: ['setup', 'awaiting-approval'] })).toBe('other');
   });
 });
