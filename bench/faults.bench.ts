@@ -81,7 +81,7 @@ async function sessionUpTo(f: FaultRoom, journal: Journal, beamOn: boolean): Pro
     s.loadPlan(longPlan);
     const reg = s.submitRegistration(f.room.imaging.acquire(subjectOf(longPlan), ZERO), 'sim');
     if (!reg.ok) throw reg.error;
-    s.send({ type: 'APPROVE', registrationId: s.snapshot.context.pending!.registration.id, operator: 'bench', role: 'therapist' });
+    s.approve(s.snapshot.context.pending!.registration.id, { user: 'bench', role: 'therapist' });
     await until(() => s.stateName === 'ready', 5000, 'ready');
     // the linac armed with the segment end loaded, as the session has seen it
     await until(() => f.room.beam.status.segmentEndMu > 0 && (s.snapshot.context.evidence.beam?.status.segmentEndMu ?? 0) > 0, 3000, 'segment end loaded');

@@ -53,7 +53,7 @@ async function roomOnBeam(debounceMs: number): Promise<EmbeddedRoom> {
   e.session.loadPlan(longPlan);
   e.room.imaging.acquire({ patientId: longPlan.patientId, planId: longPlan.planId, fraction: longPlan.fraction }, { lateralMm: 0.8, longitudinalMm: 0, verticalMm: 0, pitchDeg: 0, rollDeg: 0, yawDeg: 0 });
   await until(() => stateOf(e) === 'setup.awaitingApproval', 3000, 'approval');
-  e.session.send({ type: 'APPROVE', registrationId: e.session.snapshot.context.pending!.registration.id, operator: 'bench', role: 'therapist' });
+  e.session.approve(e.session.snapshot.context.pending!.registration.id, { user: 'bench', role: 'therapist' });
   await until(() => stateOf(e) === 'ready', 8000, 'ready');
   e.room.motion.stop();
   e.room.motion.sendNow([0, 0, 0]);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const ORDER = ['core', 'config', 'protocol', 'transport', 'kernels', 'drivers', 'domain', 'journal', 'interlock', 'bridge', 'cli'];
+const ORDER = ['core', 'config', 'protocol', 'transport', 'kernels', 'drivers', 'domain', 'journal', 'interlock', 'bridge', 'api', 'cli'];
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 function files(dir: string): string[] {

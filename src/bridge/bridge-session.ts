@@ -3,7 +3,7 @@
  * emitted commands are carried out on the devices, with every state change,
  * command, device event and rejection journaled.
  */
-import { type Observable, Subject, type Subscription } from 'rxjs';
+import { map, merge, type Observable, Subject, type Subscription } from 'rxjs';
 import { createActor, type Actor, type SnapshotFrom } from 'xstate';
 import type { LoadedConfig } from '../config/load-config.js';
 import { BridgeError, isBridgeError } from '../core/bridge-error.js';
@@ -18,7 +18,7 @@ import type { Registration } from '../domain/registration/registration.js';
 import { registrationPipeline, type Candidate, type CheckContext, type Verdict } from '../domain/registration/registration-pipeline.js';
 import { noLinks, type Evidence, type PermitTolerances } from '../interlock/evidence.js';
 import { sessionMachine } from '../interlock/session-machine.js';
-import type { SessionCommand, SessionEvent, SessionInput, SessionNotice } from '../interlock/session-types.js';
+import type { Approver, SessionCommand, SessionEvent, SessionInput, SessionNotice } from '../interlock/session-types.js';
 import type { JournalKind, JournalSink } from '../journal/journal.js';
 import { CouchSettleWatch } from './couch-settle-watch.js';
 import { CommandExecutor, SAFETY_COMMANDS } from './command-executor.js';
@@ -28,6 +28,26 @@ import { MuCheckpoints } from './mu-checkpoints.js';
 export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
 export type RegistrationOutcome = { ok: true; registration: Registration } | { ok: false; error: BridgeError };
 type EventInput = SessionEvent extends infer E ? (E extends SessionEvent ? Omit<E, 'atMs'> : never) : never;
+/** Events a caller may send; an approval goes through approve(), which takes the approver's identity. */
+export type OperatorEventInput = Exclude<EventInput, { type: 'APPROVE' }>;
+export type ReadbackDevice = keyof RoomDrivers;
+
+/** The latest readback of each device and whether its link is fresh (no driver reached through). */
+export interface Readback {
+  readonly mlc: RoomDrivers['mlc']['latest'];
+  readonly couch: RoomDrivers['couch']['latest'];
+  readonly beam: RoomDrivers['beam']['latest'];
+  readonly fresh: Readonly<Record<ReadbackDevice, boolean>>;
+}
+
+/** A record as it went to the journal, with the monotonic time it was made. */
+export interface RecordedEntry {
+  readonly kind: JournalKind;
+  readonly data: unknown;
+  readonly atMs: number;
+}
+
+const OPERATOR_EVENTS = new Set(['BEAM_ON', 'RESUME', 'RESET', 'ABORT', 'APPROVE', 'OPERATOR_HOLD', 'LOAD_PLAN', 'REJECT_REGISTRATION', 'SELECT_BEAM']);
 
 export interface BridgeSessionOptions {
   readonly tickMs?: number;
@@ -42,6 +62,8 @@ export class BridgeSession {
   readonly actor: Actor<typeof sessionMachine>;
   readonly notices$ = new Subject<SessionNotice>();
   readonly commands$ = new Subject<{ command: SessionCommand; error?: BridgeError }>();
+  /** Every record journaled (or offered to a failing journal), for a console's journal tail. */
+  readonly records$ = new Subject<RecordedEntry>();
   private readonly feed: EvidenceFeed;
   private readonly executor: CommandExecutor;
   private readonly subs: Array<Pick<Subscription, 'unsubscribe'>> = [];
@@ -143,9 +165,42 @@ export class BridgeSession {
   }
 
   /** Sends an event stamped with the clock; operator events are journaled. */
-  send(event: EventInput): void {
+  send(event: OperatorEventInput): void {
+    if ((event as EventInput).type === 'APPROVE') throw new BridgeError('INPUT_INVALID', 'an approval goes through approve() with the approver\'s identity', { field: 'event.type' });
+    this.dispatch(event);
+  }
+
+  /**
+   * Approves the pending correction for `approver`, whose role the caller took from an
+   * authenticated identity (the console) or from operators named on the command line
+   * (`simulate --operator`, `--physician`): the statechart judges that role, never one
+   * the event's sender chose.
+   */
+  approve(registrationId: string, approver: Approver): void {
+    this.dispatch({ type: 'APPROVE', registrationId, operator: approver.user, role: approver.role });
+  }
+
+  /** The latest readback of each device and each link's freshness. */
+  readback(): Readback {
+    const d = this.drivers;
+    return { mlc: d.mlc.latest, couch: d.couch.latest, beam: d.beam.latest, fresh: { mlc: d.mlc.isFresh(), couch: d.couch.isFresh(), beam: d.beam.isFresh() } };
+  }
+
+  /** Which device just reported (a readback or a change of link health). */
+  readbackChanges(): Observable<ReadbackDevice> {
+    const d = this.drivers;
+    const of = (name: ReadbackDevice, ...xs: Observable<unknown>[]) => merge(...xs).pipe(map(() => name));
+    return merge(of('mlc', d.mlc.snapshot$, d.mlc.health$), of('couch', d.couch.snapshot$, d.couch.health$), of('beam', d.beam.snapshot$, d.beam.health$));
+  }
+
+  /** Calls `fn` with every snapshot of the statechart until unsubscribed. */
+  onState(fn: (s: SessionSnapshot) => void): Pick<Subscription, 'unsubscribe'> {
+    return this.actor.subscribe(fn);
+  }
+
+  private dispatch(event: EventInput): void {
     const e = { ...event, atMs: this.clock.nowMs() } as SessionEvent;
-    if (['BEAM_ON', 'RESUME', 'RESET', 'ABORT', 'APPROVE', 'OPERATOR_HOLD', 'LOAD_PLAN'].includes(e.type)) {
+    if (OPERATOR_EVENTS.has(e.type)) {
       this.record('operator', e.type === 'LOAD_PLAN' ? { type: e.type, planId: e.plan.planId, patientId: e.plan.patientId } : e);
     }
     this.actor.send(e);
@@ -294,6 +349,7 @@ export class BridgeSession {
    * throws loses the record, which is counted.)
    */
   private record(kind: JournalKind, data: unknown): void {
+    this.records$.next({ kind, data, atMs: this.clock.nowMs() });
     try {
       this.journal.append(kind, data);
       if (this.sinkLost > 0 && !this.sinkWritable) {

@@ -18,6 +18,8 @@ import { SegmentTracker } from './segment-tracker.js';
 
 export interface RunnerOptions {
   readonly operator: string;
+  /** The physician who approves a review-level correction (absent: such a correction stops the run unapproved). */
+  readonly physician?: string;
   /** Starts an image acquisition whose result reaches session.submitRegistration. */
   readonly acquireImage: () => void;
   readonly log: (line: string) => void;
@@ -43,6 +45,7 @@ const TERMINAL = new Set(['fault', 'aborted', 'fractionComplete']);
 
 export async function runFraction(session: BridgeSession, fullPlan: Plan, opts: RunnerOptions): Promise<FractionRecord> {
   checkOperator(opts.operator, 'operator'); // every approval and beam-on is journaled with a named operator
+  if (opts.physician !== undefined) checkOperator(opts.physician, 'physician');
   const startedAt = new Date().toISOString();
   const run = opts.resume?.run ?? fullRun(fullPlan);
   const baseline = opts.resume?.baseline ?? [];
@@ -127,8 +130,16 @@ export async function runFraction(session: BridgeSession, fullPlan: Plan, opts: 
       opts.log(`correction not applicable: ${pending.classification.reasons.join('; ')}`);
       throw new Stop('aborted');
     }
-    approvedBy = opts.operator;
-    session.send({ type: 'APPROVE', registrationId: pending.registration.id, operator: opts.operator, role: pending.classification.action === 'review' ? 'physician' : 'therapist' });
+    // the approver's role is the identity named for it, never one the runner picks: a review-level
+    // correction needs a physician named by the caller (simulate --physician), or the run stops here
+    const approver = pending.classification.action === 'review' ? opts.physician && { user: opts.physician, role: 'physician' as const } : { user: opts.operator, role: 'therapist' as const };
+    if (!approver) {
+      opts.log(`correction needs physician review (${pending.classification.reasons.join('; ')}): no physician named (--physician <name>); not approved`);
+      session.note('rejection', { what: 'approval', registrationId: pending.registration.id, reason: 'review-level correction and no physician named', operator: opts.operator });
+      throw new Stop('aborted');
+    }
+    approvedBy = approver.user;
+    session.approve(pending.registration.id, approver);
     opts.log('correction approved; couch moving');
     for (let b = 0; b < plan.beams.length; b++) {
       st = await waitFor((n) => n === 'ready');

@@ -29,6 +29,7 @@ export function buildProgram(): Command {
     .option('--time-scale <x>', 'simulated physics runs x times faster than real time')
     .option('--setup-error <lat,long,vert,pitch,roll,yaw>', 'correction the simulated CBCT reports (mm, deg)', DEFAULT_SETUP_ERROR)
     .option('--operator <name>', 'operator recorded for approvals and beam-on', 'sim-therapist')
+    .option('--physician <name>', 'the physician who approves a review-level correction (without it such a correction is not approved and the run stops)')
     .option('--timeout <ms>', 'give up after this long', '300000')
     .option('--max-resumes <n>', 'the simulated therapist presses RESUME after a beam hold at most n times (0: a hold ends the run)', '3')
     .option('--resume', 'continue an interrupted run of this fraction with only the remaining MU (needs --operator)')
@@ -47,6 +48,14 @@ export function buildProgram(): Command {
     .option('--pty', 'serve on a pseudo-terminal instead (mlc, beam; couch speaks Modbus RTU there)')
     .option('--time-scale <x>', 'physics speed-up')
     .action(async (device: string, opts) => exit(await (await import('./sim-command.js')).simCommand(device, { ...opts, config: program.opts().config })));
+  const user = program.command('user').description('console users (a users file of scrypt hashes; no default account)');
+  user
+    .command('add <name>')
+    .description('add a console user or replace their password and role; the password is read from stdin')
+    .requiredOption('--role <role>', 'therapist | physician | physicist | service | viewer')
+    .option('--users <file>', 'users file (default: bridge.console.usersFile beside the config)')
+    .option('--password-stdin', 'read the password from stdin (the only way; accepted for scripts that say so)')
+    .action(async (name: string, opts) => exit(await (await import('./user-command.js')).userAddCommand(name, { ...opts, config: program.opts().config })));
   const couch = program.command('couch').description('couch geometry and link tools');
   couch
     .command('correction')

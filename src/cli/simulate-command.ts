@@ -27,6 +27,8 @@ export interface SimulateOptions {
   readonly timeScale?: string;
   readonly setupError: string;
   readonly operator: string;
+  /** The physician who approves a review-level correction; absent: such a correction is not approved. */
+  readonly physician?: string;
   readonly timeout: string;
   readonly maxResumes: string;
   /** Continue an interrupted run of this fraction with only the remaining MU. */
@@ -39,6 +41,7 @@ export interface SimulateOptions {
 
 export async function simulateCommand(planFile: string, o: SimulateOptions): Promise<number> {
   const operator = checkOperator(o.operator, '--operator');
+  const physician = o.physician === undefined ? undefined : checkOperator(o.physician, '--physician');
   const timeoutMs = parsePositive(o.timeout, '--timeout', 3_600_000, 'ms');
   const maxResumes = parseCount(o.maxResumes, '--max-resumes', 20);
   const cfg = loadConfig(o.config);
@@ -66,6 +69,7 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
     if (resume) embedded.session.note('operator', { type: 'RESUME_FRACTION', operator: o.operator, resumeOf: resume.recovered.journal, delivered: resume.baseline, journalMinusLinacMu: resume.recovered.journalMinusLinacMu });
     record = await runFraction(embedded.session, plan, {
       operator,
+      physician,
       log,
       timeoutMs,
       resumeAfterHold: { maxResumes, waitMs: 1000, giveUpAfterMs: 30_000 },

@@ -20,6 +20,8 @@ import { startEmbeddedRoom, waitForLinks, type EmbeddedRoom } from './embedded-r
 import { parseNumber } from './parse-args.js';
 import { describeRun } from './recovery-report.js';
 import { stopTriggers } from './shutdown-signal.js';
+import { startConsole } from '../api/start-console.js';
+import { systemClock } from '../core/clock.js';
 
 export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string }): Promise<number> {
   if (!o.simulate) {
@@ -48,6 +50,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   log(`journal ${embedded.journal.file}`);
   log(`registrations: POST http://127.0.0.1:${httpPort}/registrations or ws://127.0.0.1:${httpPort}/registrations`);
   const folder = watchFolder(cfg, embedded.session);
+  const consoleApi = await startConsole(embedded.session, cfg, systemClock, log);
   let last = '';
   embedded.session.actor.subscribe((s) => {
     const name = stateName(s.value);
@@ -59,6 +62,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   const reason = stop?.reason ?? 'exit-after';
   log(`shutting down (${reason})`);
   folder?.unsubscribe();
+  await consoleApi.close();
   // a signal is how `start` is meant to end: exit 0 then; an internal error exits 70
   embedded.session.halt();
   const stopped = await safeStop(embedded.session.drivers, { append: (k, d) => embedded.session.note(k, d) }, reason);

@@ -96,6 +96,27 @@ const Delivery = z
   .refine((d) => d.minMuPerSegment <= d.minMuPerBeam, { message: 'minMuPerSegment must be <= minMuPerBeam', path: ['minMuPerSegment'] })
   .refine((d) => d.minMuPerBeam <= d.maxMuPerBeam, { message: 'minMuPerBeam must be <= maxMuPerBeam', path: ['minMuPerBeam'] });
 
+/**
+ * The console API served by `start` (docs/console-api.md): loopback by default; any other
+ * address must come with TLS (a token or password must never cross a network in clear).
+ * Paths are relative to the folder of the config file.
+ */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+const ConsoleSettings = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    /** 0 = any free port (logged at start). */
+    port: z.number().int().min(0).max(65535).default(0),
+    tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
+    usersFile: z.string().min(1).default('users.json'),
+    /** A login token is valid this long, ms (default 8 h: one shift). */
+    tokenTtlMs: z.number().int().min(60_000).max(86_400_000).default(28_800_000),
+    /** Folder of plan JSON files a `loadPlan { planId }` names (`<planId>.json`); absent: plans are sent inline. */
+    plansDir: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((c) => LOOPBACK_HOSTS.has(c.host) || c.tls !== undefined, { message: 'a console on a non-loopback address needs tls (certFile, keyFile)', path: ['tls'] });
+
 export const BridgeConfigSchema = z.object({
   mlcModel: z.string().min(1),
   couchModel: z.string().min(1),
@@ -158,6 +179,8 @@ export const BridgeConfigSchema = z.object({
   }).strict(),
   /** `dir` relative to the folder of the config file (absolute paths as they are). */
   journal: z.object({ dir: z.string().min(1), fsync: z.boolean() }).strict(),
+  /** The console API (absent: the defaults: loopback, any free port, users.json beside the config). */
+  console: ConsoleSettings.optional(),
 }).strict();
 
 export type BridgeConfig = z.infer<typeof BridgeConfigSchema>;
@@ -170,3 +193,9 @@ export function localTimeZone(c: BridgeConfig): string {
   return c.registration.localTimeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 export type DeliveryLimits = z.infer<typeof Delivery>;
+export type ConsoleSettings = z.infer<typeof ConsoleSettings>;
+
+/** The console settings with their defaults filled in. */
+export function consoleSettings(c: BridgeConfig): ConsoleSettings {
+  return c.console ?? ConsoleSettings.parse({});
+}

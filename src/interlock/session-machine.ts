@@ -142,6 +142,7 @@ export const sessionMachine = setup({
   },
   states: {
     idle: {
+      tags: ['idle'],
       // a restart does not clear latches: the session starts in fault until an operator RESET
       always: { guard: 'carriedLatch', target: 'fault' },
       on: {
@@ -156,6 +157,7 @@ export const sessionMachine = setup({
       },
     },
     setup: {
+      tags: ['setup'],
       initial: 'awaitingRegistration',
       on: { EVIDENCE: [UNEXPECTED_BEAM, { guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'latch'] }, { actions: 'storeEvidence' }] },
       states: {
@@ -163,7 +165,17 @@ export const sessionMachine = setup({
           on: { REGISTRATION: { target: 'awaitingApproval', actions: assign({ pending: ({ event }) => event.pending }) } },
         },
         awaitingApproval: {
+          tags: ['awaiting-approval'],
           on: {
+            // the operator declines the correction: image again
+            REJECT_REGISTRATION: [
+              {
+                guard: ({ context, event }) => context.pending?.registration.id === event.registrationId,
+                target: 'awaitingRegistration',
+                actions: [emit(({ event }) => ({ type: 'notice' as const, kind: 'registration-rejected' as const, reason: event.reason, registrationId: event.registrationId })), assign({ pending: () => undefined })],
+              },
+              { actions: 'noticeUnhandled' },
+            ],
             // a couch that moves while a correction awaits approval makes the image stale: image again
             EVIDENCE: [
               UNEXPECTED_BEAM,
@@ -199,6 +211,7 @@ export const sessionMachine = setup({
           },
         },
         couchMoving: {
+          tags: ['couch-moving'],
           on: {
             EVIDENCE: [
               UNEXPECTED_BEAM,
@@ -247,6 +260,7 @@ export const sessionMachine = setup({
       always: 'mlcPositioning',
     },
     mlcPositioning: {
+      tags: ['positioning'],
       entry: [
         assign({ expectedLeaves: ({ context }) => leavesFor(context, context.segmentIndex), mlcPositioningSinceMs: ({ event }) => event.atMs }),
         emit(({ context }) => ({ type: 'command' as const, command: 'MOVE_MLC' as const, leaves: context.expectedLeaves!, beamId: currentBeam(context)!.id, segment: context.segmentIndex })),
@@ -269,12 +283,16 @@ export const sessionMachine = setup({
       },
     },
     ready: {
+      tags: ['ready'],
       on: {
+        // re-select (re-arm) the current beam before any of it is delivered; beams go in plan order
+        SELECT_BEAM: [{ guard: ({ context, event }) => event.beamIndex === context.beamIndex && context.segmentIndex === 0 && context.irradiationMs === 0, target: 'beamSelected' }, { actions: 'noticeUnhandled' }],
         EVIDENCE: [UNEXPECTED_BEAM, { guard: 'latchedFault', target: 'fault', actions: ['storeEvidence', 'invalidateSetupOnCouchMotion', 'latch'] }, { actions: ['storeEvidence', 'invalidateSetupOnCouchMotion'] }],
         BEAM_ON: [{ guard: 'permitted', target: 'beamOn' }, { actions: ['recordDenial', 'noticeDenied'] }],
       },
     },
     beamOn: {
+      tags: ['beam-on'],
       entry: [assign({ holdCauses: [], beamOnSinceMs: ({ event }) => event.atMs, beamOnConfirmed: false, beamOnConfirmedAtMs: undefined, startPermitRequired: false }), 'commandBeamOn'],
       // the backup timer counts beam-on time from the linac's confirmation, cumulative over visits
       exit: assign({ irradiationMs: ({ context, event }) => irradiationMs(context, event), beamOnConfirmedAtMs: undefined }),
@@ -311,9 +329,12 @@ export const sessionMachine = setup({
         BEAM_ON: UNHANDLED_IN_BEAM_ON,
         RESUME: UNHANDLED_IN_BEAM_ON,
         RESET: UNHANDLED_IN_BEAM_ON,
+        REJECT_REGISTRATION: UNHANDLED_IN_BEAM_ON,
+        SELECT_BEAM: UNHANDLED_IN_BEAM_ON,
       },
     },
     beamHold: {
+      tags: ['hold'],
       entry: [assign({ holdSinceMs: ({ event }) => event.atMs }), 'commandHold'],
       on: {
         EVIDENCE: [
@@ -339,8 +360,9 @@ export const sessionMachine = setup({
       entry: emit(({ context }) => ({ type: 'notice' as const, kind: 'beam-delivered' as const, beamId: currentBeam(context)!.id, irradiationMs: context.irradiationMs })),
       always: [{ guard: 'isLastBeam', target: 'fractionComplete' }, { target: 'beamSelected', actions: assign({ beamIndex: ({ context }) => context.beamIndex + 1 }) }],
     },
-    fractionComplete: {},
+    fractionComplete: { tags: ['complete'] },
     fault: {
+      tags: ['fault'],
       entry: ['markTerminateSent', 'commandTerminate', emit({ type: 'command', command: 'STOP_MLC' }), emit({ type: 'command', command: 'STOP_COUCH' })],
       on: {
         EVIDENCE: [{ guard: 'terminateDue', actions: ['storeEvidence', 'markTerminateSent', 'commandTerminate'] }, { actions: 'storeEvidence' }],
@@ -355,6 +377,7 @@ export const sessionMachine = setup({
       },
     },
     aborted: {
+      tags: ['aborted'],
       entry: ['markTerminateSent', 'commandTerminate', emit({ type: 'command', command: 'STOP_MLC' }), emit({ type: 'command', command: 'STOP_COUCH' })],
       on: {
         EVIDENCE: [{ guard: 'terminateDue', actions: ['storeEvidence', 'markTerminateSent', 'commandTerminate'] }, { actions: 'storeEvidence' }],

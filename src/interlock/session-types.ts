@@ -12,6 +12,15 @@ import type { PermitResult } from './evaluate-permit.js';
 
 export type OperatorRole = 'therapist' | 'physician' | 'physicist';
 
+/**
+ * Who approves a correction: built by the session facade from an authenticated identity
+ * (or, in `simulate`, from the operators named on the command line), never by the caller of an event.
+ */
+export interface Approver {
+  readonly user: string;
+  readonly role: OperatorRole;
+}
+
 export interface PendingRegistration {
   readonly registration: Registration;
   readonly classification: Classification;
@@ -86,6 +95,10 @@ export type SessionEvent =
   | (Timed & { readonly type: 'LOAD_PLAN'; readonly plan: Plan })
   | (Timed & { readonly type: 'REGISTRATION'; readonly pending: PendingRegistration })
   | (Timed & { readonly type: 'APPROVE'; readonly registrationId: string; readonly operator: string; readonly role: OperatorRole })
+  /** The operator declines the pending correction (the patient is imaged again). */
+  | (Timed & { readonly type: 'REJECT_REGISTRATION'; readonly registrationId: string; readonly operator: string; readonly reason: string })
+  /** Re-select (and re-arm) the current beam before any of it is delivered: beams go in plan order. */
+  | (Timed & { readonly type: 'SELECT_BEAM'; readonly beamIndex: number; readonly operator: string })
   | (Timed & { readonly type: 'EVIDENCE'; readonly evidence: Evidence })
   | (Timed & { readonly type: 'TICK' })
   | (Timed & { readonly type: 'BEAM_ON'; readonly operator: string })
@@ -113,6 +126,7 @@ export type SessionNotice =
   | { readonly type: 'notice'; readonly kind: 'mlc-positioning-timeout'; readonly segment: number; readonly timeoutMs: number }
   | { readonly type: 'notice'; readonly kind: 'approval-refused'; readonly reason: string; readonly registrationId: string }
   | { readonly type: 'notice'; readonly kind: 'approval-voided'; readonly reason: string; readonly registrationId: string }
+  | { readonly type: 'notice'; readonly kind: 'registration-rejected'; readonly reason: string; readonly registrationId: string }
   | { readonly type: 'notice'; readonly kind: 'verification'; readonly passed: boolean; readonly registrationId: string; readonly residualMm: number; readonly residualDeg: number }
   | { readonly type: 'notice'; readonly kind: 'unhandled-event'; readonly event: string; readonly state: string }
   | { readonly type: 'notice'; readonly kind: 'segment-delivered'; readonly beamId: number; readonly segment: number }

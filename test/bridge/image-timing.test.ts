@@ -42,7 +42,7 @@ function commandedMove() {
   session.loadPlan(srsPlan);
   const first = session.submitRegistration(message(epoch() - 2_000, epoch() - 500));
   expect(first.ok).toBe(true);
-  session.send({ type: 'APPROVE', registrationId: session.snapshot.context.pending!.registration.id, operator: 'rtt', role: 'therapist' });
+  session.approve(session.snapshot.context.pending!.registration.id, { user: 'rtt', role: 'therapist' });
   expect(stateName(session.snapshot.value)).toBe('setup.couchMoving');
   const target = session.snapshot.context.approvedCouchTarget!;
   return { clock, room, session, epoch, target, commandedAt: epoch() };

@@ -24,7 +24,7 @@ async function beamOn(x: RoomWithJournal): Promise<void> {
   x.session.loadPlan(examplePlan);
   x.room.imaging.acquire(subject, { lateralMm: 1, longitudinalMm: -0.5, verticalMm: 0.5, pitchDeg: 0.2, rollDeg: 0, yawDeg: 0.3 });
   await until(() => state(x) === 'setup.awaitingApproval', 2000, 'awaiting approval');
-  x.session.send({ type: 'APPROVE', registrationId: x.session.snapshot.context.pending!.registration.id, operator: 'rtt', role: 'therapist' });
+  x.session.approve(x.session.snapshot.context.pending!.registration.id, { user: 'rtt', role: 'therapist' });
   await until(() => state(x) === 'ready', 5000, 'ready');
   x.session.send({ type: 'BEAM_ON', operator: 'rtt' });
   await until(() => x.room.beam.status.state === BeamState.BeamOn && x.room.beam.status.mu1 > 1, 3000, 'beam on');

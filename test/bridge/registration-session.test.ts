@@ -77,7 +77,7 @@ describe('registration rejections at the session', () => {
     const acquiredEarly = new Date(Date.now() - 1000).toISOString();
     const first = message(srsPlan, { correction: { lateral: 0.6, longitudinal: 0, vertical: 0, pitch: 0, roll: 0, yaw: 0 } });
     expect(room.session.submitRegistration(first, 'test').ok).toBe(true);
-    room.session.send({ type: 'APPROVE', registrationId: first.id, operator: 'rtt', role: 'therapist' });
+    room.session.approve(first.id, { user: 'rtt', role: 'therapist' });
     await until(() => stateOf(room!) === 'setup.awaitingVerification', 5000, 'awaiting verification');
     const r = room.session.submitRegistration(message(srsPlan, { acquiredAt: acquiredEarly, registeredAt: now() }), 'test');
     expect(r).toMatchObject({ ok: false, error: { code: 'REG_STALE', field: 'registration.acquiredAt' } });
@@ -98,9 +98,9 @@ describe('end to end: simulated CBCT → review → approval → couch → verif
     await until(() => stateOf(room!) === 'setup.awaitingApproval', 2000, 'awaiting approval');
     const reg = room.session.snapshot.context.pending!;
     expect(reg.classification.action).toBe('review');
-    room.session.send({ type: 'APPROVE', registrationId: reg.registration.id, operator: 'rtt', role: 'therapist' });
+    room.session.approve(reg.registration.id, { user: 'rtt', role: 'therapist' });
     expect(stateOf(room)).toBe('setup.awaitingApproval'); // a therapist may not approve a review-level correction
-    room.session.send({ type: 'APPROVE', registrationId: reg.registration.id, operator: 'dr-who', role: 'physician' });
+    room.session.approve(reg.registration.id, { user: 'dr-who', role: 'physician' });
     await until(() => stateOf(room!) === 'setup.awaitingVerification', 8000, 'couch moved, awaiting verification');
     room.session.send({ type: 'BEAM_ON', operator: 'rtt' });
     expect(room.session.snapshot.context.setupVerified).toBe(false);
@@ -121,7 +121,7 @@ describe('end to end: simulated CBCT → review → approval → couch → verif
     room.room.imaging.acquire({ patientId: examplePlan.patientId, planId: examplePlan.planId, fraction: examplePlan.fraction }, { lateralMm: 1.5, longitudinalMm: 0, verticalMm: 0, pitchDeg: 0, rollDeg: 0, yawDeg: 0 });
     await until(() => stateOf(room!) === 'setup.awaitingApproval', 2000, 'awaiting approval');
     await new Promise((r) => setTimeout(r, 1100));
-    room.session.send({ type: 'APPROVE', registrationId: room.session.snapshot.context.pending!.registration.id, operator: 'rtt', role: 'therapist' });
+    room.session.approve(room.session.snapshot.context.pending!.registration.id, { user: 'rtt', role: 'therapist' });
     expect(stateOf(room)).toBe('setup.awaitingApproval');
     const j = readJournal(room.journal.file).entries;
     expect(j.some((x) => x.kind === 'notice' && (x.data as { kind: string; reason: string }).kind === 'approval-refused' && /limit 1000 ms/.test((x.data as { reason: string }).reason))).toBe(true);
@@ -137,7 +137,7 @@ describe('intrafraction monitoring over a real stream', () => {
     e.session.loadPlan(examplePlan);
     e.room.imaging.acquire({ patientId: examplePlan.patientId, planId: examplePlan.planId, fraction: examplePlan.fraction }, { lateralMm: 1, longitudinalMm: 0, verticalMm: 0, pitchDeg: 0, rollDeg: 0, yawDeg: 0 });
     await until(() => stateOf(e) === 'setup.awaitingApproval', 2000, 'approval');
-    e.session.send({ type: 'APPROVE', registrationId: e.session.snapshot.context.pending!.registration.id, operator: 'rtt', role: 'therapist' });
+    e.session.approve(e.session.snapshot.context.pending!.registration.id, { user: 'rtt', role: 'therapist' });
     await until(() => stateOf(e) === 'ready', 5000, 'ready');
     await new Promise((r) => setTimeout(r, 1100));
     e.session.send({ type: 'BEAM_ON', operator: 'rtt' });

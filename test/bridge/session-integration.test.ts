@@ -22,7 +22,7 @@ async function toReady(e: EmbeddedRoom): Promise<void> {
   e.session.loadPlan(examplePlan);
   e.room.imaging.acquire(subject, correction);
   await until(() => state(e) === 'setup.awaitingApproval', 2000, 'awaiting approval');
-  e.session.send({ type: 'APPROVE', registrationId: e.session.snapshot.context.pending!.registration.id, operator: 'rtt', role: 'therapist' });
+  e.session.approve(e.session.snapshot.context.pending!.registration.id, { user: 'rtt', role: 'therapist' });
   await until(() => state(e) === 'ready', 5000, 'ready');
 }
 

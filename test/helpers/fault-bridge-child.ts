@@ -37,7 +37,7 @@ session.actor.subscribe((s) => {
   if (name === last) return;
   last = name;
   process.stdout.write(`state ${name}\n`);
-  if (name === 'setup.awaitingApproval') queueMicrotask(() => session.send({ type: 'APPROVE', registrationId: s.context.pending!.registration.id, operator: 'faults', role: 'therapist' }));
+  if (name === 'setup.awaitingApproval') queueMicrotask(() => session.approve(s.context.pending!.registration.id, { user: 'faults', role: 'therapist' }));
   if (name === 'ready') queueMicrotask(() => session.send({ type: 'BEAM_ON', operator: 'faults' }));
 });
 session.start();

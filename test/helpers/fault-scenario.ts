@@ -81,7 +81,7 @@ export async function toReady(f: FaultRoom, plan: Plan = longPlan): Promise<void
   await until(() => f.state() === 'setup.awaitingRegistration', 10_000, 'awaiting registration');
   f.room.imaging.acquire(subjectOf(plan), CORRECTION);
   await until(() => f.state() === 'setup.awaitingApproval', 10_000, 'awaiting approval');
-  f.session.send({ type: 'APPROVE', registrationId: f.session.snapshot.context.pending!.registration.id, operator: 'faults', role: 'therapist' });
+  f.session.approve(f.session.snapshot.context.pending!.registration.id, { user: 'faults', role: 'therapist' });
   await until(() => f.state() === 'ready', 20_000, 'ready');
 }
 

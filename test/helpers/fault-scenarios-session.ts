@@ -25,7 +25,7 @@ const couchStall: FaultScenario = {
       f.room.imaging.acquire(subjectOf(longPlan), { ...CORRECTION, lateralMm: 2.5 });
       await checks.until(() => f.state() === 'setup.awaitingApproval', 3000, 'awaiting approval');
       const t0 = performance.now();
-      f.session.send({ type: 'APPROVE', registrationId: f.session.snapshot.context.pending!.registration.id, operator: 'faults', role: 'therapist' });
+      f.session.approve(f.session.snapshot.context.pending!.registration.id, { user: 'faults', role: 'therapist' });
       if (await checks.until(() => f.state() === 'fault' && !f.room.couch.moving, 10_000, 'fault with the couch stopped')) ms = performance.now() - t0;
       checks.includes(interlocksOf(f), 'IL-COUCH-MOTION', 'interlocks');
       const es = entries(f);
