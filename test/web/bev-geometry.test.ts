@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitTransform, jawRectMm, leafEdgesMm, leafRectsMm, maxLeafDeviationMm, uniformWidthsMm } from '../../../web/console/bev-geometry.js';
+import { fitTransform, jawRectMm, leafEdgesMm, leafRectsMm, maxLeafDeviationMm, uniformWidthsMm } from '../../web/bev-geometry.js';
 
 // Expected values are worked by hand from docs/coordinates.md (bank A = X2 = +X, bank B = X1 = -X,
 // leaf pair 0 at the most negative Y_b), not computed by the module under test.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockingInterlocks, commandAvailability, sessionPhase } from '../../../web/console/command-availability.js';
+import { blockingInterlocks, commandAvailability, sessionPhase } from '../../web/command-availability.js';
 
 const clear = (id: string) => ({ id, title: id, status: 'clear', reason: '' });
 const snap = (state: string, interlocks = [clear('IL-DOOR-OPEN')], registrations: unknown[] = []) => ({ stateVersion: 1, session: { state }, interlocks, registrations });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limitText } from '../../../web/console/couch-panel.js';
+import { limitText } from '../../web/couch-panel.js';
 
 describe('couch limits text', () => {
   it("shows the couch model's range for the axis", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyMessage, beamStatusText, deliveredBeams, emptyModel, muFraction } from '../../../web/console/console-state.js';
+import { applyMessage, beamStatusText, deliveredBeams, emptyModel, muFraction } from '../../web/console-state.js';
 
 const snapshot = (over: Record<string, unknown> = {}) => ({
   stateVersion: 3,

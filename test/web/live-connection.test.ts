@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reconnectDelayMs } from '../../../web/console/live-connection.js';
-import { RenderLoop } from '../../../web/console/render-loop.js';
+import { reconnectDelayMs } from '../../web/live-connection.js';
+import { RenderLoop } from '../../web/render-loop.js';
 
 describe('reconnect backoff', () => {
   it('doubles from the base and stops at the cap', () => {
