@@ -91,10 +91,10 @@ export function blockingInterlocks(interlocks) {
   return (interlocks ?? []).filter((i) => i.status !== 'clear').map((i) => String(i.id));
 }
 
-/** The approved registration the couch may move to, if any. @param {any} s */
+/** The approved registration the couch may still move to (not yet applied), if any. @param {any} s */
 export function approvedRegistration(s) {
   const regs = Array.isArray(s?.registrations) ? s.registrations : [];
-  return regs.filter((/** @type {any} */ r) => r.status === 'approved').at(-1);
+  return regs.filter((/** @type {any} */ r) => r.status === 'approved' && !r.moved).at(-1);
 }
 
 const yes = () => ({ enabled: true, why: '' });

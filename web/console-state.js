@@ -98,5 +98,7 @@ export function muFraction(mu, plannedMu) {
 
 /** @param {unknown} v @param {number} digits */
 export function fmt(v, digits) {
-  return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—';
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
+  const text = v.toFixed(digits);
+  return /^-0\.?0*$/.test(text) ? text.slice(1) : text; // no "-0.00" for a reading that rounds to zero
 }

@@ -49,7 +49,7 @@ export function renderInterlocks(interlocks, onAcknowledge) {
       row.dataset.id = id;
       row.dataset.testid = `interlock-${id}`;
       row.setAttribute('data-testid', `interlock-${id}`);
-      row.innerHTML = '<th scope="row"><span class="il-id"></span><span class="il-title"></span></th><td class="status-text"></td><td class="reason"></td><td><button type="button" class="ack" hidden>Acknowledge</button></td>';
+      row.innerHTML = '<th scope="row"><span class="il-id"></span><span class="il-title"></span></th><td><span class="status-text"></span> <span class="reason"></span> <button type="button" class="ack" hidden>Acknowledge</button></td>';
       /** @type {HTMLButtonElement} */ (row.querySelector('button.ack')).addEventListener('click', () => onAcknowledge(id));
       body.append(row);
     }
@@ -57,8 +57,9 @@ export function renderInterlocks(interlocks, onAcknowledge) {
     if (row.dataset.status !== status) row.dataset.status = status;
     setText(/** @type {HTMLElement} */ (row.querySelector('.il-id')), id);
     setText(/** @type {HTMLElement} */ (row.querySelector('.il-title')), String(il.title ?? ''));
-    setText(/** @type {HTMLElement} */ (row.cells[1]), STATUS_TEXT[/** @type {keyof typeof STATUS_TEXT} */ (status)]);
-    setText(/** @type {HTMLElement} */ (row.cells[2]), status === 'clear' ? String(il.reason ?? '') : String(il.reason || 'no reason given'));
+    setText(/** @type {HTMLElement} */ (row.querySelector('.status-text')), STATUS_TEXT[/** @type {keyof typeof STATUS_TEXT} */ (status)]);
+    // a clear row says so in its status; its reason stays empty so the others stand out
+    setText(/** @type {HTMLElement} */ (row.querySelector('.reason')), status === 'clear' ? '' : String(il.reason || 'no reason given'));
     /** @type {HTMLButtonElement} */ (row.querySelector('button.ack')).hidden = status !== 'latched';
   }
   for (const row of [...body.rows]) if (!seen.has(row.dataset.id ?? '')) row.remove();
@@ -89,7 +90,8 @@ export function renderLinks(links) {
       list.append(li);
     }
     li.dataset.fresh = String(!!link.fresh);
-    setText(li, `${name}: ${link.fresh ? 'fresh' : 'STALE'}${link.detail ? ` (${link.detail})` : ''}`);
+    const detail = link.detail && !/^(fresh|stale)$/i.test(link.detail) ? ` (${link.detail})` : '';
+    setText(li, `${name}: ${link.fresh ? 'fresh' : 'STALE'}${detail}`);
   }
 }
 

@@ -38,7 +38,7 @@ export function renderRegistrations(regs, actions) {
       list.prepend(li);
     }
     li.dataset.status = String(r.status);
-    const head = `${id} · ${r.source ?? '?'} · ${String(r.classification ?? '?').toUpperCase()}${r.classification === 'review' ? ' (physician review)' : ''} · ${String(r.status).toUpperCase()}`;
+    const head = `${id} · ${r.source ?? '?'} · ${String(r.classification ?? '?').toUpperCase()}${r.classification === 'review' ? ' (physician review)' : ''} · ${String(r.status).toUpperCase()}${r.approvedBy ? ` by ${r.approvedBy.user} (${r.approvedBy.role})` : ''}${r.moved ? ' · couch moved' : ''}`;
     setText(/** @type {HTMLElement} */ (li.querySelector('.reg-head')), head);
     setText(/** @type {HTMLElement} */ (li.querySelector('.reg-corr')), correctionText(r.correction));
     const pending = r.status === 'pending';

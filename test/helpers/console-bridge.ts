@@ -40,7 +40,7 @@ export async function startConsoleBridge(users: readonly ConsoleUser[], timeoutM
   const usersFile = path.join(dir, 'users.json');
   for (const u of users) addUser(usersFile, u);
   const cfg = JSON.parse(fs.readFileSync(file, 'utf8'));
-  cfg.bridge = { ...(cfg.bridge ?? {}), console: { ...(cfg.bridge?.console ?? {}), host: '127.0.0.1', port: 0, usersFile } };
+  cfg.console = { ...(cfg.console ?? {}), host: '127.0.0.1', port: 0, usersFile };
   fs.writeFileSync(file, JSON.stringify(cfg));
   const run = startCli(['--config', file, 'start', '--simulate']);
   let exited = false;

@@ -51,3 +51,10 @@ describe('session phase', () => {
     expect(sessionPhase({ state: 'setup.awaitingApproval', tags: ['setup', 'awaiting-approval'] })).toBe('other');
   });
 });
+
+describe('couch move after it was done', () => {
+  it('is not offered again once the approved correction has been applied', () => {
+    const s = snap('setup', undefined, [{ id: 'r1', status: 'approved', moved: true }]);
+    expect(commandAvailability(s, { connected: true, role: 'therapist' }).moveCouch.enabled).toBe(false);
+  });
+});

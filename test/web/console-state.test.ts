@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyMessage, beamStatusText, deliveredBeams, emptyModel, muFraction } from '../../web/console-state.js';
+import { applyMessage, beamStatusText, deliveredBeams, emptyModel, fmt, muFraction } from '../../web/console-state.js';
 
 const snapshot = (over: Record<string, unknown> = {}) => ({
   stateVersion: 3,
@@ -84,5 +84,15 @@ describe('journal notices', () => {
   it('reads the beam id of a journaled beam-delivered notice from its JSON summary', () => {
     const tail = [{ seq: 9, at: '', kind: 'notice', summary: '{"type":"notice","kind":"beam-delivered","beamId":2,"irradiationMs":5400}' }];
     expect(deliveredBeams(tail)).toEqual(['2']);
+  });
+});
+
+describe('number format', () => {
+  it('shows a reading that rounds to zero without a minus sign, and a dash for no reading', () => {
+    expect(fmt(-0.004, 2)).toBe('0.00');
+    expect(fmt(-0.006, 2)).toBe('-0.01');
+    expect(fmt(-0.4, 0)).toBe('0');
+    expect(fmt(undefined, 1)).toBe('—');
+    expect(fmt(Number.NaN, 1)).toBe('—');
   });
 });

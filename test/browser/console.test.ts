@@ -1,0 +1,114 @@
+/**
+ * The web console in a real headless Chromium (Debian's, via playwright-core) against a real
+ * `linac-bridge start --simulate` child process, users made by `linac-bridge user add`.
+ * Every wait is on a page condition (text, attribute, enabled state), never a fixed sleep.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { root } from '../helpers/cli-process.js';
+import { startConsoleBridge, type ConsoleBridge, type ConsoleUser } from '../helpers/console-bridge.js';
+import { registrationFor, shortPlan } from '../helpers/console-plan.js';
+import { launchChromium } from '../helpers/headless-chromium.js';
+import { pngSize } from '../helpers/png-size.js';
+
+const THERAPIST: ConsoleUser = { name: 'tess', role: 'therapist', password: 'a long therapist passphrase' };
+const VIEWPORT = { width: 1280, height: 1000 };
+/** Generous bounds for a busy 2-core machine; each wait ends as soon as its condition holds. */
+const WAIT_MS = 45_000;
+const shots = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-console-shots-'));
+
+const tid = (id: string) => `[data-testid="${id}"]`;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openConsole(bridge: ConsoleBridge, user: ConsoleUser): Promise<Page> {
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  page.setDefaultTimeout(WAIT_MS);
+  await page.goto(bridge.url);
+  await page.fill('#login-user', user.name);
+  await page.fill('#login-password', user.password);
+  await page.click(tid('login-submit'));
+  await page.waitForSelector(`${tid('connection-status')}:text-is("connected")`);
+  await page.waitForFunction(() => document.querySelector('[data-testid="session-state"]')?.textContent !== '—');
+  return page;
+}
+
+/** Loads the plan through the page's file input and waits for the session to show it. */
+async function loadPlan(page: Page, bridge: ConsoleBridge, plan: Record<string, unknown>): Promise<void> {
+  const file = path.join(bridge.dir, 'plan.json');
+  fs.writeFileSync(file, JSON.stringify(plan));
+  await page.setInputFiles(tid('plan-file'), file);
+  await page.click(tid('cmd-loadPlan'));
+  await page.waitForSelector(`#session-plan:text-is("${String(plan.planId)}")`);
+}
+
+/** A CBCT registration arrives, the therapist approves it and moves the couch; waits for beam-on to be offered. */
+async function setUp(page: Page, bridge: ConsoleBridge, plan: Record<string, unknown>): Promise<void> {
+  const reg = registrationFor(plan, 'reg-browser-1', { lateral: 1.2, longitudinal: -0.8, vertical: 0.5 });
+  const res = await fetch(bridge.registrationsUrl, { method: 'POST', body: JSON.stringify(reg) });
+  expect(res.status).toBeLessThan(300);
+  await page.click(`${tid('registration-list')} button[data-testid^="approve-"]`);
+  await page.click(tid('cmd-moveCouch'));
+  await page.waitForSelector(`${tid('cmd-beamOn')}:enabled`);
+}
+
+const interlockRow = (page: Page, id: string) => page.locator(tid(`interlock-${id}`));
+
+describe('web console in headless Chromium', () => {
+  it('a therapist logs in, loads a plan, approves a registration, moves the couch, delivers the beam and sees "beam complete"', async () => {
+    const bridge = await startConsoleBridge([THERAPIST]);
+    try {
+      const page = await openConsole(bridge, THERAPIST);
+      const plan = shortPlan([3, 2], 600);
+      await loadPlan(page, bridge, plan);
+      await setUp(page, bridge, plan);
+      await page.click(tid('cmd-beamOn'));
+      await page.waitForSelector(`${tid('beam-status')}:has-text("beam complete")`);
+      // MU readback on both channels reached the plan's 5 MU (within the protocol's delivered-MU tolerance)
+      const mu = await page.textContent(tid('mu-primary'));
+      expect(mu).toMatch(/^(4\.9|5\.0)\d* \/ 5\.0 MU/);
+      for (const id of ['interlock-panel', 'mu-primary', 'mu-secondary', 'beam-eye-view', 'couch-pose', 'registration-list', 'journal-tail', 'session-state']) {
+        await expect(page.locator(tid(id)).isVisible(), id).resolves.toBe(true);
+      }
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const file = path.join(shots, 'console-beam-complete.png');
+      const png = await page.screenshot({ path: file });
+      expect(png.length).toBeGreaterThan(20_000);
+      expect(pngSize(png)).toEqual(VIEWPORT);
+      if (process.env.LINAC_BRIDGE_UPDATE_SCREENSHOT === '1') fs.copyFileSync(file, path.join(root, 'docs', 'images', 'console.png'));
+    } finally {
+      await bridge.stop();
+    }
+  });
+
+  it('a dropped connection shows DISCONNECTED, greys the view and disables every command', async () => {
+    const bridge = await startConsoleBridge([THERAPIST]);
+    let killed = false;
+    try {
+      const page = await openConsole(bridge, THERAPIST);
+      await page.waitForSelector(`${tid('cmd-loadPlan')}:enabled`);
+      await bridge.kill();
+      killed = true;
+      await page.waitForSelector(`${tid('connection-status')}:text-is("DISCONNECTED")`);
+      await expect(page.locator(tid('disconnected-banner')).isVisible()).resolves.toBe(true);
+      await expect(page.locator('body').getAttribute('class')).resolves.toMatch(/\bdisconnected\b/);
+      const commands = page.locator('button[data-cmd], [data-testid^="approve-"], [data-testid^="reject-"], #interlock-panel button');
+      const states = await commands.evaluateAll((bs) => bs.map((b) => [b.getAttribute('data-testid') ?? b.textContent, (b as HTMLButtonElement).disabled]));
+      expect(states.length).toBeGreaterThan(5);
+      expect(states.filter(([, disabled]) => !disabled)).toEqual([]);
+      const png = await page.screenshot({ path: path.join(shots, 'console-disconnected.png') });
+      expect(pngSize(png)).toEqual(VIEWPORT);
+    } finally {
+      if (!killed) await bridge.stop();
+    }
+  });
+});
