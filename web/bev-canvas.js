@@ -4,7 +4,7 @@
  * the jaws as an outline, the axes as a cross. Geometry comes from bev-geometry.js (pure, tested);
  * this file only paints. A text line beside the canvas repeats what matters (deviation, jaws).
  */
-import { fitTransform, jawRectMm, leafEdgesMm, leafRectsMm, maxLeafDeviationMm, uniformWidthsMm } from './bev-geometry.js';
+import { fitTransform, jawRectMm, leafEdgesMm, leafRectsMm, maxLeafDeviationMm, uniformWidthsMm, viewHalfMm } from './bev-geometry.js';
 import { fmt } from './console-state.js';
 
 const TRAVEL_MM = 200;
@@ -21,8 +21,10 @@ export function drawBeamEyeView(canvas, mlc) {
   const expected = mlc?.expectedMm ?? null;
   const pairs = (actual ?? expected)?.a?.length ?? 0;
   const widths = Array.isArray(mlc?.leafWidthsMm) && mlc.leafWidthsMm.length === pairs ? mlc.leafWidthsMm : uniformWidthsMm(pairs);
-  const half = Math.max(TRAVEL_MM, widths.reduce((/** @type {number} */ s, /** @type {number} */ w) => s + w, 0) / 2);
-  const t = fitTransform(half * 1.02, width, height);
+  // zoomed on the field the plan asks for (expected positions change per segment, not per frame)
+  const basis = expected ?? actual;
+  const half = basis ? viewHalfMm(basis, widths, { maxMm: TRAVEL_MM }) : TRAVEL_MM;
+  const t = fitTransform(half, width, height);
   if (actual) {
     ctx.fillStyle = '#8fa3b8';
     ctx.strokeStyle = '#101418';
@@ -52,7 +54,7 @@ export function drawBeamEyeView(canvas, mlc) {
   ctx.moveTo(o.x, 0);
   ctx.lineTo(o.x, height);
   ctx.stroke();
-  describe(canvas, mlc, pairs);
+  describe(canvas, mlc, pairs, half);
 }
 
 /**
@@ -77,15 +79,15 @@ function drawExpectedTips(ctx, t, expected, widths) {
   ctx.setLineDash([]);
 }
 
-/** @param {HTMLCanvasElement} canvas @param {any} mlc @param {number} pairs */
-function describe(canvas, mlc, pairs) {
+/** @param {HTMLCanvasElement} canvas @param {any} mlc @param {number} pairs @param {number} halfMm */
+function describe(canvas, mlc, pairs, halfMm) {
   const text = /** @type {HTMLElement} */ (document.getElementById('bev-text'));
   let line;
   if (!mlc?.actualMm) line = 'no MLC readback';
   else {
     const dev = maxLeafDeviationMm(mlc.actualMm, mlc.expectedMm);
     const j = mlc.jawsMm;
-    line = `${pairs} leaf pairs; largest actual−expected deviation ${dev === undefined ? 'n/a (no expected positions)' : `${fmt(dev, 1)} mm`}` + (j ? `; jaws X ${fmt(j.x1, 1)} … ${fmt(j.x2, 1)} mm, Y ${fmt(j.y1, 1)} … ${fmt(j.y2, 1)} mm` : '; jaws: no readback');
+    line = `view ±${halfMm} mm; ${pairs} leaf pairs; largest actual−expected deviation ${dev === undefined ? 'n/a (no expected positions)' : `${fmt(dev, 1)} mm`}` + (j ? `; jaws X ${fmt(j.x1, 1)} … ${fmt(j.x2, 1)} mm, Y ${fmt(j.y1, 1)} … ${fmt(j.y2, 1)} mm` : '; jaws: no readback');
   }
   if (text.textContent !== line) text.textContent = line;
   canvas.setAttribute('aria-label', `Beam's-eye view of the MLC: ${line}`);

@@ -95,6 +95,26 @@ export function maxLeafDeviationMm(actual, expected) {
   return m;
 }
 
+/**
+ * Half-width (mm) of the square to show: the open leaf pairs (gap wider than `openGapMm`) with a
+ * margin, rounded up to `stepMm` so the view does not jump with every readback, within
+ * [minMm, maxMm]; the whole travel when no pair is open.
+ * @param {Banks} banks
+ * @param {readonly number[]} widthsMm
+ * @param {{ minMm?: number, maxMm?: number, margin?: number, stepMm?: number, openGapMm?: number }} [o]
+ */
+export function viewHalfMm(banks, widthsMm, o = {}) {
+  const { minMm = 50, maxMm = 200, margin = 0.25, stepMm = 10, openGapMm = 1 } = o;
+  const edges = leafEdgesMm(widthsMm);
+  let extent = 0;
+  for (let i = 0; i < widthsMm.length; i++) {
+    if (!(banks.a[i] - banks.b[i] > openGapMm)) continue;
+    extent = Math.max(extent, Math.abs(banks.a[i]), Math.abs(banks.b[i]), Math.abs(edges[i]), Math.abs(edges[i + 1]));
+  }
+  if (extent === 0) return maxMm;
+  return clamp(Math.ceil((extent * (1 + margin)) / stepMm) * stepMm, minMm, maxMm);
+}
+
 /** @param {number} v @param {number} lo @param {number} hi */
 function clamp(v, lo, hi) {
   return Math.min(hi, Math.max(lo, v));

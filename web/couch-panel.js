@@ -6,7 +6,7 @@ const AXES = [
   ['lateralMm', 'Lateral', 'mm'],
   ['longitudinalMm', 'Longitudinal', 'mm'],
   ['verticalMm', 'Vertical', 'mm'],
-  ['yawDeg', 'Yaw (support angle)', '°'],
+  ['yawDeg', 'Yaw', '°'],
   ['pitchDeg', 'Pitch', '°'],
   ['rollDeg', 'Roll', '°'],
 ];

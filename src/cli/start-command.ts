@@ -20,10 +20,11 @@ import { startEmbeddedRoom, waitForLinks, type EmbeddedRoom } from './embedded-r
 import { parseNumber } from './parse-args.js';
 import { describeRun } from './recovery-report.js';
 import { stopTriggers } from './shutdown-signal.js';
+import { watchDiagnostics } from './simulator-diagnostics.js';
 import { startConsole } from '../api/start-console.js';
 import { systemClock } from '../core/clock.js';
 
-export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string }): Promise<number> {
+export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string; diagnosticsStdin?: boolean }): Promise<number> {
   if (!o.simulate) {
     throw new BridgeError('INPUT_INVALID', 'only the embedded simulators are supported by `start` so far; real hardware links come with the console API', { field: '--simulate', limit: 'required' });
   }
@@ -50,6 +51,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   log(`journal ${embedded.journal.file}`);
   log(`registrations: POST http://127.0.0.1:${httpPort}/registrations or ws://127.0.0.1:${httpPort}/registrations`);
   const folder = watchFolder(cfg, embedded.session);
+  const stopDiagnostics = o.diagnosticsStdin ? watchDiagnostics(process.stdin, embedded.room.beam, (d) => embedded.session.note('operator', d), log) : undefined;
   const consoleApi = await startConsole(embedded.session, cfg, systemClock, log);
   let last = '';
   embedded.session.actor.subscribe((s) => {
@@ -62,6 +64,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   const reason = stop?.reason ?? 'exit-after';
   log(`shutting down (${reason})`);
   folder?.unsubscribe();
+  stopDiagnostics?.();
   await consoleApi.close();
   // a signal is how `start` is meant to end: exit 0 then; an internal error exits 70
   embedded.session.halt();

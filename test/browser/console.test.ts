@@ -63,6 +63,23 @@ async function setUp(page: Page, bridge: ConsoleBridge, plan: Record<string, unk
 
 const interlockRow = (page: Page, id: string) => page.locator(tid(`interlock-${id}`));
 
+/** The primary channel's MU as the page shows it. */
+const primaryMu = async (page: Page): Promise<number> => Number(/^([\d.]+)/.exec((await page.textContent(tid('mu-primary'))) ?? '')?.[1]);
+
+/**
+ * A screenshot of the top of the page into the temp folder, checked to be a PNG of the viewport's size;
+ * with LINAC_BRIDGE_UPDATE_SCREENSHOT=1 the one named `readme` is also copied to docs/images/console.png.
+ */
+async function screenshot(page: Page, name: string): Promise<Buffer> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const file = path.join(shots, `console-${name}.png`);
+  const png = await page.screenshot({ path: file });
+  expect(png.length).toBeGreaterThan(20_000);
+  expect(pngSize(png)).toEqual(VIEWPORT);
+  if (name === 'readme' && process.env.LINAC_BRIDGE_UPDATE_SCREENSHOT === '1') fs.copyFileSync(file, path.join(root, 'docs', 'images', 'console.png'));
+  return png;
+}
+
 describe('web console in headless Chromium', () => {
   it('a therapist logs in, loads a plan, approves a registration, moves the couch, delivers the beam and sees "beam complete"', async () => {
     const bridge = await startConsoleBridge([THERAPIST]);
@@ -79,12 +96,41 @@ describe('web console in headless Chromium', () => {
       for (const id of ['interlock-panel', 'mu-primary', 'mu-secondary', 'beam-eye-view', 'couch-pose', 'registration-list', 'journal-tail', 'session-state']) {
         await expect(page.locator(tid(id)).isVisible(), id).resolves.toBe(true);
       }
-      await page.evaluate(() => window.scrollTo(0, 0));
-      const file = path.join(shots, 'console-beam-complete.png');
-      const png = await page.screenshot({ path: file });
-      expect(png.length).toBeGreaterThan(20_000);
-      expect(pngSize(png)).toEqual(VIEWPORT);
-      if (process.env.LINAC_BRIDGE_UPDATE_SCREENSHOT === '1') fs.copyFileSync(file, path.join(root, 'docs', 'images', 'console.png'));
+      await screenshot(page, 'beam-complete');
+    } finally {
+      await bridge.stop();
+    }
+  });
+
+  it('a door opened mid-beam turns IL-DOOR-OPEN active with its reason, holds the beam and disables beam-on', async () => {
+    const bridge = await startConsoleBridge([THERAPIST]);
+    try {
+      const page = await openConsole(bridge, THERAPIST);
+      await expect(interlockRow(page, 'IL-DOOR-OPEN').getAttribute('data-status')).resolves.toBe('clear');
+      // one 40 MU segment at 200 MU/min: 12 s of beam, time enough to open the door while it is on
+      const plan = shortPlan([40], 200);
+      await loadPlan(page, bridge, plan);
+      await setUp(page, bridge, plan);
+      await page.click(tid('cmd-beamOn'));
+      await page.waitForSelector(`${tid('beam-status')}:has-text("BEAM ON")`);
+      await page.waitForFunction(() => Number(/^([\d.]+)/.exec(document.querySelector('[data-testid="mu-primary"]')?.textContent ?? '')?.[1]) >= 5);
+      bridge.diagnose('door open');
+      await page.waitForSelector(`${tid('interlock-IL-DOOR-OPEN')}[data-status="active"]`);
+      const row = await interlockRow(page, 'IL-DOOR-OPEN').innerText();
+      expect(row).toContain('ACTIVE');
+      expect(row).toMatch(/door is not reported closed/);
+      await page.waitForSelector(`${tid('beam-status')}:has-text("beam held")`);
+      await expect(page.locator(tid('cmd-beamOn')).isDisabled()).resolves.toBe(true);
+      await expect(page.locator(tid('cmd-resume')).isDisabled()).resolves.toBe(true);
+      await expect(page.locator(tid('cmd-beamOn')).getAttribute('title')).resolves.toMatch(/IL-DOOR-OPEN|not ready/);
+      const mu = await primaryMu(page);
+      expect(mu).toBeGreaterThanOrEqual(5);
+      expect(mu).toBeLessThan(40);
+      await screenshot(page, 'readme');
+      // the door closed again: the interlock clears and RESUME is offered (the operator decides)
+      bridge.diagnose('door closed');
+      await page.waitForSelector(`${tid('interlock-IL-DOOR-OPEN')}[data-status="clear"]`);
+      await page.waitForSelector(`${tid('cmd-resume')}:enabled`);
     } finally {
       await bridge.stop();
     }
@@ -105,8 +151,7 @@ describe('web console in headless Chromium', () => {
       const states = await commands.evaluateAll((bs) => bs.map((b) => [b.getAttribute('data-testid') ?? b.textContent, (b as HTMLButtonElement).disabled]));
       expect(states.length).toBeGreaterThan(5);
       expect(states.filter(([, disabled]) => !disabled)).toEqual([]);
-      const png = await page.screenshot({ path: path.join(shots, 'console-disconnected.png') });
-      expect(pngSize(png)).toEqual(VIEWPORT);
+      await screenshot(page, 'disconnected');
     } finally {
       if (!killed) await bridge.stop();
     }

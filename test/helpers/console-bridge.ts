@@ -2,12 +2,13 @@
  * A real `linac-bridge start --simulate` child with the console API on a loopback port, for the
  * browser tests: a temp config (journal and users file there too), users created by the CLI's own
  * `user add` command (password on stdin), and the console URL parsed from the start-up log line
- * `console: http://127.0.0.1:<port>/` (CONSOLE-CONTRACT.md).
+ * `console: http://127.0.0.1:<port>/` (CONSOLE-CONTRACT.md). Its stdin takes simulator diagnostics
+ * (`--diagnostics-stdin`), so a test can open the simulated treatment-room door mid-beam.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { root, startCli, type CliRun } from './cli-process.js';
+import { root, type CliRun } from './cli-process.js';
 import { configInTmp } from './config-in-tmp.js';
 import { until } from './wait.js';
 
@@ -23,6 +24,8 @@ export interface ConsoleBridge {
   readonly registrationsUrl: string;
   readonly dir: string;
   readonly run: CliRun;
+  /** Sends one simulator diagnostic line (`door open`, …; src/cli/simulator-diagnostics.ts). */
+  diagnose(line: string): void;
   /** SIGKILL, as a crash would: the socket drops without a goodbye. */
   kill(): Promise<void>;
   /** SIGTERM and wait for the exit code. */
@@ -42,7 +45,11 @@ export async function startConsoleBridge(users: readonly ConsoleUser[], timeoutM
   const cfg = JSON.parse(fs.readFileSync(file, 'utf8'));
   cfg.console = { ...(cfg.console ?? {}), host: '127.0.0.1', port: 0, usersFile };
   fs.writeFileSync(file, JSON.stringify(cfg));
-  const run = startCli(['--config', file, 'start', '--simulate']);
+  const child = spawn(process.execPath, [path.join(root, 'bin/linac-bridge.js'), '--config', file, 'start', '--simulate', '--diagnostics-stdin'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  const run: CliRun = { child, stdout: '', stderr: '', exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1))) };
+  child.stdout.on('data', (d: Buffer) => (run.stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (run.stderr += d.toString()));
+  child.stdin.on('error', () => undefined); // a write after the child died: the test sees the exit instead
   let exited = false;
   void run.exited.then(() => (exited = true));
   await until(() => exited || (/console: http:\/\/127\.0\.0\.1:\d+\//.test(run.stdout) && /registrations: POST (\S+)/.test(run.stdout)), timeoutMs, 'the bridge to log its console URL');
@@ -54,6 +61,7 @@ export async function startConsoleBridge(users: readonly ConsoleUser[], timeoutM
     registrationsUrl,
     dir,
     run,
+    diagnose: (line) => void child.stdin.write(`${line}\n`),
     kill: async () => {
       run.child.kill('SIGKILL');
       await run.exited;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitTransform, jawRectMm, leafEdgesMm, leafRectsMm, maxLeafDeviationMm, uniformWidthsMm } from '../../web/bev-geometry.js';
+import { fitTransform, jawRectMm, leafEdgesMm, leafRectsMm, maxLeafDeviationMm, uniformWidthsMm, viewHalfMm } from '../../web/bev-geometry.js';
 
 // Expected values are worked by hand from docs/coordinates.md (bank A = X2 = +X, bank B = X1 = -X,
 // leaf pair 0 at the most negative Y_b), not computed by the module under test.
@@ -45,5 +45,28 @@ describe("beam's-eye-view geometry", () => {
     expect(maxLeafDeviationMm({ a: [10, 20], b: [-10, -20] }, { a: [10, 21.5], b: [-12, -20] })).toBe(2);
     expect(maxLeafDeviationMm({ a: [1], b: [0] }, null)).toBeUndefined();
     expect(maxLeafDeviationMm({ a: [1], b: [0] }, { a: [1, 2], b: [0, 0] })).toBeUndefined();
+  });
+});
+
+describe("beam's-eye-view zoom", () => {
+  const widths = [10, 10, 10, 10]; // edges -20, -10, 0, 10, 20
+
+  it('frames the open pairs with a quarter margin, rounded up to 10 mm', () => {
+    // pair 1 open from -30 to 42: extent 42 mm -> 52.5 -> 60
+    expect(viewHalfMm({ a: [0.25, 42, 0.25, 0.25], b: [-0.25, -30, -0.25, -0.25] }, widths)).toBe(60);
+  });
+
+  it('counts the Y edges of an open pair, not only its leaf tips', () => {
+    // pair 3 (Y 10..20) open from -5 to 5: 20 * 1.25 = 25 -> 30 (the tips alone would give 10)
+    expect(viewHalfMm({ a: [0, 0, 0, 5], b: [0, 0, 0, -5] }, widths, { minMm: 0 })).toBe(30);
+    expect(viewHalfMm({ a: [0, 0, 0, 5], b: [0, 0, 0, -5] }, widths)).toBe(50); // the default minimum
+  });
+
+  it('shows the whole travel when every pair is closed', () => {
+    expect(viewHalfMm({ a: [0.25, 0.25, 0.25, 0.25], b: [-0.25, -0.25, -0.25, -0.25] }, widths, { maxMm: 200 })).toBe(200);
+  });
+
+  it('never zooms out past the travel', () => {
+    expect(viewHalfMm({ a: [190, 0, 0, 0], b: [-190, 0, 0, 0] }, widths, { maxMm: 200 })).toBe(200);
   });
 });
