@@ -20,7 +20,8 @@ export function drawBeamEyeView(canvas, mlc) {
   const actual = mlc?.actualMm ?? null;
   const expected = mlc?.expectedMm ?? null;
   const pairs = (actual ?? expected)?.a?.length ?? 0;
-  const widths = Array.isArray(mlc?.leafWidthsMm) && mlc.leafWidthsMm.length === pairs ? mlc.leafWidthsMm : uniformWidthsMm(pairs);
+  const widthsKnown = Array.isArray(mlc?.leafWidthsMm) && mlc.leafWidthsMm.length === pairs;
+  const widths = widthsKnown ? mlc.leafWidthsMm : uniformWidthsMm(pairs);
   // zoomed on the field the plan asks for (expected positions change per segment, not per frame)
   const basis = expected ?? actual;
   const half = basis ? viewHalfMm(basis, widths, { maxMm: TRAVEL_MM }) : TRAVEL_MM;
@@ -54,7 +55,7 @@ export function drawBeamEyeView(canvas, mlc) {
   ctx.moveTo(o.x, 0);
   ctx.lineTo(o.x, height);
   ctx.stroke();
-  describe(canvas, mlc, pairs, half);
+  describe(canvas, mlc, pairs, half, widthsKnown);
 }
 
 /**
@@ -79,15 +80,15 @@ function drawExpectedTips(ctx, t, expected, widths) {
   ctx.setLineDash([]);
 }
 
-/** @param {HTMLCanvasElement} canvas @param {any} mlc @param {number} pairs @param {number} halfMm */
-function describe(canvas, mlc, pairs, halfMm) {
+/** @param {HTMLCanvasElement} canvas @param {any} mlc @param {number} pairs @param {number} halfMm @param {boolean} widthsKnown */
+function describe(canvas, mlc, pairs, halfMm, widthsKnown) {
   const text = /** @type {HTMLElement} */ (document.getElementById('bev-text'));
   let line;
   if (!mlc?.actualMm) line = 'no MLC readback';
   else {
     const dev = maxLeafDeviationMm(mlc.actualMm, mlc.expectedMm);
     const j = mlc.jawsMm;
-    line = `view ±${halfMm} mm; ${pairs} leaf pairs; largest actual−expected deviation ${dev === undefined ? 'n/a (no expected positions)' : `${fmt(dev, 1)} mm`}` + (j ? `; jaws X ${fmt(j.x1, 1)} … ${fmt(j.x2, 1)} mm, Y ${fmt(j.y1, 1)} … ${fmt(j.y2, 1)} mm` : '; jaws: no readback');
+    line = `view ±${halfMm} mm; ${pairs} leaf pairs${widthsKnown ? '' : ' (widths not reported: drawn equal)'}; largest actual−expected deviation ${dev === undefined ? 'n/a (no expected positions)' : `${fmt(dev, 1)} mm`}` + (j ? `; jaws X ${fmt(j.x1, 1)} … ${fmt(j.x2, 1)} mm, Y ${fmt(j.y1, 1)} … ${fmt(j.y2, 1)} mm` : '; jaws: no readback');
   }
   if (text.textContent !== line) text.textContent = line;
   canvas.setAttribute('aria-label', `Beam's-eye view of the MLC: ${line}`);

@@ -98,6 +98,7 @@ function showLogin(message) {
   document.body.classList.remove('logged-in');
   el('login-form').hidden = false;
   el('console').hidden = true;
+  el('beam-buttons').hidden = true;
   el('logout').hidden = true;
   el('login-error').textContent = message ?? '';
   /** @type {HTMLInputElement} */ (el('login-user')).focus();
@@ -107,6 +108,7 @@ function showConsole() {
   document.body.classList.add('logged-in');
   el('login-form').hidden = true;
   el('console').hidden = false;
+  el('beam-buttons').hidden = false;
   el('logout').hidden = false;
   live.start();
 }
