@@ -26,7 +26,7 @@ export const COMMANDS = /** @type {(keyof typeof ROLES)[]} */ (Object.keys(ROLES
  * The session's phase from its statechart tags (`ready`, `beam-on`, `hold`, `positioning`, `fault`,
  * `complete`), falling back to the top-level state name for a bridge that sends no tags.
  * @param {any} session
- * @returns {'ready' | 'beamOn' | 'hold' | 'positioning' | 'fault' | 'complete' | 'other'}
+ * @returns {'idle' | 'ready' | 'beamOn' | 'hold' | 'positioning' | 'fault' | 'complete' | 'other'}
  */
 export function sessionPhase(session) {
   const tags = Array.isArray(session?.tags) ? session.tags : [];
@@ -37,6 +37,7 @@ export function sessionPhase(session) {
   if (tags.includes('complete') || state === 'fractionComplete') return 'complete';
   if (tags.includes('positioning') || state === 'mlcPositioning') return 'positioning';
   if (tags.includes('ready') || state === 'ready') return 'ready';
+  if (tags.includes('idle') || state === 'idle') return 'idle';
   return 'other';
 }
 
@@ -64,6 +65,8 @@ function decide(cmd, s, link) {
     case 'beamOn':
       if (blocking.length) return no(`interlocks not clear: ${blocking.join(', ')}`);
       return phase === 'ready' ? yes() : no(`session is ${state}, not ready`);
+    case 'loadPlan':
+      return phase === 'idle' ? yes() : no(`a plan is loaded in idle only; the session is ${state}`);
     case 'selectBeam':
     case 'arm':
       return phase === 'ready' ? yes() : no(`session is ${state}, not ready`);

@@ -58,3 +58,11 @@ describe('couch move after it was done', () => {
     expect(commandAvailability(s, { connected: true, role: 'therapist' }).moveCouch.enabled).toBe(false);
   });
 });
+
+describe('plan loading', () => {
+  it('is offered in idle only', () => {
+    const link = { connected: true, role: 'therapist' };
+    expect(commandAvailability(snap('idle'), link).loadPlan.enabled).toBe(true);
+    expect(commandAvailability({ ...snap('beamHold'), session: { state: 'beamHold', tags: ['hold'] } }, link).loadPlan.enabled).toBe(false);
+  });
+});
