@@ -30,9 +30,25 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openConsole(bridge: ConsoleBridge, user: ConsoleUser): Promise<Page> {
+interface TrackedWindow { __sockets: WebSocket[] }
+
+async function openConsole(bridge: ConsoleBridge, user: ConsoleUser, o: { trackSockets?: boolean } = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: VIEWPORT });
   page.setDefaultTimeout(WAIT_MS);
+  // test instrumentation only: keep the page's WebSockets reachable so a test can close one
+  if (o.trackSockets) {
+    await page.addInitScript(() => {
+      const Native = window.WebSocket;
+      const w = window as unknown as TrackedWindow;
+      w.__sockets = [];
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          w.__sockets.push(this);
+        }
+      };
+    });
+  }
   await page.goto(bridge.url);
   await page.fill('#login-user', user.name);
   await page.fill('#login-password', user.password);
@@ -80,7 +96,8 @@ async function screenshot(page: Page, name: string): Promise<Buffer> {
   return png;
 }
 
-describe('web console in headless Chromium', () => {
+// a bridge start, a login and a beam take ~10 s on an idle machine: room for a busy 2-core one
+describe('web console in headless Chromium', { timeout: 120_000 }, () => {
   it('a therapist logs in, loads a plan, approves a registration, moves the couch, delivers the beam and sees "beam complete"', async () => {
     const bridge = await startConsoleBridge([THERAPIST]);
     try {
@@ -154,6 +171,24 @@ describe('web console in headless Chromium', () => {
       await screenshot(page, 'disconnected');
     } finally {
       if (!killed) await bridge.stop();
+    }
+  });
+
+  it('a closed socket shows DISCONNECTED, then the page reconnects by itself and offers commands again', async () => {
+    const bridge = await startConsoleBridge([THERAPIST]);
+    try {
+      const page = await openConsole(bridge, THERAPIST, { trackSockets: true });
+      await page.waitForSelector(`${tid('cmd-loadPlan')}:enabled`);
+      const opened = await page.evaluate(() => (window as unknown as TrackedWindow).__sockets.length);
+      await page.evaluate(() => (window as unknown as TrackedWindow).__sockets.at(-1)!.close());
+      await page.waitForSelector(`${tid('connection-status')}:text-is("DISCONNECTED")`);
+      await expect(page.locator(tid('cmd-loadPlan')).isDisabled()).resolves.toBe(true);
+      await page.waitForFunction((n) => (window as unknown as TrackedWindow).__sockets.length > n, opened);
+      await page.waitForSelector(`${tid('connection-status')}:text-is("connected")`);
+      await page.waitForSelector(`${tid('cmd-loadPlan')}:enabled`);
+      await expect(page.locator(tid('disconnected-banner')).isVisible()).resolves.toBe(false);
+    } finally {
+      await bridge.stop();
     }
   });
 });
