@@ -37,16 +37,15 @@ async function openConsole(bridge: ConsoleBridge, user: ConsoleUser, o: { trackS
   page.setDefaultTimeout(WAIT_MS);
   // test instrumentation only: keep the page's WebSockets reachable so a test can close one
   if (o.trackSockets) {
-    await page.addInitScript(() => {
-      const Native = window.WebSocket;
-      const w = window as unknown as TrackedWindow;
-      w.__sockets = [];
-      window.WebSocket = class extends Native {
-        constructor(url: string | URL, protocols?: string | string[]) {
-          super(url, protocols);
-          w.__sockets.push(this);
-        }
-      };
+    // a string, not a function: the page must not depend on helpers the test's transpiler inserts
+    await page.addInitScript({
+      content: `(() => {
+        const Native = window.WebSocket;
+        window.__sockets = [];
+        window.WebSocket = class extends Native {
+          constructor(url, protocols) { super(url, protocols); window.__sockets.push(this); }
+        };
+      })();`,
     });
   }
   await page.goto(bridge.url);
