@@ -5,6 +5,7 @@
  */
 import { benchCouch } from './couch.bench.js';
 import { benchCouchLinks } from './couch-links.bench.js';
+import { benchConsoleFanout } from './console-fanout.bench.js';
 import { benchFaults } from './faults.bench.js';
 import { benchGating } from './gating.bench.js';
 import { benchJournal } from './journal.bench.js';
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   sequencing: benchSequencing,
   faults: benchFaults,
   startup: benchStartup,
+  'console-fanout': benchConsoleFanout,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

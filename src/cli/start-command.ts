@@ -1,6 +1,7 @@
 /**
  * `linac-bridge start --simulate`: the bridge with embedded simulators, kept
- * running for a console (the console API is later work: state changes are logged).
+ * running for a console: it serves the console API (api/start-console.ts,
+ * docs/console-api.md) and logs state changes.
  * Registrations arrive from the simulator, HTTP/WebSocket, and the drop folder
  * when `registration.dropFolder` is configured.
  */

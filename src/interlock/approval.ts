@@ -12,6 +12,8 @@ export function approvalRefusal(c: SessionContext, e: SessionEvent): string | un
   const action = p.classification.action;
   if (action === 'reject') return `the couch cannot apply this correction (${p.classification.reasons.join('; ')})`;
   if (action === 're-setup') return `correction needs a new setup (${p.classification.reasons.join('; ')})`;
+  // e.role is the approver's identity: APPROVE is built only by BridgeSession.approve() from an
+  // authenticated user (console) or an operator named on the command line (simulate --physician)
   if (action === 'review' && e.role !== 'physician') return `correction needs physician review (${p.classification.reasons.join('; ')}), approver role ${e.role}`;
   return undefined;
 }

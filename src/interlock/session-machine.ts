@@ -12,6 +12,8 @@
  *    any ─latched fault, or the linac beam-on outside beamOn─▶ fault ─RESET[clear]─▶ aborted
  *    fault, aborted: TERMINATE_BEAM repeated until the readback shows the beam off
  *    idle ─latches carried from an earlier journal (restart)─▶ fault ─RESET[clear, only those latches, no plan]─▶ idle
+ *    awaitingApproval ─REJECT_REGISTRATION─▶ awaitingRegistration; ready ─SELECT_BEAM[the current beam, nothing delivered]─▶ beamSelected (re-arm)
+ *    tags (idle, setup, awaiting-approval, couch-moving, positioning, ready, beam-on, hold, complete, fault, aborted) name what callers act on
  */
 import { assign, emit, setup } from 'xstate';
 import { approvalRefusal } from './approval.js';

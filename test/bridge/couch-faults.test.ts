@@ -24,7 +24,7 @@ async function approve(e: EmbeddedRoom): Promise<void> {
   await until(() => state(e) === 'setup.awaitingApproval', 2000, 'awaiting approval');
   const pending = e.session.snapshot.context.pending!;
   // graded by its 3D length (3.5 mm) the correction needs a physician's review
-  e.session.approve(pending.registration.id, { user: 'rtt', role: pending.classification.action === 'review' ? 'physician' : 'therapist' });
+  e.session.approve(pending.registration.id, pending.classification.action === 'review' ? { user: 'dr', role: 'physician' } : { user: 'rtt', role: 'therapist' });
   await until(() => e.room.couch.moving, 2000, 'couch moving');
 }
 

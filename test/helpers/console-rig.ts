@@ -34,8 +34,21 @@ export interface Rig {
   close(): Promise<void>;
 }
 
+/**
+ * Link timing with more room than the default (stale after 400 ms instead of 150 ms, evidence
+ * 800 ms): these tests are about the console, and on a loaded 2-core machine a 150 ms stale limit
+ * holds a beam mid-test (link timing has its own tests and bench).
+ */
+export function relaxedLinks(b: any): void {
+  for (const l of [b.links.mlc, b.links.beam, b.links.couch]) Object.assign(l, { heartbeatMs: 250, staleAfterMs: 400 });
+  b.tolerances.evidenceMaxAgeMs = 800;
+}
+
 export async function startRig(opts: { users?: boolean; tokens?: TokenStore; patch?: (b: any) => void } = {}): Promise<Rig> {
-  const room = await startRoom({}, opts.patch);
+  const room = await startRoom({}, (b) => {
+    relaxedLinks(b);
+    opts.patch?.(b);
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-console-'));
   const usersFile = path.join(dir, 'users.json');
   if (opts.users !== false) await writeUsers(usersFile);

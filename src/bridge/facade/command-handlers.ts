@@ -5,6 +5,7 @@
  */
 import { isBridgeError } from '../../core/bridge-error.js';
 import type { Plan } from '../../domain/plan/plan.js';
+import { BeamState } from '../../protocol/beam-protocol.js';
 import type { OperatorRole, SessionNotice } from '../../interlock/session-types.js';
 import type { BridgeSession, SessionSnapshot } from '../bridge-session.js';
 import { stateName } from '../bridge-session.js';
@@ -52,7 +53,7 @@ export function handle(cmd: ConsoleCommand, x: HandlerContext): HandlerResult {
         plan = x.resolvePlan(cmd);
       } catch (e) {
         if (!isBridgeError(e)) throw e;
-        return { ok: false, code: 'INPUT_INVALID', message: e.message, field: e.field === undefined ? 'plan' : `plan.${e.field}`, limit: e.limit };
+        return { ok: false, code: 'INPUT_INVALID', message: e.message, field: e.field === undefined ? 'plan' : e.field.startsWith('plan') ? e.field : `plan.${e.field}`, limit: e.limit };
       }
       const notices = x.sendCollecting(() => x.session.send({ type: 'LOAD_PLAN', plan }));
       return snap(x).hasTag('setup') ? { ok: true, detail: { planId: plan.planId, patientId: plan.patientId } } : refused(whyRefused(notices, 'the plan was not taken'));
@@ -62,6 +63,12 @@ export function handle(cmd: ConsoleCommand, x: HandlerContext): HandlerResult {
       const beamIndex = cmd.type === 'selectBeam' ? cmd.beamIndex : snap(x).context.beamIndex;
       if (!snap(x).hasTag('ready')) return refused(`a beam is selected in ready only; the session is in ${inState(x)}`);
       if (beamIndex !== snap(x).context.beamIndex) return refused(`beams are delivered in plan order: the next is beam index ${snap(x).context.beamIndex}`, 'beamIndex');
+      // already armed for this beam (the readback says so): nothing to send. Re-arming would make the
+      // linac reset while its old 'armed' readback still satisfies the permit, and a beam-on sent in
+      // that gap would be held at once
+      const beamId = snap(x).context.plan?.beams[beamIndex]?.id;
+      const linac = x.session.readback().beam?.status;
+      if (linac && linac.state === BeamState.Armed && linac.beamId === beamId) return { ok: true, detail: { alreadyArmed: true, beamId } };
       const notices = x.sendCollecting(() => x.session.send({ type: 'SELECT_BEAM', beamIndex, operator: user }));
       return notices.some((n) => n.kind === 'unhandled-event') ? refused(whyRefused(notices, 'not selected')) : accepted;
     }
