@@ -82,7 +82,9 @@ async function argsFor(cmd) {
   if (cmd === 'loadPlan') {
     const file = /** @type {HTMLInputElement} */ (el('plan-file')).files?.[0];
     if (file) return { plan: JSON.parse(await file.text()) };
-    return { planId: /** @type {HTMLInputElement} */ (el('plan-id')).value.trim() };
+    const planId = /** @type {HTMLInputElement} */ (el('plan-id')).value.trim();
+    if (!planId) throw new Error('choose a plan file or enter a plan id');
+    return { planId };
   }
   if (cmd === 'selectBeam') return { beamIndex: Number(/** @type {HTMLInputElement} */ (el('beam-index')).value) };
   if (cmd === 'moveCouch') return { registrationId: approvedRegistration(model.snapshot)?.id };

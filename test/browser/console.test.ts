@@ -190,4 +190,40 @@ describe('web console in headless Chromium', { timeout: 120_000 }, () => {
       await bridge.stop();
     }
   });
+
+  it('can be used from the keyboard, names every control, and states every interlock in words', async () => {
+    const bridge = await startConsoleBridge([THERAPIST]);
+    try {
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      page.setDefaultTimeout(WAIT_MS);
+      await page.goto(bridge.url);
+      // the login form takes focus; Tab and Enter log in
+      await page.waitForFunction(() => document.activeElement?.id === 'login-user');
+      await page.keyboard.type(THERAPIST.name);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(THERAPIST.password);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`${tid('connection-status')}:text-is("connected")`);
+      await page.waitForSelector(`${tid('interlock-panel')} tbody tr`);
+      const unnamed = await page.evaluate(() => {
+        const named = (e: Element) => (e as HTMLInputElement).labels?.length || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || (e.textContent ?? '').trim();
+        return [...document.querySelectorAll('main button, main input, header button')].filter((e) => !named(e)).map((e) => e.outerHTML);
+      });
+      expect(unnamed).toEqual([]);
+      const rows = await page.locator(`${tid('interlock-panel')} tbody tr`).evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-status'), (tr as HTMLElement).innerText]));
+      expect(rows.length).toBeGreaterThan(10);
+      const WORD: Record<string, RegExp> = { clear: /clear/, active: /ACTIVE/, latched: /LATCHED/, unknown: /UNKNOWN/ };
+      for (const [status, text] of rows) expect(text, String(status)).toMatch(WORD[String(status)]);
+      // an interlock not clear shows its reason in text, not only a colour
+      for (const [status, text] of rows.filter(([st]) => st !== 'clear')) expect(String(text).split('\n').length, String(status)).toBeGreaterThan(2);
+      // the Load plan button is reachable by Tab and pressed with Enter (here with no plan chosen: told so in words)
+      await page.focus(tid('plan-id'));
+      await page.keyboard.press('Tab');
+      await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('cmd-loadPlan');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`${tid('command-result')}:has-text("choose a plan file or enter a plan id")`);
+    } finally {
+      await bridge.stop();
+    }
+  });
 });
