@@ -191,6 +191,27 @@ describe('web console in headless Chromium', { timeout: 120_000 }, () => {
     }
   });
 
+  it('a bridge that hangs with the socket open turns the page DISCONNECTED within seconds, and live again when it goes on', async () => {
+    const bridge = await startConsoleBridge([THERAPIST]);
+    let paused = false;
+    try {
+      const page = await openConsole(bridge, THERAPIST);
+      await page.waitForSelector(`${tid('cmd-loadPlan')}:enabled`);
+      bridge.pause();
+      paused = true;
+      await page.waitForSelector(`${tid('connection-status')}:text-is("DISCONNECTED")`);
+      await expect(page.textContent('#disconnected-detail')).resolves.toMatch(/no message from the bridge/);
+      await expect(page.locator(tid('cmd-loadPlan')).isDisabled()).resolves.toBe(true);
+      bridge.resume();
+      paused = false;
+      await page.waitForSelector(`${tid('connection-status')}:text-is("connected")`);
+      await page.waitForSelector(`${tid('cmd-loadPlan')}:enabled`);
+    } finally {
+      if (paused) bridge.resume();
+      await bridge.stop();
+    }
+  });
+
   it('can be used from the keyboard, names every control, and states every interlock in words', async () => {
     const bridge = await startConsoleBridge([THERAPIST]);
     try {

@@ -27,6 +27,9 @@ export interface ConsoleBridge {
   readonly run: CliRun;
   /** Sends one simulator diagnostic line (`door open`, …; src/cli/simulator-diagnostics.ts). */
   diagnose(line: string): void;
+  /** SIGSTOP / SIGCONT: a bridge that hangs with its sockets open, then goes on. */
+  pause(): void;
+  resume(): void;
   /** SIGKILL, as a crash would: the socket drops without a goodbye. */
   kill(): Promise<void>;
   /** SIGTERM and wait for the exit code. */
@@ -64,6 +67,8 @@ export async function startConsoleBridge(users: readonly ConsoleUser[], timeoutM
     dir,
     run,
     diagnose: (line) => void child.stdin.write(`${line}\n`),
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     kill: async () => {
       run.child.kill('SIGKILL');
       await run.exited;
