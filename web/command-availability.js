@@ -100,6 +100,19 @@ export function approvedRegistration(s) {
   return regs.filter((/** @type {any} */ r) => r.status === 'approved' && !r.moved).at(-1);
 }
 
+/**
+ * Whether this role may approve this registration: pending, applicable (not `reject`/`re-setup`),
+ * and a review-level correction only by a physician (the bridge enforces the same).
+ * @param {any} reg @param {string | undefined} role
+ * @returns {{ enabled: boolean, why: string }}
+ */
+export function approvalAvailability(reg, role) {
+  if (reg?.status !== 'pending') return no(`registration is ${reg?.status ?? 'unknown'}`);
+  if (reg.classification === 'reject' || reg.classification === 're-setup') return no(`the correction cannot be applied (${reg.classification})`);
+  if (reg.classification === 'review') return role === 'physician' ? yes() : no('a review-level correction needs a physician');
+  return role === 'therapist' || role === 'physician' ? yes() : no(`not allowed for role ${role ?? 'unknown'}`);
+}
+
 const yes = () => ({ enabled: true, why: '' });
 /** @param {string} why */
 const no = (why) => ({ enabled: false, why });

@@ -64,7 +64,7 @@ function draw(topics) {
     b.title = a.why;
   }
   for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('#interlock-panel button.ack'))) b.disabled = !connected;
-  if (s) renderRegistrations(s.registrations, { approve: (id) => run('approveRegistration', { registrationId: id }), reject: (id) => run('rejectRegistration', { registrationId: id, reason: /** @type {HTMLInputElement} */ (el('reject-reason')).value || 'rejected at the console' }), enabled: { approve: avail.approveRegistration.enabled, reject: avail.rejectRegistration.enabled } });
+  if (s) renderRegistrations(s.registrations, { approve: (id) => run('approveRegistration', { registrationId: id }), reject: (id) => run('rejectRegistration', { registrationId: id, reason: /** @type {HTMLInputElement} */ (el('reject-reason')).value || 'rejected at the console' }), enabled: { approve: avail.approveRegistration.enabled, reject: avail.rejectRegistration.enabled }, role: model.role });
 }
 
 /** @param {string} type @param {Record<string, unknown>} [args] */

@@ -4,6 +4,7 @@
  * pending ones get Approve and Reject buttons (`approve-<id>`, `reject-<id>`). The buttons send the
  * registration id; the bridge refuses a superseded one.
  */
+import { approvalAvailability } from './command-availability.js';
 import { fmt } from './console-state.js';
 
 /** @param {any} c */
@@ -14,7 +15,7 @@ export function correctionText(c) {
 
 /**
  * @param {any[]} regs
- * @param {{ approve: (id: string) => void, reject: (id: string) => void, enabled: { approve: boolean, reject: boolean } }} actions
+ * @param {{ approve: (id: string) => void, reject: (id: string) => void, enabled: { approve: boolean, reject: boolean }, role?: string }} actions
  */
 export function renderRegistrations(regs, actions) {
   const list = /** @type {HTMLElement} */ (document.getElementById('registration-list'));
@@ -42,7 +43,10 @@ export function renderRegistrations(regs, actions) {
     setText(/** @type {HTMLElement} */ (li.querySelector('.reg-head')), head);
     setText(/** @type {HTMLElement} */ (li.querySelector('.reg-corr')), correctionText(r.correction));
     const pending = r.status === 'pending';
-    /** @type {HTMLButtonElement} */ (li.querySelector('button.approve')).disabled = !pending || !actions.enabled.approve || r.classification === 'reject';
+    const approve = /** @type {HTMLButtonElement} */ (li.querySelector('button.approve'));
+    const may = approvalAvailability(r, actions.role);
+    approve.disabled = !actions.enabled.approve || !may.enabled;
+    approve.title = may.why;
     /** @type {HTMLButtonElement} */ (li.querySelector('button.reject')).disabled = !pending || !actions.enabled.reject;
   }
   for (const li of [...list.children]) if (!li.classList.contains('empty') && !seen.has(/** @type {HTMLElement} */ (li).dataset.id ?? '')) li.remove();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockingInterlocks, commandAvailability, sessionPhase } from '../../web/command-availability.js';
+import { approvalAvailability, blockingInterlocks, commandAvailability, sessionPhase } from '../../web/command-availability.js';
 
 const clear = (id: string) => ({ id, title: id, status: 'clear', reason: '' });
 const snap = (state: string, interlocks = [clear('IL-DOOR-OPEN')], registrations: unknown[] = []) => ({ stateVersion: 1, session: { state }, interlocks, registrations });
@@ -64,5 +64,26 @@ describe('plan loading', () => {
     const link = { connected: true, role: 'therapist' };
     expect(commandAvailability(snap('idle'), link).loadPlan.enabled).toBe(true);
     expect(commandAvailability({ ...snap('beamHold'), session: { state: 'beamHold', tags: ['hold'] } }, link).loadPlan.enabled).toBe(false);
+  });
+});
+
+describe('approval of a registration', () => {
+  const reg = (classification: string, status = 'pending') => ({ id: 'r', classification, status });
+
+  it('leaves a review-level correction to a physician', () => {
+    expect(approvalAvailability(reg('review'), 'therapist')).toEqual({ enabled: false, why: 'a review-level correction needs a physician' });
+    expect(approvalAvailability(reg('review'), 'physician').enabled).toBe(true);
+  });
+
+  it('lets a therapist or a physician approve an apply-level correction, nobody else', () => {
+    expect(approvalAvailability(reg('apply'), 'therapist').enabled).toBe(true);
+    expect(approvalAvailability(reg('apply'), 'physician').enabled).toBe(true);
+    expect(approvalAvailability(reg('apply'), 'physicist').enabled).toBe(false);
+  });
+
+  it('never offers a rejected-class, re-setup or decided registration', () => {
+    expect(approvalAvailability(reg('reject'), 'physician').enabled).toBe(false);
+    expect(approvalAvailability(reg('re-setup'), 'physician').enabled).toBe(false);
+    expect(approvalAvailability(reg('apply', 'superseded'), 'therapist').enabled).toBe(false);
   });
 });
