@@ -2,7 +2,8 @@
 # Installs the Debian packages the test suite uses as independent references:
 #   dcmtk (dump2dcm builds DICOM fixtures), dicom3tools (dciodvfy validates them),
 #   python3-numpy (worked examples computed apart from the bridge), mbpoll and
-#   python3-pymodbus (third-party Modbus peers), socat (pty bridges for HIL recipes).
+#   python3-pymodbus (third-party Modbus peers), socat (pty bridges for HIL recipes),
+#   chromium (the headless browser the web-console tests drive with playwright-core).
 # Idempotent and quick when everything is present; needs root (CI runs as root) or sudo.
 set -euo pipefail
 need=()
@@ -12,6 +13,7 @@ command -v dciodvfy >/dev/null || need+=(dicom3tools)
 command -v mbpoll >/dev/null || need+=(mbpoll)
 /usr/bin/python3 -c 'import pymodbus' 2>/dev/null || need+=(python3-pymodbus)
 command -v socat >/dev/null || need+=(socat)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 echo "install-system-deps: installing ${need[*]}" >&2

@@ -42,6 +42,7 @@ export function buildProgram(): Command {
     .description('start the bridge and keep running (logs state changes and link health)')
     .option('--simulate', 'with every device simulated in-process on loopback (otherwise: the devices links.*.transport name)')
     .option('--exit-after <ms>', 'stop after this long (for scripted checks)')
+    .option('--diagnostics-stdin', 'with --simulate: read simulator diagnostics from stdin (door open|closed, estop pressed|released)')
     .action(async (opts) => exit(await (await import('./start-command.js')).startCommand({ ...opts, config: program.opts().config })));
   program
     .command('sim <device>')

@@ -24,9 +24,15 @@ import { startRoom } from './start-room.js';
 import { parseNumber } from './parse-args.js';
 import { describeRun } from './recovery-report.js';
 import { stopTriggers } from './shutdown-signal.js';
+import { watchDiagnostics } from './simulator-diagnostics.js';
 import { startConsole } from '../api/start-console.js';
+import { BridgeError } from '../core/bridge-error.js';
+import type { EmbeddedRoom } from './embedded-room.js';
 
-export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string }): Promise<number> {
+export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string; diagnosticsStdin?: boolean }): Promise<number> {
+  if (o.diagnosticsStdin && !o.simulate) {
+    throw new BridgeError('INPUT_INVALID', '--diagnostics-stdin works the switches of the embedded simulators: it needs --simulate', { field: '--diagnostics-stdin', limit: 'with --simulate' });
+  }
   const exitAfterMs = o.exitAfter !== undefined ? parseNumber(o.exitAfter, '--exit-after', { min: 0, max: 2_147_483_647, integer: true, unit: 'ms' }) : undefined;
   const triggers = stopTriggers();
   const cfg = loadConfig(o.config);
@@ -50,6 +56,8 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   log(`journal ${embedded.journal.file}`);
   log(`registrations: POST http://127.0.0.1:${httpPort}/registrations or ws://127.0.0.1:${httpPort}/registrations`);
   const folder = watchFolder(cfg, embedded.session);
+  const simRoom = 'room' in embedded ? (embedded as EmbeddedRoom).room : undefined;
+  const stopDiagnostics = o.diagnosticsStdin && simRoom ? watchDiagnostics(process.stdin, simRoom.beam, (d) => embedded.session.note('operator', d), log) : undefined;
   const consoleApi = await startConsole(embedded.session, cfg, embedded.clock, log);
   let last = '';
   embedded.session.actor.subscribe((s) => {
@@ -64,6 +72,7 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   log(`shutting down (${reason})`);
   folder?.unsubscribe();
   vetoes.stop();
+  stopDiagnostics?.();
   await consoleApi.close();
   // a signal is how `start` is meant to end: exit 0 then; an internal error exits 70
   embedded.session.halt();
