@@ -47,7 +47,8 @@ describe('linac-bridge start --config on simulators in their own processes', () 
     sims = [beam, couch, imaging];
     const file = hilConfig(tmpDir('lb-hil-missing-'), { mlc: mlc.spec, beam: beam.spec, couch: couch.spec, imaging: imaging.spec });
     const run = (bridge = startCli(['--config', file, 'start']));
-    await until(() => /bridge up/.test(run.stdout) && /link couch fresh/.test(run.stdout) && /link beam fresh/.test(run.stdout), 30_000, 'the bridge up on three links');
+    // each report is its own log line, written as it happens: wait for all of them, not just the first
+    await until(() => /bridge up/.test(run.stdout) && /link couch fresh/.test(run.stdout) && /link beam fresh/.test(run.stdout) && /link mlc STALE/.test(run.stdout) && /beam-on vetoed: .*IL-MLC-STALE/.test(run.stdout), 30_000, 'the bridge up on three links, the MLC reported');
     expect(run.stdout).toMatch(new RegExp(`link mlc tcp://127\\.0\\.0\\.1:${mlcPort} unreachable: .*ECONNREFUSED`));
     expect(run.stdout).toContain('link mlc STALE');
     expect(run.stdout).toMatch(/beam-on vetoed: .*IL-MLC-STALE/);
