@@ -103,4 +103,25 @@ describe('the treatment record written by simulate', () => {
     expect(cumulative[cumulative.length - 1]).toBeCloseTo(linac.mu1, 3);
     expect(cumulative[cumulative.length - 1]).toBeLessThan(specified[specified.length - 1]);
   });
+
+  it('for a fraction resumed after SIGINT: the whole fraction (earlier run + this run), NORMAL, each control point once, valid', async () => {
+    const { file, dir } = configInTmp();
+    const plan = planWithDoseRate(dir, 300);
+    const first = startCli(['--config', file, 'simulate', plan, '--time-scale', '2']);
+    const journal = await untilBeamOn(path.join(dir, 'journal'), [], first, 3);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(130);
+    const before = linacCounters(entriesOf(journal)).get(1)!;
+    const resumed = startCli(['--config', file, 'simulate', plan, '--resume', '--operator', 'a.physicist', '--json', '--time-scale', '5']);
+    expect(await resumed.exited, resumed.stderr).toBe(0);
+    const out = JSON.parse(resumed.stdout) as { journal: string; treatmentRecord: string };
+    expectValid(out.treatmentRecord);
+    const now = linacCounters(entriesOf(out.journal));
+    const delivered = dcmdumpValues(out.treatmentRecord, '3008,0036').map(Number);
+    // beam 1: what the stopped run's linac counted plus what this run's linac counted
+    expect(Math.abs(delivered[0] - (before.mu1 + now.get(1)!.mu1))).toBeLessThanOrEqual(0.002);
+    expect(Math.abs(delivered[1] - now.get(2)!.mu1)).toBeLessThanOrEqual(0.001);
+    expect(dcmdumpValues(out.treatmentRecord, '3008,002a')).toEqual(['NORMAL', 'NORMAL']);
+    expect(dcmdumpValues(out.treatmentRecord, '300c,00f0').map(Number)).toEqual([...Array.from({ length: 10 }, (_, k) => k), ...Array.from({ length: 8 }, (_, k) => k)]);
+  });
 });
