@@ -22,16 +22,27 @@ export function recordPath(journalFile: string, target?: string): string {
   return fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, name) : target;
 }
 
-/** Builds and writes the record; returns its path. A file that cannot be written is INPUT_INVALID naming it. */
-export function writeTreatmentRecord(source: RecordSource, file: string): string {
-  const bytes = part10Bytes(treatmentRecordDataset(treatmentRecordInput(source)));
+/**
+ * Builds and writes the record; returns its path, or undefined when no beam
+ * delivered any MU (A.29 needs at least one beam session: there is nothing to
+ * record, and the journal says why the run ended). A file that cannot be
+ * written is INPUT_INVALID naming it.
+ */
+export function writeTreatmentRecord(source: RecordSource, file: string): string | undefined {
+  const input = treatmentRecordInput(source);
+  if (input.beams.length === 0) return undefined;
+  const bytes = part10Bytes(treatmentRecordDataset(input));
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(tmp, bytes);
     fs.renameSync(tmp, file);
   } catch (cause) {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // the folder itself is unusable: there is no temporary file to remove
+    }
     throw new BridgeError('INPUT_INVALID', `cannot write the treatment record: ${(cause as Error).message}`, { field: '--record', actual: file, cause });
   }
   return file;

@@ -164,10 +164,15 @@ async function closeDelivered(cfg: LoadedConfig, loaded: LoadedPlan, resume: Non
   return treatmentRecord !== undefined && beams.every((b) => b.muWithinTolerance) ? 0 : 1;
 }
 
-/** Writes the RT Beams Treatment Record; a failure is reported (the run's exit code then says failure), never thrown. */
+/**
+ * Writes the RT Beams Treatment Record; a failure is reported (the run's exit
+ * code then says failure), never thrown. Nothing delivered: no record, said on stderr.
+ */
 function saveTreatmentRecord(source: Parameters<typeof writeTreatmentRecord>[0], journalFile: string, target: string | undefined): string | undefined {
   try {
-    return writeTreatmentRecord(source, recordPath(journalFile, target));
+    const file = writeTreatmentRecord(source, recordPath(journalFile, target));
+    if (!file) process.stderr.write('linac-bridge: no treatment record: no beam delivered any MU\n');
+    return file;
   } catch (e) {
     process.stderr.write(`linac-bridge: the treatment record was not written: ${(e as Error).message}\n`);
     return undefined;
