@@ -69,6 +69,29 @@ function item(beam: RtBeam, k: number, specifiedMu: number, deliveredMu: number,
  * stamps items with no readback (segments of an earlier run).
  */
 export function controlPointDeliveries(beam: RtBeam, delivered: DeliveredBeam, fallbackIso: string): Item[] {
+  return beam.technique === 'STATIC' ? staticDeliveries(beam, delivered, fallbackIso) : openAndLast(beam, delivered, fallbackIso);
+}
+
+/**
+ * A DYNAMIC or ARC beam (not delivered by this branch's simulators; kept so a
+ * record is never refused): the opening control point and the one the beam
+ * was heading to when it ended (the first whose cumulative meterset reaches
+ * what was delivered), with the first and last readback samples. Per-control-point
+ * readback for dynamic beams is left to dynamic delivery (docs/treatment-record.md).
+ */
+function openAndLast(beam: RtBeam, delivered: DeliveredBeam, fallbackIso: string): Item[] {
+  const segs = [...delivered.segments].sort((a, b) => a.index - b.index);
+  const total = segs.reduce((s, x) => s + x.mu1, 0);
+  const cps = beam.controlPoints;
+  const found = cps.findIndex((c) => c.cumulativeWeight * beam.metersetMu >= total - 0.001);
+  const k = found < 0 ? cps.length - 1 : Math.max(1, found);
+  return [
+    item(beam, 0, 0, 0, segs[0]?.start, fallbackIso),
+    item(beam, k, cps[k].cumulativeWeight * beam.metersetMu, total, segs[segs.length - 1]?.end ?? segs[segs.length - 1]?.start, fallbackIso),
+  ];
+}
+
+function staticDeliveries(beam: RtBeam, delivered: DeliveredBeam, fallbackIso: string): Item[] {
   const segments = staticSegments(beam);
   const items: Item[] = [];
   let cumulative = 0;

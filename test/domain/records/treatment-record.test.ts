@@ -108,6 +108,25 @@ describe('the RT Beams Treatment Record data set', () => {
   });
 });
 
+describe('the record of a DYNAMIC beam (sliding window, dicompyler plan)', () => {
+  const dmlc = importRtPlanBytes(fs.readFileSync(path.join(root, 'test/fixtures/rtplan/dicompyler_rtplan_dmlc_m120.dcm')), loadAllMlcModels());
+  const beam = dmlc.beams[0];
+  const half = beam.metersetMu / 2;
+
+  it('writes the opening control point and the one the beam was heading to, with the MU delivered, and validates', () => {
+    const file = write({
+      ...input(0), plan: dmlc,
+      beams: [{ number: beam.number, termination: { status: 'MACHINE', code: 'HELD', reason: 'held by IL-DOOR-OPEN' }, segments: [{ index: 0, mu1: half, mu2: half, start: { atIso: at(1), couch }, end: { atIso: at(9), couch } }] }],
+    });
+    const v = dciodvfy(file);
+    expect(v.errors, v.output).toEqual([]);
+    const k = beam.controlPoints.findIndex((c) => c.cumulativeWeight * beam.metersetMu >= half - 0.001);
+    expect(dcmdumpValues(file, '300c,00f0').map(Number)).toEqual([0, k]);
+    expect(dcmdumpValues(file, '3008,0044').map(Number)).toEqual([0, Math.round(half * 1000) / 1000]);
+    expect(Number(dcmdumpValues(file, '3008,0042')[1])).toBeGreaterThanOrEqual(half - 0.001);
+  });
+});
+
 describe('uidFromUuid', () => {
   it('writes the UUID as one decimal integer under 2.25 (PS3.5 B.2), as Python computes it', () => {
     // /usr/bin/python3 -c "import uuid; print('2.25.' + str(uuid.UUID('dd55f798-2ea1-4bc0-9a29-97d4c62d4c2f').int))"
