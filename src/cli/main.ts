@@ -36,6 +36,7 @@ export function buildProgram(): Command {
     .option('--resume', 'continue an interrupted run of this fraction with only the remaining MU (needs --operator)')
     .option('--acknowledge-latched', "acknowledge (RESET) the interlocks latched when the room's last session ended in fault (needs --operator)")
     .option('--log-dir <dir>', 'write a TrueBeam-layout trajectory log and a JSON summary per beam here (sampled every 20 ms)')
+    .option('--record <file|dir>', 'write the RT Beams Treatment Record (DICOM) here; default: beside the journal as <journal>.rtrecord.dcm')
     .action(async (plan: string, opts, cmd: Command) => exit(await (await import('./simulate-command.js')).simulateCommand(plan, { ...opts, operatorGiven: cmd.getOptionValueSource('operator') === 'cli', config: program.opts().config })));
   program
     .command('start')

@@ -11,8 +11,10 @@ import { Journal } from '../journal/journal.js';
 import { beamRecords } from '../bridge/record-builder.js';
 import { BridgeError } from '../core/bridge-error.js';
 import type { Plan } from '../domain/plan/plan.js';
-import { loadPlanFile } from '../domain/plan/validate-plan.js';
-import { isJsonPlanFile, loadDicomPlanForDelivery } from '../bridge/plan-source.js';
+import { isJsonPlanFile, loadDicomPlanForDelivery, loadJsonPlan, type LoadedPlan } from '../bridge/plan-source.js';
+import { fullRun } from '../bridge/remaining-work.js';
+import { SegmentReadback } from '../bridge/segment-readback.js';
+import { recordPath, writeTreatmentRecord } from '../bridge/write-treatment-record.js';
 import { parseCount, parsePose, parsePositive } from './parse-args.js';
 import { checkOperator } from '../core/identifiers.js';
 import { JSON_LIMITS } from '../core/json-limits.js';
@@ -43,7 +45,12 @@ export interface SimulateOptions {
   readonly acknowledgeLatched?: boolean;
   /** Write one trajectory log (+ JSON summary) per beam here, sampled every 20 ms. */
   readonly logDir?: string;
+  /** Where the RT Beams Treatment Record goes: a file or a folder; absent: beside the journal (docs/treatment-record.md). */
+  readonly record?: string;
 }
+
+/** Manufacturer (0008,0070) written in records of simulated fractions. */
+const SIMULATED_MANUFACTURER = 'linac-bridge simulators';
 
 export async function simulateCommand(planFile: string, o: SimulateOptions): Promise<number> {
   const operator = checkOperator(o.operator, '--operator');
@@ -52,9 +59,10 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
   const maxResumes = parseCount(o.maxResumes, '--max-resumes', 20);
   const cfg = loadConfig(o.config);
   // a DICOM RT Plan is imported and checked against this machine; a JSON plan loads exactly as before
-  const plan = isJsonPlanFile(planFile)
-    ? loadPlanFile(readInput(planFile, 'plan', JSON_LIMITS.plan.maxBytes), planFile, cfg.mlc, Object.keys(cfg.bridge.actionLevels), cfg.bridge.delivery)
-    : loadDicomPlanForDelivery(planFile, cfg).plan;
+  const loaded: LoadedPlan = isJsonPlanFile(planFile)
+    ? loadJsonPlan(readInput(planFile, 'plan', JSON_LIMITS.plan.maxBytes), planFile, cfg)
+    : loadDicomPlanForDelivery(planFile, cfg);
+  const plan = loaded.plan;
   const setupError = parsePose(o.setupError, '--setup-error');
   const timeScale = o.timeScale !== undefined ? parsePositive(o.timeScale, '--time-scale', 100) : undefined;
   const log = (line: string): void => {
@@ -62,7 +70,7 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
   };
   const carried = latchesToCarry(journalDir(cfg), o);
   const resume = resumeFrom(journalDir(cfg), plan, o, log);
-  if (resume && resume.run.length === 0) return closeDelivered(cfg, plan, resume, o);
+  if (resume && resume.run.length === 0) return closeDelivered(cfg, loaded, resume, o);
   const triggers = stopTriggers(); // before the room: a signal during start-up stops it too
   let stop: StopRequest | undefined;
   void triggers.requested.then((r) => (stop = r));
@@ -72,6 +80,9 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
   logger?.start();
   let record: FractionRecord | undefined;
   let failure: unknown;
+  // readback at each segment's start and end, for the treatment record (watches only)
+  const readback = new SegmentReadback(embedded.session.drivers, resume?.run ?? fullRun(plan));
+  readback.start();
   try {
     await Promise.race([waitForLinks(embedded.session, 5000), triggers.requested]);
     log(`simulators up (MLC ${cfg.mlc.id}, couch ${cfg.couch.id}); journal ${path.relative(process.cwd(), embedded.journal.file)}`);
@@ -95,6 +106,7 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
     await safeStop(embedded.session.drivers, { append: (k, d) => embedded.session.note(k, d) }, `internal error: ${(e as Error).message}`);
   } finally {
     logger?.stop();
+    readback.finish();
     const delivered = record?.beams.map((b) => ({ id: b.id, deliveredMu1: b.deliveredMu1, deliveredMu2: b.deliveredMu2 }));
     await embedded.close({ reason: stop?.reason ?? record?.stopReason ?? (failure ? `internal error: ${(failure as Error).message}` : record?.outcome), outcome: record?.outcome, deliveredMu: delivered });
     triggers.dispose();
@@ -104,11 +116,12 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
     return stop?.exitCode ?? STOP_EXIT.internalError;
   }
   const logs = logger && o.logDir ? await writeDeliveryLogs(o.logDir, plan, logger, log) : undefined;
-  const withJournal = { ...record, journal: embedded.journal.file, ...(logs ? { logs } : {}) };
+  const treatmentRecord = saveTreatmentRecord({ record, model: loaded.model, format: loaded.format, operator, readback, config: cfg, manufacturer: SIMULATED_MANUFACTURER }, embedded.journal.file, o.record);
+  const withJournal = { ...record, journal: embedded.journal.file, ...(logs ? { logs } : {}), ...(treatmentRecord ? { treatmentRecord } : {}) };
   if (o.json) process.stdout.write(`${JSON.stringify(withJournal, null, 2)}\n`);
   else printSummary(withJournal);
   if (stop) return stop.exitCode;
-  const ok = record.outcome === 'complete' && record.beams.every((b) => b.muWithinTolerance) && record.couch?.withinTolerance === true;
+  const ok = treatmentRecord !== undefined && record.outcome === 'complete' && record.beams.every((b) => b.muWithinTolerance) && record.couch?.withinTolerance === true;
   return ok ? 0 : 1;
 }
 
@@ -145,7 +158,8 @@ const round3 = (v: number): number => Math.round(v * 1000) / 1000;
  * segment, before its record): the resume only closes the fraction in the
  * journal, with the record of what was delivered; no device is started.
  */
-async function closeDelivered(cfg: LoadedConfig, plan: Plan, resume: NonNullable<RunnerOptions['resume']>, o: SimulateOptions): Promise<number> {
+async function closeDelivered(cfg: LoadedConfig, loaded: LoadedPlan, resume: NonNullable<RunnerOptions['resume']>, o: SimulateOptions): Promise<number> {
+  const plan = loaded.plan;
   const journal = Journal.open(path.join(journalDir(cfg), `${plan.planId}-fx${plan.fraction}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`), cfg.bridge.journal.fsync);
   const at = new Date().toISOString();
   journal.append('session', { event: 'fraction', patientId: plan.patientId, planId: plan.planId, fraction: plan.fraction, run: [], baseline: resume.baseline, resumeOf: resume.recovered.journal, resumedBy: o.operator });
@@ -155,12 +169,30 @@ async function closeDelivered(cfg: LoadedConfig, plan: Plan, resume: NonNullable
   journal.append('record', record);
   journal.append('session', { event: 'stop', reason: 'nothing left to deliver', outcome: 'complete', deliveredMu: beams.map((b) => ({ id: b.id, deliveredMu1: b.deliveredMu1, deliveredMu2: b.deliveredMu2 })) });
   journal.close();
-  if (o.json) process.stdout.write(`${JSON.stringify({ ...record, journal: journal.file }, null, 2)}\n`);
-  else printSummary({ ...record, journal: journal.file });
-  return beams.every((b) => b.muWithinTolerance) ? 0 : 1;
+  // no device ran: the record's leaves and couch come from no readback (plan positions, docs/treatment-record.md)
+  const treatmentRecord = saveTreatmentRecord({ record, model: loaded.model, format: loaded.format, operator: o.operator, config: cfg, manufacturer: SIMULATED_MANUFACTURER }, journal.file, o.record);
+  const out = { ...record, journal: journal.file, ...(treatmentRecord ? { treatmentRecord } : {}) };
+  if (o.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  else printSummary(out);
+  return treatmentRecord !== undefined && beams.every((b) => b.muWithinTolerance) ? 0 : 1;
 }
 
-function printSummary(r: FractionRecord): void {
+/**
+ * Writes the RT Beams Treatment Record; a failure is reported (the run's exit
+ * code then says failure), never thrown. Nothing delivered: no record, said on stderr.
+ */
+function saveTreatmentRecord(source: Parameters<typeof writeTreatmentRecord>[0], journalFile: string, target: string | undefined): string | undefined {
+  try {
+    const file = writeTreatmentRecord(source, recordPath(journalFile, target));
+    if (!file) process.stderr.write('linac-bridge: no treatment record: no beam delivered any MU\n');
+    return file;
+  } catch (e) {
+    process.stderr.write(`linac-bridge: the treatment record was not written: ${(e as Error).message}\n`);
+    return undefined;
+  }
+}
+
+function printSummary(r: FractionRecord & { treatmentRecord?: string }): void {
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
   out('');
   out(`fraction ${r.fraction} of ${r.planId} (${r.patientId}): ${r.outcome.toUpperCase()}`);
@@ -173,4 +205,5 @@ function printSummary(r: FractionRecord): void {
   if (r.resumed) out(`resumed by ${r.resumed.operator} after ${r.resumed.journal}: ${r.resumed.beams.map((b) => `beam ${b.id} ${b.deliveredMu1} MU`).join(', ')} then (journal record − linac counters ${r.resumed.journalMinusLinacMu} MU)`);
   if (r.stopReason) out(`stopped: ${r.stopReason}`);
   out(`journal: ${r.journal}`);
+  if (r.treatmentRecord) out(`treatment record: ${r.treatmentRecord}`);
 }
