@@ -23,7 +23,7 @@ import { BeamState } from '../../protocol/beam-protocol.js';
 import { positionsAt, type MlcPositions } from '../../protocol/mlc-protocol.js';
 import { statusOf, worstStatus, type QaCheckResult, type QaItem, type QaTolerance } from '../qa-types.js';
 import { followedDoseFraction } from './following-lag.js';
-import { leafId, moveLeaves, sample, waitFor, withSafeStop, type MlcCheckRoom } from './mlc-qa-links.js';
+import { MAX_HOLDS, leafId, moveLeaves, sample, waitFor, withSafeStop, type MlcCheckRoom } from './mlc-qa-links.js';
 import { SlidingWindowLog, gammaItem, logNotes } from './sliding-window-log.js';
 
 export interface SlidingWindowCheckOptions {
@@ -64,6 +64,7 @@ export async function mlcSlidingWindowCheck(room: MlcCheckRoom, tolerance: QaTol
   const points = controlPointsOnBank(sw, n, 0, room.model.minGapMm, originMm);
   const progress = room.onProgress ?? (() => undefined);
   const lags: number[] = [];
+  const holds: string[] = [];
   const log = new SlidingWindowLog(room.model, sw.totalMu, o.sampleIntervalMs ?? 20);
   const stats = { A: Array.from({ length: n }, (): LeafStats => ({ sumSq: 0, max: 0, n: 0 })), B: Array.from({ length: n }, (): LeafStats => ({ sumSq: 0, max: 0, n: 0 })) };
   await withSafeStop(room, async () => {
@@ -83,6 +84,12 @@ export async function mlcSlidingWindowCheck(room: MlcCheckRoom, tolerance: QaTol
       const p = before && (await sample(() => room.mlc.readPositions(), missed));
       const after = p && (await sample(() => room.beam.status(), missed));
       if (!before || !p || !after) continue; // an unanswered read: this sample is skipped (a few in a row end the check)
+      if (after.state === BeamState.Held) {
+        // an interlock held the beam (a link stale for a moment under load): resume once it clears, as a physicist would
+        if (holds.length >= MAX_HOLDS) throw new BridgeError('DEVICE_FAULT', 'the sliding-window beam was held too often', { field: 'beam.state', limit: MAX_HOLDS, actual: holds.join('; ') });
+        holds.push((await room.beam.resume()).join(' ') || 'hold');
+        continue;
+      }
       if (after.state === BeamState.Terminated) throw new BridgeError('DEVICE_FAULT', 'the beam terminated during the sliding-window delivery', { field: 'beam.state', actual: BeamState[after.state] });
       if (before.mu1 > 0 && after.mu1 < sw.totalMu) {
         const d = followedDoseFraction(points, p, Math.max(0, before.mu1 - lagMu) / sw.totalMu, after.mu1 / sw.totalMu);
@@ -108,6 +115,7 @@ export async function mlcSlidingWindowCheck(room: MlcCheckRoom, tolerance: QaTol
     'readback only: a leaf whose calibration is off reads its plan here; the leaf position check images it',
     `the MLC trailed the MU read after each readback by a median ${median(lags.map((l) => (l * sw.totalMu * 60_000) / doseRate)).toFixed(0)} ms (the links' round trip and the controller's cycle; common to all leaves, not counted as leaf error)`,
     ...logNotes(analysis),
+    ...(holds.length ? [`the beam was held ${holds.length}× and resumed through the QA permit (causes: ${holds.join('; ')}); the leaves follow the dose, so a hold pauses the plan`] : []),
   ];
   return { name: SLIDING_WINDOW_CHECK, status: worstStatus(items.map((i) => i.status)), tolerance: { leafRms: tolerance, fluenceGamma: gammaRow }, items, notes };
 }

@@ -5,6 +5,7 @@
  *   arm(beam)  ─▶ QA_SELECT_BEAM: the session arms the linac (an earlier beam's counts reset) and ends it at the preset
  *   beamOn()   ─▶ BEAM_ON through the QA permit: door, e-stop, links, dose channels… all apply;
  *                 a denial is PERMIT_DENIED naming the interlocks, and no beam
+ *   resume() ─▶ after a hold: once the QA permit allows again (the interlock cleared), RESUME through it
  *   terminate()─▶ ABORT (the session terminates the beam, stops MLC and couch) and TERMINATE on the driver, both at once
  *   status(), snapshot$: the beam driver's readback
  *
@@ -14,6 +15,7 @@
 import type { BridgeSession } from '../../bridge/bridge-session.js';
 import { BridgeError } from '../../core/bridge-error.js';
 import { BeamState, MU_LSB, type ArmRequest, type BeamStatus } from '../../protocol/beam-protocol.js';
+import { qaPermitFor } from '../../interlock/qa-permit.js';
 import type { SessionNotice } from '../../interlock/session-types.js';
 import type { QaCheckOptions } from '../qa-rig.js';
 import { waitFor } from '../wait.js';
@@ -63,16 +65,30 @@ export class QaModeBeam implements QaBeamLink {
     return d.latest!.status;
   }
 
-  async beamOn(): Promise<BeamStatus> {
+  beamOn(): Promise<BeamStatus> {
     if (!this.beam) throw new BridgeError('INPUT_INVALID', 'no QA beam selected', { field: 'beam.beamOn' });
-    const from = this.notices.length;
-    this.s.send({ type: 'BEAM_ON', operator: this.o.operator });
+    return this.start('BEAM_ON', 'qa.ready', 'beam.beamOn');
+  }
+
+  async resume(): Promise<readonly string[]> {
+    await this.settle('qa.beamHold');
+    const causes = [...this.s.snapshot.context.holdCauses];
+    const permit = () => qaPermitFor(this.s.snapshot.context, { type: 'TICK', atMs: performance.now() });
+    if (!(await waitFor(() => permit().permitted, SESSION_ACT_MS))) throw new BridgeError('PERMIT_DENIED', 'the interlocks that held the QA beam did not clear', { field: 'beam.resume', actual: permit().causes.join(' '), limit: SESSION_ACT_MS, unit: 'ms' });
+    await this.start('RESUME', 'qa.beamHold', 'beam.resume');
+    return causes;
+  }
+
+  /** BEAM_ON or RESUME; resolves once the linac reports this beam on (or already complete), rejects on a denial. */
+  private async start(type: 'BEAM_ON' | 'RESUME', from: string, field: string): Promise<BeamStatus> {
+    const seen = this.notices.length;
+    this.s.send({ type, operator: this.o.operator });
     const d = this.o.rig.drivers.beam;
-    const denial = () => this.notices.slice(from).find((n) => n.kind === 'permit-denied');
-    const on = () => this.state() !== 'qa.ready' && [BeamState.BeamOn, BeamState.Complete].includes(d.latest?.status.state as BeamState) && d.latest?.status.beamId === this.beam?.beamId;
-    await this.until(() => on() || !!denial(), 'beam.beamOn');
+    const denial = () => this.notices.slice(seen).find((n) => n.kind === 'permit-denied');
+    const on = () => this.state() !== from && [BeamState.BeamOn, BeamState.Complete].includes(d.latest?.status.state as BeamState) && d.latest?.status.beamId === this.beam?.beamId;
+    await this.until(() => on() || !!denial(), field);
     const denied = denial();
-    if (denied?.kind === 'permit-denied') throw new BridgeError('PERMIT_DENIED', 'the QA permit refused beam-on', { field: 'beam.beamOn', actual: denied.unmet.join(' ') });
+    if (denied?.kind === 'permit-denied') throw new BridgeError('PERMIT_DENIED', `the QA permit refused ${type}`, { field, actual: denied.unmet.join(' ') });
     return d.latest!.status;
   }
 

@@ -25,7 +25,7 @@ function refusingRoom(calls: string[]): MlcCheckRoom {
   };
   const status = (name: string) => async () => (calls.push(name), idle);
   const beam: QaBeamLink = {
-    arm: status('beam.arm'), beamOn: status('beam.beamOn'), status: status('beam.status'),
+    arm: status('beam.arm'), beamOn: status('beam.beamOn'), status: status('beam.status'), resume: async () => (calls.push('beam.resume'), []),
     terminate: async () => {
       calls.push('beam.terminate');
       throw new Error('beam link down');
