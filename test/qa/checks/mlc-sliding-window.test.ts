@@ -15,7 +15,7 @@ afterEach(async () => {
 const clinic = tightened({ 'mlc.slidingWindowRmsMm': { tolerance: 1, action: 0.5 } });
 
 describe('MLC sliding-window delivery check (readback against the plan, delivery log, fluence gamma)', () => {
-  it('passes every leaf of a healthy MLC, with the log analysis and a fluence gamma above TG-218's 95 %', async () => {
+  it('passes every leaf of a healthy MLC, with the log analysis and a fluence gamma above TG-218’s 95 %', async () => {
     sim = await startQaSim();
     const r = await runMlcSlidingWindow(checkOptions(sim, false, { tolerances: clinic }));
     expect(r.name).toBe(SLIDING_WINDOW_CHECK);
