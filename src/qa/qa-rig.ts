@@ -64,6 +64,8 @@ export interface QaCheckOptions {
   readonly operator: string;
   /** The frequency the run was asked for (`qa run weekly`), when it was one: some checks pick their row by it. */
   readonly frequency?: QaFrequency;
+  /** Where a check may write files beside the report (the sliding-window delivery log); none: nothing written. */
+  readonly outputDir?: string;
   /** Progress of this check, 0..1, with what it is doing. */
   readonly progress: (fraction: number, label: string) => void;
 }

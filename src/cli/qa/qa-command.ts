@@ -63,7 +63,7 @@ export async function qaRunCommand(selector: string, o: QaRunOptions): Promise<n
   let run: QaRunRecord;
   try {
     const frequency = (['daily', 'weekly', 'monthly'] as const).find((f): f is QaFrequency => f === selector);
-    run = await runQa(checks, { rig: sim.rig, tolerances, srs: o.srs === true, frequency }, { machine: o.machine ?? 'simulated-linac', operator: o.operator ?? os.userInfo().username, software: software() }, progress.update);
+    run = await runQa(checks, { rig: sim.rig, tolerances, srs: o.srs === true, frequency, outputDir: o.report }, { machine: o.machine ?? 'simulated-linac', operator: o.operator ?? os.userInfo().username, software: software() }, progress.update);
   } finally {
     progress.done();
     await sim.close();

@@ -8,7 +8,10 @@
  * speed `mlc.speedLossMmPerS`; sliding window `mlc.slidingWindowRmsMm` per leaf and
  * `mlc.slidingWindowGammaPercent` for the log's fluence gamma.
  */
+import path from 'node:path';
+import { writeTrajectoryLogFile } from '../../bridge/machine-log-files.js';
 import { systemClock } from '../../core/clock.js';
+import type { TrajectoryLog } from '../../protocol/logs/trajectory-log.js';
 import type { QaCheckOptions } from '../qa-rig.js';
 import type { QaCheckResult } from '../qa-types.js';
 import { toleranceFor } from '../tolerance-table.js';
@@ -44,8 +47,16 @@ export function runMlcLeafSpeed(o: QaCheckOptions): Promise<QaCheckResult> {
   return o.rig.withTimeScale(MLC_SAMPLING_TIME_SCALE, () => inQaMode(o, (room) => mlcLeafSpeedCheck(room, row, { timeScale: o.rig.timeScale })));
 }
 
-export function runMlcSlidingWindow(o: QaCheckOptions): Promise<QaCheckResult> {
+/** The sliding-window delivery log beside the report: `log analyze <dir>/mlc-sliding-window.bin` reads it. */
+export const SLIDING_WINDOW_LOG_FILE = 'mlc-sliding-window.bin';
+
+export async function runMlcSlidingWindow(o: QaCheckOptions): Promise<QaCheckResult> {
   const rms = toleranceFor(o.tolerances, 'mlc.slidingWindowRmsMm');
   const gamma = toleranceFor(o.tolerances, 'mlc.slidingWindowGammaPercent');
-  return o.rig.withTimeScale(MLC_SAMPLING_TIME_SCALE, () => inQaMode(o, (room) => mlcSlidingWindowCheck(room, rms, gamma)));
+  let written: string | undefined;
+  const onLog = (log: TrajectoryLog) => {
+    if (o.outputDir) written = writeTrajectoryLogFile(path.join(o.outputDir, SLIDING_WINDOW_LOG_FILE), log, { check: 'mlc-sliding-window', operator: o.operator, snapshots: log.snapshots }).bin;
+  };
+  const r = await o.rig.withTimeScale(MLC_SAMPLING_TIME_SCALE, () => inQaMode(o, (room) => mlcSlidingWindowCheck(room, rms, gamma, { onLog })));
+  return written ? { ...r, notes: [...(r.notes ?? []), `delivery log written to ${written} (trajectory-log layout; \`log analyze\` reads it)`] } : r;
 }

@@ -20,6 +20,7 @@ import { BridgeError } from '../../core/bridge-error.js';
 import type { FluenceMap } from '../../domain/sequencing/fluence-map.js';
 import { controlPointsOnBank, slidingWindow } from '../../domain/sequencing/sliding-window.js';
 import { BeamState } from '../../protocol/beam-protocol.js';
+import type { TrajectoryLog } from '../../protocol/logs/trajectory-log.js';
 import { positionsAt, type MlcPositions } from '../../protocol/mlc-protocol.js';
 import { statusOf, worstStatus, type QaCheckResult, type QaItem, type QaTolerance } from '../qa-types.js';
 import { followedDoseFraction } from './following-lag.js';
@@ -36,6 +37,8 @@ export interface SlidingWindowCheckOptions {
   readonly sampleIntervalMs?: number;
   /** The most the whole MLC may trail the delivered dose, ms (default 100: a few controller cycles). */
   readonly maxFollowingLagMs?: number;
+  /** Receives the delivery log built from the samples (to write it beside the report). */
+  readonly onLog?: (log: TrajectoryLog) => void;
 }
 
 export const SLIDING_WINDOW_CHECK = 'mlc-sliding-window';
@@ -108,6 +111,7 @@ export async function mlcSlidingWindowCheck(room: MlcCheckRoom, tolerance: QaTol
   });
   progress(0.97, 'analysing the delivery log');
   const analysis = await log.analyse();
+  o.onLog?.(log.build());
   const items: QaItem[] = [...(['A', 'B'] as const).flatMap((bank) => stats[bank].map((s, i) => leafItem(bank, i, s, tolerance))), gammaItem(analysis, gammaRow)];
   progress(1, 'done');
   const notes = [

@@ -49,7 +49,15 @@ describe('linac-bridge qa run: the MLC checks', () => {
     const healthy = await qa(['mlc-sliding-window']);
     expect(healthy.code).toBe(0);
     expect(healthy.check).toMatchObject({ name: 'mlc-sliding-window', status: 'pass', tolerance: { leafRms: { tolerance: 3.5 }, fluenceGamma: { tolerance: 10, action: 5 } } });
-    expect(healthy.items.find((i) => i.id === 'log.gamma')).toMatchObject({ status: 'pass', expected: 100 });
+    const gamma = healthy.items.find((i) => i.id === 'log.gamma')!;
+    expect(gamma).toMatchObject({ status: 'pass', expected: 100 });
+    // the delivery log was written beside the report, and `log analyze` (the trajectory-log reader) finds the same gamma in it
+    const bin = path.join(healthy.dir, 'out', 'mlc-sliding-window.bin');
+    const analyze = startCli(['log', 'analyze', bin, '--gamma-dose', '3', '--gamma-distance', '2', '--gamma-cutoff', '10', '--json']);
+    expect(await analyze.exited).toBe(0);
+    const [log] = JSON.parse(analyze.stdout).logs;
+    expect(log).toMatchObject({ format: 'trajectory', leaves: 120 });
+    expect(Math.abs(log.gamma.passPercent - gamma.measured)).toBeLessThanOrEqual(0.01);
 
     const clinic = path.join(healthy.dir, 'clinic.json');
     fs.writeFileSync(clinic, JSON.stringify({ name: 'clinic IMRT', rows: { 'mlc.slidingWindowRmsMm': { tolerance: 1, action: 0.5, unit: 'mm', source: 'clinic: per-leaf RMS' } } }));
