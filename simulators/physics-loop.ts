@@ -13,9 +13,19 @@ export class PhysicsLoop {
 
   constructor(
     private readonly devices: Steppable[],
-    private readonly timeScale = 1,
+    private timeScale = 1,
     private readonly periodMs = 5,
   ) {}
+
+  /** Device time per wall time from the next step on (> 0): a QA check that samples motion runs the room at 1. */
+  setTimeScale(scale: number): void {
+    if (!(scale > 0)) throw new RangeError(`timeScale must be > 0, got ${scale}`);
+    this.timeScale = scale;
+  }
+
+  get scale(): number {
+    return this.timeScale;
+  }
 
   start(): void {
     if (this.timer) return;

@@ -76,6 +76,15 @@ export class SimRoom {
     return this.portsValue;
   }
 
+  /** Physics runs this many times faster than the wall clock (changeable between deliveries). */
+  get timeScale(): number {
+    return this.loop.scale;
+  }
+
+  setTimeScale(scale: number): void {
+    this.loop.setTimeScale(scale);
+  }
+
   async start(): Promise<SimPorts> {
     const host = this.options.host ?? '127.0.0.1';
     this.portsValue = {

@@ -12,6 +12,8 @@ import type { LoadedConfig } from '../config/load-config.js';
 import type { Pose6 } from '../core/pose.js';
 import type { Observable } from 'rxjs';
 import type { RawRegistration } from '../drivers/imaging-link.js';
+import type { QaFrequency } from './checks/index.js';
+import type { EpidImageSource } from './epid/epid-image.js';
 import type { ToleranceTable } from './tolerance-table.js';
 
 export type QaDevice = 'mlc' | 'beam' | 'couch';
@@ -42,8 +44,16 @@ export interface QaRig {
   readonly room: QaRoomActions;
   /** A fresh bridge session on the drivers, started (the check enters QA mode and stops it). */
   openSession(): BridgeSession;
-  /** Simulated physics runs this many times faster than the wall clock (1 on a real machine). */
+  /** The portal imager (EPID) the MLC leaf-position check measures with. */
+  readonly epid: EpidImageSource;
+  /** Simulated physics runs this many times faster than the wall clock now (1 on a real machine). */
   readonly timeScale: number;
+  /**
+   * Runs `body` with the simulated physics at `scale` (at most the current one), then puts it back:
+   * a check that samples motion over the links (leaf speed, sliding window) needs device time close to
+   * wall time. A real machine runs at 1 and ignores it.
+   */
+  withTimeScale<T>(scale: number, body: () => Promise<T>): Promise<T>;
 }
 
 export interface QaCheckOptions {
@@ -52,6 +62,10 @@ export interface QaCheckOptions {
   /** SRS/SBRT tolerance rows. */
   readonly srs: boolean;
   readonly operator: string;
+  /** The frequency the run was asked for (`qa run weekly`), when it was one: some checks pick their row by it. */
+  readonly frequency?: QaFrequency;
+  /** Where a check may write files beside the report (the sliding-window delivery log); none: nothing written. */
+  readonly outputDir?: string;
   /** Progress of this check, 0..1, with what it is doing. */
   readonly progress: (fraction: number, label: string) => void;
 }

@@ -3,7 +3,7 @@ import { startSimRig, type SimRig } from '../../src/cli/qa/sim-rig.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { parseInjectSpecs } from '../../src/qa/inject/inject-spec.js';
 import type { QaCheckOptions } from '../../src/qa/qa-rig.js';
-import { loadToleranceTable } from '../../src/qa/tolerance-table.js';
+import { loadToleranceTable, type ToleranceRow, type ToleranceTable } from '../../src/qa/tolerance-table.js';
 
 export const qaConfig = loadConfig();
 export const records: Array<{ kind: string; data: unknown }> = [];
@@ -15,6 +15,12 @@ export async function startQaSim(inject: readonly string[] = []): Promise<SimRig
   return startSimRig(qaConfig, { timeScale: QA_TIME_SCALE, inject: parseInjectSpecs(inject), journal: { append: (kind, data) => void records.push({ kind, data }) } });
 }
 
-export function checkOptions(sim: SimRig, srs = false): QaCheckOptions {
-  return { rig: sim.rig, tolerances: loadToleranceTable(), srs, operator: 'test-physicist', progress: () => undefined };
+export function checkOptions(sim: SimRig, srs = false, extra: Partial<QaCheckOptions> = {}): QaCheckOptions {
+  return { rig: sim.rig, tolerances: loadToleranceTable(), srs, operator: 'test-physicist', progress: () => undefined, ...extra };
+}
+
+/** The default table with some rows replaced (as a clinic file would tighten them). */
+export function tightened(rows: Record<string, Partial<ToleranceRow>>): ToleranceTable {
+  const t = loadToleranceTable();
+  return { ...t, rows: { ...t.rows, ...Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, { ...t.rows[k], ...r }])) } };
 }

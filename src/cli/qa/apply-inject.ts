@@ -6,17 +6,30 @@ import type { SimRoom } from '../../../simulators/sim-room.js';
 import { BridgeError } from '../../core/bridge-error.js';
 import type { InjectSpec } from '../../qa/inject/inject-spec.js';
 
-/** The MLC simulator's leaf-fault hook (added by the MLC QA work; absent until it lands). */
-type LeafFaultHook = (bank: 'A' | 'B', leafNumber1Based: number, fault: { offsetMm?: number; speedMmPerS?: number }) => void;
+type LeafSpec = Extract<InjectSpec, { kind: 'mlc-leaf' }>;
 
-export function applyInjection(room: SimRoom, spec: InjectSpec): void {
+/**
+ * `room.mlc.setLeafFault(bank, n, { offsetMm?, speedMmPerS? })`, merged with what the leaf already has (an
+ * offset and a speed limit on one leaf are two specs). A leaf the configured MLC does not have, or a
+ * speed the simulator refuses, is INPUT_INVALID naming the spec.
+ */
+function applyLeafFault(room: SimRoom, spec: LeafSpec, merged: Map<string, { offsetMm?: number; speedMmPerS?: number }>): void {
+  const pairs = room.mlc.options.leafPairs;
+  if (spec.leaf > pairs) throw new BridgeError('INPUT_INVALID', 'no such leaf on the configured MLC', { field: '--inject', actual: spec.text, limit: `${spec.bank}1..${spec.bank}${pairs}` });
+  const key = `${spec.bank}${spec.leaf}`;
+  const fault = { ...merged.get(key), ...(spec.offsetMm !== undefined ? { offsetMm: spec.offsetMm } : {}), ...(spec.speedMmPerS !== undefined ? { speedMmPerS: spec.speedMmPerS } : {}) };
+  try {
+    room.mlc.setLeafFault(spec.bank, spec.leaf, fault);
+  } catch (cause) {
+    throw new BridgeError('INPUT_INVALID', `the MLC simulator refused the fault: ${(cause as Error).message}`, { field: '--inject', actual: spec.text, limit: 'speedMmPerS > 0', cause });
+  }
+  merged.set(key, fault);
+}
+
+export function applyInjection(room: SimRoom, spec: InjectSpec, leafFaults = new Map<string, { offsetMm?: number; speedMmPerS?: number }>()): void {
   switch (spec.kind) {
-    case 'mlc-leaf': {
-      const hook = (room.mlc as unknown as { setLeafFault?: LeafFaultHook }).setLeafFault;
-      if (typeof hook !== 'function') throw new BridgeError('INPUT_INVALID', 'MLC leaf faults are not yet available in the MLC simulator', { field: '--inject', actual: spec.text });
-      hook.call(room.mlc, spec.bank, spec.leaf, { offsetMm: spec.offsetMm, speedMmPerS: spec.speedMmPerS });
-      return;
-    }
+    case 'mlc-leaf':
+      return applyLeafFault(room, spec, leafFaults);
     case 'couch-axis':
       room.couch.faults[spec.fault][spec.axis] = spec.value;
       return;
@@ -33,5 +46,6 @@ export function applyInjection(room: SimRoom, spec: InjectSpec): void {
 }
 
 export function applyInjections(room: SimRoom, specs: readonly InjectSpec[]): void {
-  for (const s of specs) applyInjection(room, s);
+  const leafFaults = new Map<string, { offsetMm?: number; speedMmPerS?: number }>();
+  for (const s of specs) applyInjection(room, s, leafFaults);
 }

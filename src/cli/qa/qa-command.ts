@@ -10,7 +10,7 @@ import { journalDir, loadConfig } from '../../config/load-config.js';
 import { BridgeError } from '../../core/bridge-error.js';
 import { printable } from '../../core/identifiers.js';
 import { PROJECT_ROOT } from '../../core/project-root.js';
-import { selectChecks } from '../../qa/checks/index.js';
+import { selectChecks, type QaFrequency } from '../../qa/checks/index.js';
 import { parseInjectSpecs } from '../../qa/inject/inject-spec.js';
 import { Journal } from '../../journal/journal.js';
 import { reportHtml } from '../../qa/report/report-html.js';
@@ -62,7 +62,8 @@ export async function qaRunCommand(selector: string, o: QaRunOptions): Promise<n
   const sim = await startSimRig(cfg, { timeScale, inject, journal });
   let run: QaRunRecord;
   try {
-    run = await runQa(checks, { rig: sim.rig, tolerances, srs: o.srs === true }, { machine: o.machine ?? 'simulated-linac', operator: o.operator ?? os.userInfo().username, software: software() }, progress.update);
+    const frequency = (['daily', 'weekly', 'monthly'] as const).find((f): f is QaFrequency => f === selector);
+    run = await runQa(checks, { rig: sim.rig, tolerances, srs: o.srs === true, frequency, outputDir: o.report }, { machine: o.machine ?? 'simulated-linac', operator: o.operator ?? os.userInfo().username, software: software() }, progress.update);
   } finally {
     progress.done();
     await sim.close();

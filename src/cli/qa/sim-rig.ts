@@ -95,7 +95,19 @@ export async function startSimRig(cfg: LoadedConfig, opts: { timeScale: number; 
   const keepOpen = registrations.subscribe();
   const actions = roomActions(room, cfg);
   const rig: QaRig = {
-    config: cfg, drivers, registrations, room: actions, timeScale: opts.timeScale,
+    config: cfg, drivers, registrations, room: actions, epid: room.epid,
+    get timeScale() {
+      return room.timeScale;
+    },
+    async withTimeScale<T>(scale: number, body: () => Promise<T>): Promise<T> {
+      const was = room.timeScale;
+      room.setTimeScale(Math.min(scale, was));
+      try {
+        return await body();
+      } finally {
+        room.setTimeScale(was);
+      }
+    },
     openSession() {
       const s = new BridgeSession(drivers, cfg, opts.journal, systemClock);
       s.start();

@@ -8,6 +8,7 @@ import type { QaCheckResult } from '../qa-types.js';
 import { runCouchAccuracy } from './couch-accuracy.js';
 import { runIgrtEndToEnd } from './igrt-end-to-end.js';
 import { runInterlockFunctional } from './interlock-functional.js';
+import { runMlcLeafPosition, runMlcLeafSpeed, runMlcSlidingWindow } from './mlc-checks.js';
 
 export type QaFrequency = 'daily' | 'weekly' | 'monthly';
 
@@ -22,6 +23,11 @@ export const QA_CHECKS: readonly QaCheckDefinition[] = [
   { name: 'interlock-functional', title: 'Interlocks: door, e-stop, link watchdogs, dose channels, couch moving', frequencies: ['daily', 'monthly'], run: runInterlockFunctional },
   { name: 'igrt-end-to-end', title: 'IGRT end to end: phantom offset, correction, residual', frequencies: ['daily', 'monthly'], run: runIgrtEndToEnd },
   { name: 'couch-accuracy', title: 'Couch 6DOF position accuracy, repeatability and settle', frequencies: ['monthly'], run: (o) => runCouchAccuracy(o) },
+  // TG-142 has no daily MLC test; MPPG 8.b's weekly picket fence, TG-142's monthly leaf position,
+  // its monthly IMRT leaf speed, and its moving-window IMRT test run monthly here (docs/qa.md)
+  { name: 'mlc-leaf-position', title: 'MLC leaf position: picket fence on the portal imager, every leaf', frequencies: ['weekly', 'monthly'], run: runMlcLeafPosition },
+  { name: 'mlc-leaf-speed', title: 'MLC leaf speed: both banks swept at the rated speed', frequencies: ['monthly'], run: runMlcLeafSpeed },
+  { name: 'mlc-sliding-window', title: 'MLC sliding-window delivery: readback vs plan, delivery log and fluence gamma', frequencies: ['monthly'], run: runMlcSlidingWindow },
 ];
 
 const FREQUENCIES: readonly QaFrequency[] = ['daily', 'weekly', 'monthly'];

@@ -2,7 +2,7 @@
  * MLC leaf position accuracy (issue 13; AAPM TG-142 Table V, MPPG 8.a/8.b):
  * drives a picket fence — every leaf pair at a set of static positions across
  * the field, each picket a strip `gapMm` wide — through the MLC driver, delivers
- * each picket with the beam while the portal imager integrates, and measures
+ * each picket as its own QA beam while the portal imager integrates, and measures
  * every leaf tip on the image (`analysePicketFence`), independently of the
  * controller's readback: a leaf whose calibration is off reports its target
  * while standing elsewhere. Per leaf ("A17", "B3"): the error of its tip
@@ -14,7 +14,7 @@ import type { MlcPositions } from '../../protocol/mlc-protocol.js';
 import type { EpidImageSource } from '../epid/epid-image.js';
 import { analysePicketFence, type PicketLeafMeasurement } from '../epid/picket-fence.js';
 import { statusOf, worstStatus, type QaCheckResult, type QaItem, type QaTolerance } from '../qa-types.js';
-import { deliverSegment, leafId, moveLeaves, uniform, withSafeStop, type MlcCheckRoom } from './mlc-qa-links.js';
+import { deliverQaBeam, leafId, moveLeaves, uniform, withSafeStop, type MlcCheckRoom } from './mlc-qa-links.js';
 
 export interface LeafPositionOptions {
   /** Picket centres along X_b, mm at the isocentre (default −60, −30, 0, 30, 60). */
@@ -40,15 +40,13 @@ export async function mlcLeafPositionCheck(room: MlcCheckRoom, epid: EpidImageSo
   const targets = centres.map((c) => uniform(pairs, c + gap / 2, c - gap / 2));
   const readbacks: MlcPositions[] = [];
   const image = await withSafeStop(room, async () => {
-    await room.beam.reset().catch(() => undefined); // an idle linac answers RESET too; a beam left armed is cleared
-    await room.beam.arm({ beamId: o.beamId ?? 9001, presetMu: mu * centres.length, doseRateMuPerMin: doseRate });
     await epid.begin();
     for (let k = 0; k < centres.length; k++) {
       progress(k / (centres.length + 1), `picket ${k + 1} of ${centres.length} at ${centres[k]} mm`);
       readbacks.push((await moveLeaves(room, targets[k], `mlc.picket${k + 1}`)).positions);
-      await deliverSegment(room, mu * (k + 1), doseRate, mu * k);
+      // one QA beam per picket: the leaves move with the beam off, the imager integrates all of them
+      await deliverQaBeam(room, { beamId: (o.beamId ?? 9001) + k, presetMu: mu, doseRateMuPerMin: doseRate });
     }
-    await room.beam.reset();
     progress(centres.length / (centres.length + 1), 'analysing the portal image');
     return epid.read();
   });

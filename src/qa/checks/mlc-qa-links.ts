@@ -24,12 +24,22 @@ export interface QaMlcLink {
   readonly snapshot$: Observable<MlcSnapshot | undefined>;
 }
 
+/**
+ * The QA beam a check delivers with: in the rig, a bridge session in QA mode (`QaModeBeam`), so every
+ * safety interlock applies. One beam is one segment: it ends at its preset.
+ */
 export interface QaBeamLink {
+  /** Selects a QA beam: the linac is armed with it (an earlier beam's counts cleared). */
   arm(a: ArmRequest): Promise<BeamStatus>;
-  setSegmentEnd(endMu: number): Promise<BeamStatus>;
+  /** Starts the armed beam (through the QA permit); resolves once the linac reports it on. */
   beamOn(): Promise<BeamStatus>;
-  terminate(): Promise<BeamStatus>;
-  reset(): Promise<BeamStatus>;
+  /** Ends the beam at once: a safety command, sent whatever else failed. */
+  terminate(): Promise<unknown>;
+  /**
+   * After a hold: waits for the interlocks that held it to clear and resumes (through the QA permit);
+   * rejects naming them when they do not clear. Resolves with the causes of the hold.
+   */
+  resume(): Promise<readonly string[]>;
   status(): Promise<BeamStatus>;
   readonly snapshot$: Observable<BeamSnapshot | undefined>;
 }
@@ -69,14 +79,24 @@ export async function moveLeaves(room: MlcCheckRoom, targets: MlcPositions, fiel
   return waitFor(room.mlc.snapshot$, (s) => s.atMs > sent && s.status.inPosition && !s.status.moving && there(s.positions), timeoutMs, field);
 }
 
-/** Beam on until the segment ending at `endMu` is delivered (state SegmentDone or Complete). */
-export async function deliverSegment(room: MlcCheckRoom, endMu: number, doseRateMuPerMin: number, alreadyMu: number): Promise<BeamStatus> {
-  await room.beam.setSegmentEnd(endMu);
+/** Holds of one QA beam (an interlock that acted and cleared, e.g. a link stale for a moment under load) a check resumes from. */
+export const MAX_HOLDS = 3;
+
+/** Arms a QA beam, starts it and resolves with the linac's status once its preset is delivered. */
+export async function deliverQaBeam(room: MlcCheckRoom, a: ArmRequest): Promise<BeamStatus> {
+  await room.beam.arm(a);
   await room.beam.beamOn();
-  const timeoutMs = ((endMu - alreadyMu) / doseRateMuPerMin) * 60_000 * 3 + 5000;
-  const done = await waitFor(room.beam.snapshot$, (s) => s.status.mu1 >= endMu - 1e-6 || s.status.state === BeamState.Terminated, timeoutMs, 'beam.segmentEndMu');
-  if (done.status.state === BeamState.Terminated) throw new BridgeError('DEVICE_FAULT', 'the beam terminated during a QA delivery', { field: 'beam.state', actual: BeamState[done.status.state] });
-  return done.status;
+  const timeoutMs = (a.presetMu / a.doseRateMuPerMin) * 60_000 * 3 + 5000;
+  const ended = (s: BeamSnapshot) => s.status.beamId === a.beamId && [BeamState.Complete, BeamState.Terminated, BeamState.Held].includes(s.status.state);
+  let since = Number.NEGATIVE_INFINITY;
+  for (let holds = 0; ; ) {
+    const done = await waitFor(room.beam.snapshot$, (s) => s.atMs > since && ended(s), timeoutMs, 'beam.presetMu');
+    if (done.status.state === BeamState.Terminated) throw new BridgeError('DEVICE_FAULT', 'the beam terminated during a QA delivery', { field: 'beam.state', actual: BeamState[done.status.state] });
+    if (done.status.state !== BeamState.Held) return done.status;
+    if (++holds > MAX_HOLDS) throw new BridgeError('DEVICE_FAULT', 'the QA beam was held too often', { field: 'beam.state', limit: MAX_HOLDS, actual: holds });
+    await room.beam.resume();
+    since = room.clock.nowMs();
+  }
 }
 
 /** Runs `body`; if it throws, terminates the beam and stops the leaves first (each attempted whatever the other does). */

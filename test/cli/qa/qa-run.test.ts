@@ -57,7 +57,7 @@ describe('linac-bridge qa run', () => {
   it.each([
     [['qa', 'run', 'daily', '--simulate', '--inject', 'couch.lateral.wobbleMm=1'], 'couch.lateral.wobbleMm=1'],
     [['qa', 'run', 'weeklyish', '--simulate'], 'weeklyish'],
-    [['qa', 'run', 'daily', '--simulate', '--inject', 'mlc.leaf.A17.offsetMm=0.8'], 'not yet available'],
+    [['qa', 'run', 'daily', '--simulate', '--inject', 'mlc.leaf.A61.offsetMm=0.8'], 'mlc.leaf.A61.offsetMm=0.8'],
   ])('exits 2 naming the bad input: %j', async (args, named) => {
     const r = await cli([...args, '--db', path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'qa-cli-')), 'qa.sqlite')]);
     expect(r.code).toBe(2);

@@ -25,7 +25,7 @@ function refusingRoom(calls: string[]): MlcCheckRoom {
   };
   const status = (name: string) => async () => (calls.push(name), idle);
   const beam: QaBeamLink = {
-    arm: status('beam.arm'), setSegmentEnd: status('beam.setSegmentEnd'), beamOn: status('beam.beamOn'), reset: status('beam.reset'), status: status('beam.status'),
+    arm: status('beam.arm'), beamOn: status('beam.beamOn'), status: status('beam.status'), resume: async () => (calls.push('beam.resume'), []),
     terminate: async () => {
       calls.push('beam.terminate');
       throw new Error('beam link down');
@@ -40,7 +40,8 @@ describe('MLC checks fail safe', () => {
     const calls: string[] = [];
     const epid = { begin: () => void calls.push('epid.begin'), read: () => Promise.reject(new Error('never read')) };
     await expect(mlcLeafPositionCheck(refusingRoom(calls), epid, { tolerance: 1, action: 0.5, unit: 'mm', source: 'test' })).rejects.toMatchObject({ code: 'DEVICE_REJECTED', field: 'mlc.SetTargets' });
-    expect(calls).toEqual(expect.arrayContaining(['beam.arm', 'mlc.setTargets', 'beam.terminate', 'mlc.stop']));
+    expect(calls).toEqual(expect.arrayContaining(['mlc.setTargets', 'beam.terminate', 'mlc.stop']));
+    expect(calls).not.toContain('beam.arm'); // the leaves go to the first picket before any beam is selected
     expect(calls).not.toContain('beam.beamOn');
   });
 });
