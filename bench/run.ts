@@ -9,6 +9,7 @@ import { benchFaults } from './faults.bench.js';
 import { benchGating } from './gating.bench.js';
 import { benchJournal } from './journal.bench.js';
 import { benchKernels } from './kernels.bench.js';
+import { benchLogs } from './logs.bench.js';
 import { benchProtocol } from './protocol.bench.js';
 import { benchRtplan } from './rtplan.bench.js';
 import { benchSequencing } from './sequencing.bench.js';
@@ -25,6 +26,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   faults: benchFaults,
   startup: benchStartup,
   rtplan: benchRtplan,
+  logs: benchLogs,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

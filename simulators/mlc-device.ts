@@ -19,6 +19,7 @@ import {
 } from '../src/protocol/mlc-protocol.js';
 import type { DeviceReply, FramedDevice } from './framed-device-host.js';
 import type { Steppable } from './physics-loop.js';
+import { LeafLag } from './leaf-lag.js';
 
 export interface MlcSimOptions {
   readonly model: string;
@@ -42,6 +43,8 @@ export class MlcDevice implements FramedDevice, Steppable {
   private tick = 0;
   /** Injected faults: leaves (bank A index) that do not move; a fault code to report. */
   readonly faults = { stuckLeavesA: new Set<number>(), faultCode: 0 };
+  /** Injected fault: the leaves follow their targets late (`leafLag.fault = { lagMs } | { lagMm }`). */
+  readonly leafLag = new LeafLag();
   private trajectory: TrajectoryPoint[] = [];
   private trajectoryTotal = 0;
   private following = false;
@@ -118,9 +121,10 @@ export class MlcDevice implements FramedDevice, Steppable {
     if (!this.moving) return;
     const step = (this.options.maxLeafSpeedMmPerS * dtMs) / 1000;
     const move = (cur: number, tgt: number): number => (Math.abs(tgt - cur) <= step ? tgt : cur + Math.sign(tgt - cur) * step);
+    const go = this.leafLag.targets(dtMs, this.targetA, this.targetB, this.a, this.b);
     for (let i = 0; i < this.a.length; i++) {
-      if (!this.faults.stuckLeavesA.has(i)) this.a[i] = move(this.a[i], this.targetA[i]);
-      this.b[i] = move(this.b[i], this.targetB[i]);
+      if (!this.faults.stuckLeavesA.has(i)) this.a[i] = move(this.a[i], go.a[i]);
+      this.b[i] = move(this.b[i], go.b[i]);
     }
     if (this.following) {
       this.holdOff = this.maxError() > this.holdOffToleranceMm;

@@ -11,6 +11,9 @@ Napi::Value OpenPty(const Napi::CallbackInfo& info);
 Napi::Value CloseFd(const Napi::CallbackInfo& info);
 Napi::Value SetRealtimePriority(const Napi::CallbackInfo& info);
 Napi::Value SequenceAsync(const Napi::CallbackInfo& info);
+Napi::Value LeafErrorStatsJs(const Napi::CallbackInfo& info);
+Napi::Value LeafFluenceJs(const Napi::CallbackInfo& info);
+Napi::Value GammaAsyncJs(const Napi::CallbackInfo& info);
 
 namespace {
 
@@ -102,6 +105,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("openPty", Napi::Function::New(env, OpenPty));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd));
   exports.Set("setRealtimePriority", Napi::Function::New(env, SetRealtimePriority));
+  exports.Set("leafErrorStats", Napi::Function::New(env, LeafErrorStatsJs));
+  exports.Set("leafFluence", Napi::Function::New(env, LeafFluenceJs));
+  exports.Set("gammaAsync", Napi::Function::New(env, GammaAsyncJs));
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

@@ -33,6 +33,7 @@ export function buildProgram(): Command {
     .option('--max-resumes <n>', 'the simulated therapist presses RESUME after a beam hold at most n times (0: a hold ends the run)', '3')
     .option('--resume', 'continue an interrupted run of this fraction with only the remaining MU (needs --operator)')
     .option('--acknowledge-latched', "acknowledge (RESET) the interlocks latched when the room's last session ended in fault (needs --operator)")
+    .option('--log-dir <dir>', 'write a TrueBeam-layout trajectory log and a JSON summary per beam here (sampled every 20 ms)')
     .action(async (plan: string, opts, cmd: Command) => exit(await (await import('./simulate-command.js')).simulateCommand(plan, { ...opts, operatorGiven: cmd.getOptionValueSource('operator') === 'cli', config: program.opts().config })));
   program
     .command('start')
@@ -105,6 +106,18 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .option('--full', 'with every control point (JSON)')
     .action(async (file: string, opts) => exit((await import('./plan-command.js')).planShowCommand(file, { ...opts, config: program.opts().config })));
+  program
+    .command('log')
+    .description('machine logs (TrueBeam trajectory logs, DynaLog A/B pairs)')
+    .command('analyze <files...>')
+    .description('leaf errors over beam-on, unheld snapshots (mm at isocentre), leaf lag, planned vs delivered fluence gamma')
+    .option('--json', 'print JSON')
+    .option('--gamma-dose <percent>', 'gamma dose criterion, % (default 1)')
+    .option('--gamma-distance <mm>', 'gamma distance criterion, mm (default 1)')
+    .option('--gamma-cutoff <percent>', 'points below this % of the planned maximum are not evaluated (default 10)')
+    .option('--local', 'local dose difference (default global)')
+    .option('--resolution <mm>', 'fluence pixel, mm at isocentre (default 0.5)')
+    .action(async (files: string[], opts) => exit(await (await import('./log-command.js')).logAnalyzeCommand(files, opts)));
   program
     .command('margins <inputs...>')
     .description('setup-error statistics and van Herk CTV-to-PTV margins from journals or a CSV (patient,fraction,lateral_mm,longitudinal_mm,vertical_mm)')

@@ -21,6 +21,9 @@ import { acknowledgeLatched, latchesToCarry } from './latched-at-start.js';
 import { startEmbeddedRoom, waitForLinks } from './embedded-room.js';
 import { deliveredPerBeam, describeRun, refusal, totalDeliveredMu } from './recovery-report.js';
 import { STOP_EXIT, stopTriggers, type StopRequest } from './shutdown-signal.js';
+import { DEFAULT_LOG_PERIOD_MS, DeliveryLogger } from '../bridge/delivery-logger.js';
+import { systemClock } from '../core/clock.js';
+import { writeDeliveryLogs } from './delivery-log-output.js';
 
 export interface SimulateOptions {
   readonly config?: string;
@@ -36,6 +39,8 @@ export interface SimulateOptions {
   readonly operatorGiven?: boolean;
   /** The room's last session ended latched: the operator acknowledges it with a RESET before the run. */
   readonly acknowledgeLatched?: boolean;
+  /** Write one trajectory log (+ JSON summary) per beam here, sampled every 20 ms. */
+  readonly logDir?: string;
 }
 
 export async function simulateCommand(planFile: string, o: SimulateOptions): Promise<number> {
@@ -60,6 +65,8 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
   void triggers.requested.then((r) => (stop = r));
   const journalName = `${plan.planId}-fx${plan.fraction}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
   const embedded = await startEmbeddedRoom(cfg, { timeScale, journalName, realtime: true, carriedLatches: carried, onRejected: (m) => log(`registration rejected: ${m}`) });
+  const logger = o.logDir ? new DeliveryLogger(embedded.session.drivers, embedded.session.commands$, plan, cfg, systemClock, DEFAULT_LOG_PERIOD_MS, timeScale ?? cfg.bridge.simulation.timeScale) : undefined;
+  logger?.start();
   let record: FractionRecord | undefined;
   let failure: unknown;
   try {
@@ -83,6 +90,7 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
     embedded.session.halt();
     await safeStop(embedded.session.drivers, { append: (k, d) => embedded.session.note(k, d) }, `internal error: ${(e as Error).message}`);
   } finally {
+    logger?.stop();
     const delivered = record?.beams.map((b) => ({ id: b.id, deliveredMu1: b.deliveredMu1, deliveredMu2: b.deliveredMu2 }));
     await embedded.close({ reason: stop?.reason ?? record?.stopReason ?? (failure ? `internal error: ${(failure as Error).message}` : record?.outcome), outcome: record?.outcome, deliveredMu: delivered });
     triggers.dispose();
@@ -91,7 +99,8 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
     process.stderr.write(`linac-bridge: internal error, devices stopped: ${(failure as Error)?.stack ?? String(failure)}\n`);
     return stop?.exitCode ?? STOP_EXIT.internalError;
   }
-  const withJournal = { ...record, journal: embedded.journal.file };
+  const logs = logger && o.logDir ? await writeDeliveryLogs(o.logDir, plan, logger, log) : undefined;
+  const withJournal = { ...record, journal: embedded.journal.file, ...(logs ? { logs } : {}) };
   if (o.json) process.stdout.write(`${JSON.stringify(withJournal, null, 2)}\n`);
   else printSummary(withJournal);
   if (stop) return stop.exitCode;

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { BridgeError } from '../core/bridge-error.js';
 import { PROJECT_ROOT } from '../core/project-root.js';
+import type { NativeFluenceGrid, NativeGammaOptions, NativeGammaResult, NativeLeafErrorStats } from './log-kernel-types.js';
 
 export interface NativeAddon {
   accumulateFluence(rows: number, cols: number, intervals: Int32Array, weights: Float64Array): Float64Array;
@@ -13,6 +14,9 @@ export interface NativeAddon {
   closeFd(fd: number): void;
   /** SCHED_FIFO for the calling thread; returns the priority set; throws (code EPERM) when not allowed. */
   setRealtimePriority(priority: number): number;
+  leafErrorStats(expected: Float32Array, actual: Float32Array, keep: Uint8Array, leaves: number): NativeLeafErrorStats;
+  leafFluence(tips: Float32Array, weight: Float64Array, jaws: Float32Array, boundaries: Float64Array, grid: NativeFluenceGrid): Float64Array;
+  gammaAsync(reference: Float64Array, evaluated: Float64Array, options: NativeGammaOptions): Promise<NativeGammaResult>;
   abiVersion: number;
 }
 
