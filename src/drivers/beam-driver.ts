@@ -15,7 +15,10 @@ import { PollLoop } from './poll-loop.js';
 
 export interface BeamSnapshot {
   readonly status: BeamStatus;
+  /** Clock time the reply arrived, ms. */
   readonly atMs: number;
+  /** Clock time the request was sent: the linac sampled its counters in [requestedAtMs, atMs], ms. */
+  readonly requestedAtMs?: number;
 }
 
 export class BeamDriver {
@@ -78,10 +81,11 @@ export class BeamDriver {
 
   /** Every reply carries the full status: each command refreshes the snapshot. */
   private async command(cmd: BeamCmd, payload: Buffer = Buffer.alloc(0)): Promise<BeamStatus> {
+    const requestedAtMs = this.opts.clock.nowMs();
     const f = await this.client.request(cmd, payload, this.opts.requestTimeoutMs);
     const status = decodeBeamStatus(f.payload);
     if (!status) throw new BridgeError('FRAME_MALFORMED', 'status payload does not decode', { field: `beam.${BeamCmd[cmd]}` });
-    if (!this.snapshots.closed) this.snapshots.next({ status, atMs: this.opts.clock.nowMs() });
+    if (!this.snapshots.closed) this.snapshots.next({ status, atMs: this.opts.clock.nowMs(), requestedAtMs });
     return status;
   }
 }

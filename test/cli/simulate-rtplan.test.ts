@@ -30,7 +30,7 @@ describe('linac-bridge simulate <rtplan.dcm>', () => {
     expect(rec.beams.map((b) => b.plannedMu)).toEqual([20, 30]);
     for (const b of rec.beams) {
       expect(Math.abs(b.deliveredMu1 - b.plannedMu)).toBeLessThanOrEqual(0.1);
-      expect(b.fluence.maxAbsErrorMu).toBeLessThanOrEqual(0.01);
+      expect(b.fluence!.maxAbsErrorMu).toBeLessThanOrEqual(0.01);
     }
   });
 
