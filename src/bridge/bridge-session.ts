@@ -201,7 +201,8 @@ export class BridgeSession {
 
   private onTrajectory(e: TrajectoryEvidence): void {
     const toleranceMm = this.config.bridge.tolerances.dynamicLeafToleranceMm;
-    const beyond = e.maxErrorMm > toleranceMm;
+    // positioning to the first control point is judged by the permit (start mode) but is not a leaf error of the delivery
+    const beyond = e.maxErrorMm > toleranceMm && e.muWindow[1] > 0;
     if (beyond !== (this.leafError !== undefined)) this.record('device-event', { device: 'mlc', type: beyond ? 'leaf-off-trajectory' : 'leaves-on-trajectory', ...e, toleranceMm });
     this.leafError = beyond ? e : undefined;
     this.feed.setTrajectory(e);
