@@ -55,9 +55,7 @@ export class SimRoom {
     // the hardwired lines between the MLC controller and the linac: dose fraction and beam hold-off
     this.mlc.doseFraction = () => (this.beam.status.presetMu > 0 ? this.beam.status.mu1 / this.beam.status.presetMu : 0);
     this.beam.holdOff = () => this.mlc.beamHoldOff;
-    // the linac first, then the MLC: a following MLC moves to the dose of this tick, so at a large time scale
-    // (one 5 ms tick = tens of ms of device time) the leaves do not trail the dose by a whole tick
-    this.loop = new PhysicsLoop([this.beam, this.mlc, this.couch], options.timeScale);
+    this.loop = new PhysicsLoop([this.mlc, this.beam, this.couch], options.timeScale);
   }
 
   get ports(): SimPorts {
