@@ -9,7 +9,7 @@ import type { EmbeddedRoom } from '../../src/cli/embedded-room.js';
 import { validatePlan } from '../../src/domain/plan/validate-plan.js';
 import { readJournal } from '../../src/journal/journal.js';
 import { BeamState } from '../../src/protocol/beam-protocol.js';
-import { dynamicPlanJson } from '../helpers/dynamic-plan.js';
+import { dynamicPlanJson, MOVING_PAIRS } from '../helpers/dynamic-plan.js';
 import { startRoom, stateOf } from '../helpers/embedded.js';
 import { testConfig } from '../helpers/sim-fixtures.js';
 import { until } from '../helpers/wait.js';
@@ -79,5 +79,21 @@ describe('dynamic delivery on the simulators', () => {
     expect(e.room.beam.status.mu1).toBeCloseTo(30, 2);
     const ops = journalOf(e).filter((x) => x.kind === 'operator').map((x) => (x.data as { type: string }).type);
     expect(ops).toEqual(['LOAD_PLAN', 'APPROVE', 'BEAM_ON', 'RESUME', 'RESUME']);
+  });
+
+  it('holds the beam when the leaves lag the dose (an injected 1 s leaf lag), naming a moving leaf', async () => {
+    const e = await toReady();
+    e.room.mlc.holdOffToleranceMm = 100;
+    e.room.mlc.leafLag.fault = { lagMs: 1000 }; // at the plan's 5 mm/s: 5 mm behind once moving
+    e.session.send({ type: 'BEAM_ON', operator: 'rtt' });
+    await until(() => stateOf(e) === 'beamHold' || stateOf(e) === 'fractionComplete', 10_000, 'hold');
+    expect(stateOf(e)).toBe('beamHold');
+    expect(e.session.snapshot.context.holdCauses).toContain('IL-MLC-NOT-IN-POSITION');
+    expect(MOVING_PAIRS).toContain(e.session.leafError!.pair);
+    e.room.mlc.leafLag.fault = {};
+    await until(() => e.session.leafError === undefined, 3000, 'leaves caught up');
+    e.session.send({ type: 'RESUME', operator: 'rtt' });
+    await until(() => stateOf(e) === 'fractionComplete', 15_000, 'beam completed after the resume');
+    expect(e.room.beam.status.mu1).toBeCloseTo(30, 2);
   });
 });
