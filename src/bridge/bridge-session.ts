@@ -63,8 +63,7 @@ export class BridgeSession {
   private readonly inFlight = new Set<Promise<void>>();
   private lastJournalWritable = true;
   private readonly trajectoryWatch = new TrajectoryWatch((e) => this.onTrajectory(e));
-  /** A dynamic beam's latest leaf judgement beyond tolerance (naming the leaf), until one within it. */
-  leafError: TrajectoryEvidence | undefined;
+  private lastLeafError: TrajectoryEvidence | undefined;
 
   constructor(
     readonly drivers: RoomDrivers,
@@ -194,6 +193,11 @@ export class BridgeSession {
     this.subs.push(candidates.subscribe((c) => this.candidates$.next(c)));
   }
 
+  /** A dynamic beam's latest leaf judgement beyond tolerance (naming the leaf), until one within it. */
+  get leafError(): TrajectoryEvidence | undefined {
+    return this.lastLeafError;
+  }
+
   /** What the session saw of a dynamic beam's leaves against its trajectory (undefined: not a dynamic beam, or never judged). */
   trajectoryStats(beamId: number): TrajectoryStats | undefined {
     return this.trajectoryWatch.stats(beamId);
@@ -203,8 +207,8 @@ export class BridgeSession {
     const toleranceMm = this.config.bridge.tolerances.dynamicLeafToleranceMm;
     // positioning to the first control point is judged by the permit (start mode) but is not a leaf error of the delivery
     const beyond = e.maxErrorMm > toleranceMm && e.muWindow[1] > 0;
-    if (beyond !== (this.leafError !== undefined)) this.record('device-event', { device: 'mlc', type: beyond ? 'leaf-off-trajectory' : 'leaves-on-trajectory', ...e, toleranceMm });
-    this.leafError = beyond ? e : undefined;
+    if (beyond !== (this.lastLeafError !== undefined)) this.record('device-event', { device: 'mlc', type: beyond ? 'leaf-off-trajectory' : 'leaves-on-trajectory', ...e, toleranceMm });
+    this.lastLeafError = beyond ? e : undefined;
     this.feed.setTrajectory(e);
   }
 
