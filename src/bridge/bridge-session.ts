@@ -16,7 +16,8 @@ import type { MotionLinkSample } from '../drivers/motion-link.js';
 import type { Plan } from '../domain/plan/plan.js';
 import type { Registration } from '../domain/registration/registration.js';
 import { registrationPipeline, type Candidate, type CheckContext, type Verdict } from '../domain/registration/registration-pipeline.js';
-import { noLinks, type Evidence, type PermitTolerances } from '../interlock/evidence.js';
+import { noLinks, type Evidence, type PermitTolerances, type TrajectoryEvidence } from '../interlock/evidence.js';
+import { currentBeam } from '../interlock/session-guards.js';
 import { sessionMachine } from '../interlock/session-machine.js';
 import type { Approver, SessionCommand, SessionEvent, SessionInput, SessionNotice } from '../interlock/session-types.js';
 import type { JournalKind, JournalSink } from '../journal/journal.js';
@@ -24,6 +25,7 @@ import { CouchSettleWatch } from './couch-settle-watch.js';
 import { CommandExecutor, SAFETY_COMMANDS } from './command-executor.js';
 import { EvidenceFeed, type RoomDrivers } from './evidence-feed.js';
 import { MuCheckpoints } from './mu-checkpoints.js';
+import { TrajectoryWatch, type TrajectoryStats } from './trajectory-watch.js';
 
 export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
 export type RegistrationOutcome = { ok: true; registration: Registration } | { ok: false; error: BridgeError };
@@ -82,6 +84,8 @@ export class BridgeSession {
   /** Device commands whose result is not yet journaled. */
   private readonly inFlight = new Set<Promise<void>>();
   private lastJournalWritable = true;
+  private readonly trajectoryWatch = new TrajectoryWatch((e) => this.onTrajectory(e));
+  private lastLeafError: TrajectoryEvidence | undefined;
 
   constructor(
     readonly drivers: RoomDrivers,
@@ -95,6 +99,7 @@ export class BridgeSession {
     this.executor = new CommandExecutor(drivers, {
       beamOnWanted: () => this.actor.getSnapshot().status === 'active' && (this.actor.getSnapshot().value === 'beamOn' || this.actor.getSnapshot().matches({ qa: 'beamOn' })),
       correctionApproved: (id) => this.actor.getSnapshot().context.appliedCorrectionIds.includes(id),
+      trajectoryFor: (id) => this.actor.getSnapshot().context.plan?.beams.find((b) => b.id === id)?.trajectory,
     });
     this.couchSupervisor = new CouchMotionSupervisor(config.couch);
     this.couchSettle = new CouchSettleWatch(toleranceSet(config));
@@ -133,6 +138,10 @@ export class BridgeSession {
     // a couch that cannot be watched while it moves is a motion fault (its own watchdog stops it)
     this.subs.push(this.drivers.couch.health$.subscribe((h) => !h.fresh && this.couchSupervisor.moving && this.couchMotionFault('the couch link went stale during a move')));
     this.actor.start();
+    // dynamic beams: MLC readback against the trajectory at the measured MU, as evidence
+    const selected = () => currentBeam(this.actor.getSnapshot().context);
+    this.subs.push(this.drivers.beam.snapshot$.subscribe((s) => s && this.trajectoryWatch.observeBeam(s, selected())));
+    this.subs.push(this.drivers.mlc.snapshot$.subscribe((s) => s && this.trajectoryWatch.observeMlc(s, selected())));
     this.feed.start(
       (evidence, atMs) => this.actor.send({ type: 'EVIDENCE', evidence, atMs }),
       (atMs) => {
@@ -237,6 +246,25 @@ export class BridgeSession {
   /** Feeds a source's stream of candidates into the pipeline. */
   attachRegistrationSource(candidates: Observable<Candidate>): void {
     this.subs.push(candidates.subscribe((c) => this.candidates$.next(c)));
+  }
+
+  /** A dynamic beam's latest leaf judgement beyond tolerance (naming the leaf), until one within it. */
+  get leafError(): TrajectoryEvidence | undefined {
+    return this.lastLeafError;
+  }
+
+  /** What the session saw of a dynamic beam's leaves against its trajectory (undefined: not a dynamic beam, or never judged). */
+  trajectoryStats(beamId: number): TrajectoryStats | undefined {
+    return this.trajectoryWatch.stats(beamId);
+  }
+
+  private onTrajectory(e: TrajectoryEvidence): void {
+    const toleranceMm = this.config.bridge.tolerances.dynamicLeafToleranceMm;
+    // positioning to the first control point is judged by the permit (start mode) but is not a leaf error of the delivery
+    const beyond = e.maxErrorMm > toleranceMm && e.muWindow[1] > 0;
+    if (beyond !== (this.lastLeafError !== undefined)) this.record('device-event', { device: 'mlc', type: beyond ? 'leaf-off-trajectory' : 'leaves-on-trajectory', ...e, toleranceMm });
+    this.lastLeafError = beyond ? e : undefined;
+    this.feed.setTrajectory(e);
   }
 
   private onVerdict(v: Verdict): void {
@@ -405,6 +433,7 @@ export function toleranceSet(cfg: LoadedConfig): PermitTolerances {
     backupTimerFactor: cfg.bridge.tolerances.backupTimerFactor,
     backupTimerMarginMs: cfg.bridge.tolerances.backupTimerMarginMs,
     mlcPositioningTimeoutMs: cfg.bridge.tolerances.mlcPositioningTimeoutMs,
+    dynamicLeafToleranceMm: cfg.bridge.tolerances.dynamicLeafToleranceMm,
   };
 }
 

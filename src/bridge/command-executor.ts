@@ -12,6 +12,7 @@ import { BridgeError } from '../core/bridge-error.js';
 import { BeamState, type BeamStatus } from '../protocol/beam-protocol.js';
 import { armedMismatch } from '../interlock/evaluate-permit.js';
 import type { SessionCommand } from '../interlock/session-types.js';
+import type { TrajectoryPoint } from '../protocol/mlc-protocol.js';
 import type { RoomDrivers } from './evidence-feed.js';
 
 type Device = keyof RoomDrivers;
@@ -30,6 +31,8 @@ export class CommandExecutor {
       readonly beamOnWanted: () => boolean;
       /** The operator approved this registration's correction. */
       readonly correctionApproved: (registrationId: string) => boolean;
+      /** The leaf trajectory of a dynamic beam of the loaded plan, or undefined (step and shoot). */
+      readonly trajectoryFor?: (beamId: number) => readonly TrajectoryPoint[] | undefined;
     },
   ) {}
 
@@ -54,9 +57,18 @@ export class CommandExecutor {
         return couch.moveTo(cmd.target, cmd.moveId);
       case 'STOP_COUCH':
         return couch.stop();
-      case 'MOVE_MLC':
+      case 'MOVE_MLC': {
+        const trajectory = this.checks.trajectoryFor?.(cmd.beamId);
+        // a controller still following a trajectory takes no targets: stopped first (it stops where it is)
+        if (trajectory || mlc.latest?.status.trajectoryMode) await mlc.stop();
+        if (trajectory) {
+          // a dynamic beam: the controller goes to the first control point and then follows the linac's dose fraction
+          await mlc.loadTrajectory(trajectory);
+          return mlc.startTrajectory();
+        }
         await mlc.setTargets(cmd.leaves);
         return mlc.move();
+      }
       case 'STOP_MLC':
         return mlc.stop();
       case 'ARM_BEAM': {

@@ -1,7 +1,8 @@
 /**
  * Samples the room at a fixed period (20 ms default) during a fraction and
  * keeps one trajectory log per beam: expected leaves (the last MOVE_MLC the
- * session carried out), actual leaves (MLC readback), jaws (the room has no
+ * session carried out; for a dynamic beam its trajectory at the MU read back
+ * when the MLC readback arrived), actual leaves (MLC readback), jaws (the room has no
  * jaw device: the plan grid's static field, expected = actual), couch
  * (commanded target and readback), MU (readback, both columns), beam hold
  * (beam on → 0, otherwise 2) and the segment index. It only reads: the
@@ -19,6 +20,8 @@ import type { Plan, PlanBeam } from '../domain/plan/plan.js';
 import { beamMu } from '../domain/plan/plan.js';
 import type { SessionCommand } from '../interlock/session-types.js';
 import { BeamState } from '../protocol/beam-protocol.js';
+import { positionsAt } from '../protocol/mlc-protocol.js';
+import { muAt, type MuSample } from '../domain/plan/trajectory-error.js';
 import { TlogMlcModel, type TrajectoryLog } from '../protocol/logs/trajectory-log.js';
 import type { RoomDrivers } from './evidence-feed.js';
 
@@ -59,6 +62,8 @@ export function planJaws(beam: PlanBeam, cfg: LoadedConfig): Jaws {
 export class DeliveryLogger {
   private readonly builders = new Map<number, DeliveryLogBuilder>();
   private readonly lastMu = new Map<number, number>();
+  /** Distinct beam readbacks of the current beam (arrival time, MU): a dynamic beam's expected leaves are taken at the MLC readback's time. */
+  private muHistory: MuSample[] = [];
   private current: { beam: PlanBeam; leaves: LeafBanks; segment: number; jaws: Jaws } | undefined;
   private sub: Subscription | undefined;
   private timer: TimerHandle | undefined;
@@ -111,11 +116,19 @@ export class DeliveryLogger {
     const mu = sameBeam ? beam.mu1 : (this.lastMu.get(cur.beam.id) ?? 0);
     this.lastMu.set(cur.beam.id, mu);
     const couch = this.drivers.couch.latest;
+    // a dynamic beam's expected leaves move with the dose: its trajectory at the MU read back
+    const t = cur.beam.trajectory;
+    const at = this.drivers.beam.latest?.atMs;
+    if (sameBeam && at !== undefined && at !== this.muHistory[this.muHistory.length - 1]?.atMs) this.muHistory = [...this.muHistory.slice(-63), { atMs: at, mu }];
+    if (!sameBeam) this.muHistory = [];
+    // expected and actual leaves at one time: the MU interpolated at the MLC readback's arrival (bridge/trajectory-watch.ts)
+    const expectedLeaves = t ? positionsAt(t, (this.muHistory.length ? muAt(this.muHistory, mlc.atMs) : mu) / beamMu(cur.beam)) : cur.leaves;
+    const cp = t ? Math.max(0, t.findIndex((p) => p.metersetWeight * beamMu(cur.beam) > mu) - 1) : cur.segment;
     b.add({
-      expectedLeaves: cur.leaves, actualLeaves: mlc.positions, expectedJaws: cur.jaws, actualJaws: cur.jaws,
+      expectedLeaves, actualLeaves: mlc.positions, expectedJaws: cur.jaws, actualJaws: cur.jaws,
       expectedCouch: couch?.target, actualCouch: couch?.actual, gantryDeg: cur.beam.gantryDeg, collimatorDeg: 0,
       expectedMu: mu, actualMu: mu, beamOn: sameBeam && beam.state === BeamState.BeamOn,
-      expectedControlPoint: cur.segment, actualControlPoint: cur.segment,
+      expectedControlPoint: t ? (cp < 0 ? t.length - 1 : cp) : cur.segment, actualControlPoint: t ? (cp < 0 ? t.length - 1 : cp) : cur.segment,
     });
   }
 

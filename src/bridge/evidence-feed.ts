@@ -31,6 +31,7 @@ export class EvidenceFeed {
   private sub: Subscription | undefined;
   private motion: MotionEvidence | undefined;
   private journal: Evidence['journal'] = { writable: true, pendingRecords: 0, lostRecords: 0 };
+  private trajectory: Evidence['trajectory'];
   private emit: (() => void) | undefined;
   private tick: TimerHandle | undefined;
 
@@ -55,6 +56,12 @@ export class EvidenceFeed {
   /** A new intrafraction sample: judged at once, not at the next tick. */
   setMotion(m: MotionEvidence): void {
     this.motion = m;
+    this.emit?.();
+  }
+
+  /** A dynamic beam's MLC readback judged against its trajectory: judged at once. */
+  setTrajectory(t: NonNullable<Evidence['trajectory']>): void {
+    this.trajectory = t;
     this.emit?.();
   }
 
@@ -85,6 +92,7 @@ export class EvidenceFeed {
       couch: c && { actual: c.actual, status: c.status, atMs: c.atMs },
       beam: b && { status: b.status, atMs: b.atMs },
       motion: this.motion,
+      trajectory: this.trajectory,
       journal: this.journal,
       links: {
         mlc: { lastValidRxMs: mlc.isFresh() ? m?.atMs : undefined, staleAfterMs: this.stale.mlc },

@@ -14,6 +14,8 @@ export interface SegmentRecord {
   readonly apertureReadback: Array<[number, number] | null> | null;
 }
 
+import type { TrajectoryStats } from './trajectory-watch.js';
+
 export interface BeamRecord {
   readonly id: number;
   readonly name: string;
@@ -22,8 +24,10 @@ export interface BeamRecord {
   readonly deliveredMu2: number;
   readonly muWithinTolerance: boolean;
   readonly segments: SegmentRecord[];
-  /** Fluence rebuilt (native kernel) from the MLC readback and delivered MU, against the plan. */
-  readonly fluence: { readonly maxAbsErrorMu: number; readonly plannedTotalMu: number; readonly reconstructedTotalMu: number };
+  /** Fluence rebuilt (native kernel) from the MLC readback and delivered MU, against the plan. Absent for a dynamic beam (its segment is an envelope, not a fluence). */
+  readonly fluence?: { readonly maxAbsErrorMu: number; readonly plannedTotalMu: number; readonly reconstructedTotalMu: number };
+  /** A dynamic beam: its MLC readback against the trajectory at the measured MU (docs/dynamic-delivery.md). */
+  readonly trajectory?: TrajectoryStats & { readonly toleranceMm: number };
 }
 
 export interface RecoveredDelivery {

@@ -70,7 +70,9 @@ export async function runFraction(session: BridgeSession, fullPlan: Plan, opts: 
     const name = stateName(s.value);
     if (name === 'beamHold' && previous !== 'beamHold') {
       holds.push({ causes: s.context.holdCauses, atIso: new Date().toISOString() });
-      opts.log(`beam hold: ${s.context.holdCauses.join(', ') || 'operator / linac'}`);
+      const leaf = session.leafError;
+      const off = leaf && s.context.holdCauses.includes('IL-MLC-NOT-IN-POSITION') ? ` (bank ${leaf.bank} leaf pair ${leaf.pair} ${leaf.maxErrorMm.toFixed(2)} mm off its trajectory at ${leaf.muWindow[1].toFixed(2)} MU)` : '';
+      opts.log(`beam hold: ${s.context.holdCauses.join(', ') || 'operator / linac'}${off}`);
     }
     previous = name;
   });

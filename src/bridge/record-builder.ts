@@ -21,7 +21,11 @@ export interface RecordFacts {
 }
 
 /** Per-beam records: delivered MU per segment on both channels, and the fluence rebuilt from aperture readback. */
-export async function beamRecords(plan: Plan, delivered: readonly BeamDelivery[], apertureOf: (beamId: number, index: number) => SegmentRecord['apertureReadback'] | undefined, tolMu: number): Promise<BeamRecord[]> {
+export async function beamRecords(
+  plan: Plan, delivered: readonly BeamDelivery[], apertureOf: (beamId: number, index: number) => SegmentRecord['apertureReadback'] | undefined, tolMu: number,
+  /** A dynamic beam's leaf-error summary (it has no fluence from apertures). */
+  trajectoryOf: (beamId: number) => BeamRecord['trajectory'] = () => undefined,
+): Promise<BeamRecord[]> {
   const beams: BeamRecord[] = [];
   for (const beam of plan.beams) {
     const planned = round3(beamMu(beam));
@@ -43,10 +47,12 @@ export async function beamRecords(plan: Plan, delivered: readonly BeamDelivery[]
     }));
     const mu1 = round3(segs.reduce((a, s) => a + s.mu1, 0));
     const mu2 = round3(segs.reduce((a, s) => a + s.mu2, 0));
+    const trajectory = beam.trajectory ? trajectoryOf(beam.id) : undefined;
     beams.push({
       id: beam.id, name: beam.name, plannedMu: planned, deliveredMu1: mu1, deliveredMu2: mu2,
       muWithinTolerance: Math.abs(mu1 - planned) <= tolMu && Math.abs(mu2 - planned) <= tolMu,
-      segments, fluence: { maxAbsErrorMu: round3(maxErr), plannedTotalMu: round3(plannedTotal), reconstructedTotalMu: round3(total) },
+      segments,
+      ...(beam.trajectory ? (trajectory ? { trajectory } : {}) : { fluence: { maxAbsErrorMu: round3(maxErr), plannedTotalMu: round3(plannedTotal), reconstructedTotalMu: round3(total) } }),
     });
   }
   return beams;
@@ -55,7 +61,12 @@ export async function beamRecords(plan: Plan, delivered: readonly BeamDelivery[]
 export async function buildRecord(session: BridgeSession, plan: Plan, tracker: SegmentTracker, baseline: readonly BeamDelivery[], r: RecordFacts): Promise<FractionRecord> {
   const ctx = session.snapshot.context;
   const tol = session.config.bridge.tolerances.deliveredMuToleranceMu;
-  const beams = await beamRecords(plan, addDeliveries(baseline, tracker.delivered()), (id, index) => tracker.apertures.get(id)?.get(index), tol);
+  const toleranceMm = session.config.bridge.tolerances.dynamicLeafToleranceMm;
+  const trajectoryOf = (id: number) => {
+    const s = session.trajectoryStats(id);
+    return s && { ...s, maxLeafErrorMm: round3(s.maxLeafErrorMm), worstLeaf: s.worstLeaf && { ...s.worstLeaf, mu: round3(s.worstLeaf.mu) }, toleranceMm };
+  };
+  const beams = await beamRecords(plan, addDeliveries(baseline, tracker.delivered()), (id, index) => tracker.apertures.get(id)?.get(index), tol, trajectoryOf);
   const finalPose = session.drivers.couch.latest?.actual;
   const target = ctx.approvedCouchTarget;
   const cfg = session.config.couch.inPosition;

@@ -198,7 +198,7 @@ function printSummary(r: FractionRecord & { treatmentRecord?: string }): void {
   out(`fraction ${r.fraction} of ${r.planId} (${r.patientId}): ${r.outcome.toUpperCase()}`);
   if (r.couch) out(`couch: final ${fmtPose(r.couch.finalPose)}; max deviation ${r.couch.maxDeviationMm} mm / ${r.couch.maxDeviationDeg}° (tolerance ${r.couch.toleranceMm} mm / ${r.couch.toleranceDeg}°) ${r.couch.withinTolerance ? 'OK' : 'OUT OF TOLERANCE'}`);
   for (const b of r.beams) {
-    out(`beam ${b.id} ${b.name}: planned ${b.plannedMu} MU, delivered ${b.deliveredMu1} / ${b.deliveredMu2} MU (ch1/ch2) ${b.muWithinTolerance ? 'OK' : 'OUT OF TOLERANCE'}; ${b.segments.length} segments; fluence from readback max error ${b.fluence.maxAbsErrorMu} MU`);
+    out(`beam ${b.id} ${b.name}: planned ${b.plannedMu} MU, delivered ${b.deliveredMu1} / ${b.deliveredMu2} MU (ch1/ch2) ${b.muWithinTolerance ? 'OK' : 'OUT OF TOLERANCE'}; ${b.segments.length} segments; ${beamCheck(b)}`);
   }
   if (r.holds.length) out(`holds: ${r.holds.map((h) => `${h.causes.join('+') || 'operator/linac'}${h.resumedBy ? ` (resumed by ${h.resumedBy})` : ' (not resumed)'}`).join(', ')}`);
   if (r.faultReason) out(`fault: ${r.faultReason}`);
@@ -206,4 +206,13 @@ function printSummary(r: FractionRecord & { treatmentRecord?: string }): void {
   if (r.stopReason) out(`stopped: ${r.stopReason}`);
   out(`journal: ${r.journal}`);
   if (r.treatmentRecord) out(`treatment record: ${r.treatmentRecord}`);
+}
+
+/** A step-and-shoot beam's fluence check, or a dynamic beam's leaf error against its trajectory. */
+function beamCheck(b: FractionRecord['beams'][number]): string {
+  if (b.fluence) return `fluence from readback max error ${b.fluence.maxAbsErrorMu} MU`;
+  const t = b.trajectory;
+  if (!t) return 'dynamic: no MLC readback judged';
+  const leaf = t.worstLeaf ? ` (bank ${t.worstLeaf.bank} leaf pair ${t.worstLeaf.pair} at ${t.worstLeaf.mu} MU)` : '';
+  return `dynamic: ${t.readbacksJudged} MLC readbacks against the trajectory, max leaf error ${t.maxLeafErrorMm} mm${leaf}, tolerance ${t.toleranceMm} mm, skew window <= ${t.maxSkewWindowMs.toFixed(1)} ms`;
 }

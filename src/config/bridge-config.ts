@@ -180,6 +180,8 @@ export const BridgeConfigSchema = z.object({
     backupTimerMarginMs: z.number().int().min(0).max(60_000).default(2_000),
     /** Between segments the MLC must reach the next segment within this, or the session holds naming IL-MLC-NOT-IN-POSITION, ms. */
     mlcPositioningTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+    /** During a dynamic beam a leaf further than this from its trajectory at the measured MU holds the beam naming IL-MLC-NOT-IN-POSITION, mm (default: Varian's dynamic MLC tolerance, docs/dynamic-delivery.md). */
+    dynamicLeafToleranceMm: z.number().positive().max(10).default(2),
   }).strict(),
   delivery: Delivery,
   machine: Machine.default(() => Machine.parse(DEFAULT_MACHINE)),

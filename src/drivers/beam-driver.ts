@@ -10,7 +10,10 @@ import { FramedDriver, type FramedDriverOptions } from './device-driver.js';
 
 export interface BeamSnapshot {
   readonly status: BeamStatus;
+  /** Clock time the reply arrived, ms. */
   readonly atMs: number;
+  /** Clock time the request was sent: the linac sampled its counters in [requestedAtMs, atMs], ms. */
+  readonly requestedAtMs?: number;
 }
 
 export class BeamDriver extends FramedDriver<BeamSnapshot> {
@@ -48,10 +51,11 @@ export class BeamDriver extends FramedDriver<BeamSnapshot> {
 
   /** Every reply carries the full status: each command refreshes the snapshot. */
   private async command(cmd: BeamCmd, payload: Buffer = Buffer.alloc(0)): Promise<BeamStatus> {
+    const requestedAtMs = this.opts.clock.nowMs();
     const f = await this.client.request(cmd, payload, this.opts.requestTimeoutMs);
     const status = decodeBeamStatus(f.payload);
     if (!status) throw new BridgeError('FRAME_MALFORMED', 'status payload does not decode', { field: `beam.${BeamCmd[cmd]}` });
-    if (!this.snapshots.closed) this.snapshots.next({ status, atMs: this.opts.clock.nowMs() });
+    if (!this.snapshots.closed) this.snapshots.next({ status, atMs: this.opts.clock.nowMs(), requestedAtMs });
     return status;
   }
 }

@@ -15,6 +15,8 @@ export interface MlcSnapshot {
   readonly status: MlcStatus;
   /** Clock time the readback arrived, ms. */
   readonly atMs: number;
+  /** Clock time the positions request was sent: the controller sampled the leaves in [requestedAtMs, atMs], ms. */
+  readonly requestedAtMs?: number;
 }
 
 export class MlcDriver extends FramedDriver<MlcSnapshot> {
@@ -67,8 +69,9 @@ export class MlcDriver extends FramedDriver<MlcSnapshot> {
   protected async poll(): Promise<void> {
     const hb = await this.client.request(MlcCmd.Heartbeat, encodeHeartbeat(++this.heartbeatCounter), this.opts.requestTimeoutMs);
     const status = this.decoded(decodeStatus(hb.payload), 'heartbeat');
+    const requestedAtMs = this.opts.clock.nowMs();
     const positions = await this.readPositions();
-    this.snapshots.next({ positions, status, atMs: this.opts.clock.nowMs() });
+    this.snapshots.next({ positions, status, atMs: this.opts.clock.nowMs(), requestedAtMs });
   }
 
   private decoded<T>(v: T | undefined, what: string): T {

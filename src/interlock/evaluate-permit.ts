@@ -7,7 +7,7 @@ import { POSE_AXES, isRotationAxis, type Pose6 } from '../core/pose.js';
 import { BeamState, MU_LSB, type BeamStatus } from '../protocol/beam-protocol.js';
 import type { MlcPositions } from '../protocol/mlc-protocol.js';
 import { doseChannelsAgree } from './dose-channels.js';
-import type { Evidence, LinkEvidence, PermitTolerances } from './evidence.js';
+import { DYNAMIC_LEAF_TOLERANCE_MM, type Evidence, type LinkEvidence, type PermitTolerances } from './evidence.js';
 import { INTERLOCK_IDS, type InterlockId } from './interlock-catalogue.js';
 
 export interface PermitInput {
@@ -15,6 +15,8 @@ export interface PermitInput {
   readonly setupVerified: boolean;
   readonly approvedCouchTarget: Pose6 | undefined;
   readonly expectedLeaves: MlcPositions | undefined;
+  /** The selected beam is dynamic: its leaves are judged against the trajectory (Evidence.trajectory), not expectedLeaves. */
+  readonly dynamicBeam?: boolean;
   /** Beam id the session has selected (armed on the linac). */
   readonly selectedBeamId: number | undefined;
   /** Cumulative MU at which the current segment must stop; the linac must report exactly this. */
@@ -103,7 +105,7 @@ function clearances(p: PermitInput, nowMs: number, mode: PermitMode): Record<Int
     'IL-COUCH-MOVING': !!couch && !couch.status.moving,
     'IL-COUCH-FAULT': !!couch && !couch.status.fault,
     'IL-COUCH-MOTION': !p.latchedFaults.includes('IL-COUCH-MOTION'),
-    'IL-MLC-NOT-IN-POSITION': !!mlc && !!p.expectedLeaves && !mlc.status.moving && maxLeafErrorMm(mlc.positions, p.expectedLeaves) <= t.mlcPositionMm,
+    'IL-MLC-NOT-IN-POSITION': p.dynamicBeam ? onTrajectory(p, mlc, nowMs, mode) : !!mlc && !!p.expectedLeaves && !mlc.status.moving && maxLeafErrorMm(mlc.positions, p.expectedLeaves) <= t.mlcPositionMm,
     'IL-MLC-FAULT': !!mlc && !mlc.status.fault,
     'IL-MLC-STALE': linkFresh(e.links.mlc, nowMs),
     'IL-COUCH-STALE': linkFresh(e.links.couch, nowMs),
@@ -118,6 +120,19 @@ function clearances(p: PermitInput, nowMs: number, mode: PermitMode): Record<Int
     'IL-BACKUP-TIMER': p.backupTimerLimitMs !== undefined && (p.irradiationMs ?? 0) < p.backupTimerLimitMs,
     'IL-PRESET-MISMATCH': !!beam && presetMatches(beam, p),
   };
+}
+
+/**
+ * A dynamic beam's leaves are on their trajectory: the latest judgement is fresh and for the selected beam, within
+ * dynamicLeafToleranceMm while the beam runs; to start or resume, within mlcPositionMm with the controller following
+ * the trajectory (its status bit), so the leaves will move with the dose.
+ */
+function onTrajectory(p: PermitInput, mlc: Evidence['mlc'], nowMs: number, mode: PermitMode): boolean {
+  const tr = p.evidence.trajectory;
+  const t = p.tolerances;
+  if (!mlc || !tr || tr.beamId !== p.selectedBeamId || !fresh(tr.atMs, nowMs, t.evidenceMaxAgeMs)) return false;
+  if (mode === 'start') return mlc.status.trajectoryMode === true && tr.maxErrorMm <= t.mlcPositionMm;
+  return tr.maxErrorMm <= (t.dynamicLeafToleranceMm ?? DYNAMIC_LEAF_TOLERANCE_MM);
 }
 
 type Expectations = Pick<PermitInput, 'selectedBeamId' | 'expectedSegmentEndMu' | 'expectedPresetMu' | 'expectedDoseRateMuPerMin'>;

@@ -22,8 +22,27 @@ export interface Evidence {
   readonly links: { readonly mlc: LinkEvidence; readonly couch: LinkEvidence; readonly beam: LinkEvidence };
   /** Intrafraction monitoring, when a stream is attached. */
   readonly motion?: MotionEvidence;
+  /** A dynamic beam's MLC readback judged against its trajectory at the measured MU (bridge/trajectory-watch.ts). */
+  readonly trajectory?: TrajectoryEvidence;
   /** Whether every record so far reached the journal's stable storage. */
   readonly journal?: { readonly writable: boolean; readonly pendingRecords: number; readonly lostRecords: number };
+}
+
+/** The worst leaf of one MLC readback against the selected dynamic beam's trajectory (docs/dynamic-delivery.md). */
+export interface TrajectoryEvidence {
+  readonly beamId: number;
+  /** Arrival time of the MLC readback judged, ms. */
+  readonly atMs: number;
+  readonly maxErrorMm: number;
+  /** The worst leaf: bank and 0-based pair index (the MLC protocol's numbering). */
+  readonly bank: 'A' | 'B';
+  readonly pair: number;
+  readonly actualMm: number;
+  /** The planned position's range over the MU window, mm. */
+  readonly expectedMm: readonly [number, number];
+  readonly muWindow: readonly [number, number];
+  /** Width of the arrival-time window the readback was compared over (MLC + beam round trips), ms. */
+  readonly skewWindowMs: number;
 }
 
 export interface MotionTolerances {
@@ -50,6 +69,8 @@ export interface PermitTolerances {
   readonly backupTimerMarginMs: number;
   /** Between segments the MLC must be in position within this, or the session holds (default MLC_POSITIONING_TIMEOUT_MS), ms. */
   readonly mlcPositioningTimeoutMs?: number;
+  /** During a dynamic beam a leaf further than this from its trajectory at the measured MU holds the beam (default DYNAMIC_LEAF_TOLERANCE_MM), mm. */
+  readonly dynamicLeafToleranceMm?: number;
   readonly motion?: MotionTolerances;
 }
 
@@ -58,3 +79,6 @@ export const noLinks = (staleAfterMs: number): Evidence['links'] => ({
   couch: { lastValidRxMs: undefined, staleAfterMs },
   beam: { lastValidRxMs: undefined, staleAfterMs },
 });
+
+/** Default of tolerances.dynamicLeafToleranceMm: Varian's dynamic MLC leaf tolerance (docs/dynamic-delivery.md), mm. */
+export const DYNAMIC_LEAF_TOLERANCE_MM = 2;

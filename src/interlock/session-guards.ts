@@ -26,8 +26,10 @@ export function segmentEndMu(c: SessionContext, k = c.segmentIndex): number | un
   return Math.round(sum * 1000) / 1000;
 }
 
+/** The leaves segment k starts from: its aperture, or for a dynamic beam its first control point. */
 export function leavesFor(c: SessionContext, k: number): MlcPositions | undefined {
   const beam = currentBeam(c);
+  if (beam?.trajectory) return beam.trajectory[0].positions;
   return beam && k < beam.segments.length ? apertureToLeaves(beam.segments[k].rows, beam.grid, c.mlcModel) : undefined;
 }
 
@@ -38,6 +40,7 @@ export function permitFor(c: SessionContext, e: SessionEvent, mode: PermitMode =
       setupVerified: c.setupVerified,
       approvedCouchTarget: c.approvedCouchTarget,
       expectedLeaves,
+      dynamicBeam: currentBeam(c)?.trajectory !== undefined,
       selectedBeamId: currentBeam(c)?.id,
       expectedSegmentEndMu: segmentEndMu(c, segment),
       ...beamExpectations(c),

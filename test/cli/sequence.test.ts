@@ -78,8 +78,8 @@ describe('a fraction delivering a sequenced dose-painting map', () => {
     expect(r.status, r.stderr).toBe(0);
     const rec = JSON.parse(r.stdout) as FractionRecord;
     for (const b of rec.beams) {
-      expect(b.fluence.maxAbsErrorMu).toBeLessThanOrEqual(0.01);
-      expect(b.fluence.reconstructedTotalMu).toBeCloseTo(b.fluence.plannedTotalMu, 1);
+      expect(b.fluence!.maxAbsErrorMu).toBeLessThanOrEqual(0.01);
+      expect(b.fluence!.reconstructedTotalMu).toBeCloseTo(b.fluence!.plannedTotalMu, 1);
       expect(b.segments.every((s) => s.apertureReadback !== null)).toBe(true);
     }
   });

@@ -23,7 +23,7 @@ describe('linac-bridge simulate', () => {
       expect(Math.abs(b.deliveredMu1 - b.plannedMu)).toBeLessThanOrEqual(0.1);
       expect(Math.abs(b.deliveredMu2 - b.plannedMu)).toBeLessThanOrEqual(0.1);
       expect(b.segments.every((s) => Math.abs(s.deliveredMu - s.plannedMu) <= 0.01)).toBe(true);
-      expect(b.fluence.maxAbsErrorMu).toBeLessThanOrEqual(0.01);
+      expect(b.fluence!.maxAbsErrorMu).toBeLessThanOrEqual(0.01);
     }
     expect(rec.couch!.withinTolerance).toBe(true);
     expect(rec.couch!.maxDeviationMm).toBeLessThanOrEqual(0.5);

@@ -1,8 +1,9 @@
 /**
  * RtPlan → the delivery plan (plan.ts: step-and-shoot apertures on a bixel
  * grid, the form the session, the simulators and the fraction record use).
- * Only STATIC beams are delivered: an ARC (no gantry axis in the simulators)
- * or DYNAMIC beam refuses the whole plan, naming the beam, before anything moves.
+ * STATIC beams become step-and-shoot segments; DYNAMIC beams their leaf
+ * trajectory (dynamic-beam.ts). An ARC (no gantry axis in the simulators)
+ * refuses the whole plan, naming the beam, before anything moves.
  *
  * Each beam gets its own grid that holds every open leaf edge exactly (to
  * 0.01 mm): origin = the leftmost open edge, bixel width = the greatest common
@@ -18,6 +19,7 @@ import type { DeliveryLimits } from '../../config/bridge-config.js';
 import { leafBoundariesMm, type MlcModel } from '../../config/mlc-model.js';
 import { BridgeError } from '../../core/bridge-error.js';
 import { staticSegments, type BeamSegment } from './beam-segments.js';
+import { dynamicDeliveryBeam } from './dynamic-beam.js';
 import type { BixelGrid, Plan, PlanBeam } from './plan.js';
 import type { RtBeam, RtPlan } from './rt-plan.js';
 import { validatePlan } from './validate-plan.js';
@@ -39,7 +41,6 @@ type Interval = readonly [number, number] | null;
 export function toDeliveryPlan(rt: RtPlan, o: DeliveryOptions): Plan {
   rt.beams.forEach((b, i) => {
     if (b.technique === 'ARC') throw new BridgeError('PLAN_INVALID', `beam ${b.number} (${b.name}) is an arc: the gantry does not rotate in the simulators, so arcs are not delivered`, { field: `plan.beams.${i}.controlPoints.gantryRotation`, actual: 'ARC', limit: 'STATIC' });
-    if (b.technique === 'DYNAMIC') throw new BridgeError('PLAN_INVALID', `beam ${b.number} (${b.name}) is DYNAMIC (leaves move with the beam on): dynamic delivery is not available yet`, { field: `plan.beams.${i}.technique`, actual: 'DYNAMIC', limit: 'STATIC' });
   });
   const beams = rt.beams.map((b, i) => deliveryBeam(b, i, o));
   const geometry = rt.frameOfReferenceUid && rt.isocenterLpsMm ? { frameOfReferenceUid: rt.frameOfReferenceUid, isocenterLpsMm: rt.isocenterLpsMm } : {};
@@ -59,6 +60,7 @@ export function toDeliveryPlan(rt: RtPlan, o: DeliveryOptions): Plan {
 
 function deliveryBeam(b: RtBeam, i: number, o: DeliveryOptions): PlanBeam {
   if (b.mlc && b.mlc.model !== o.mlc.id) throw new BridgeError('PLAN_INVALID', `beam ${b.number} (${b.name}) is for MLC ${b.mlc.model}, this machine has ${o.mlc.id}`, { field: `plan.beams.${i}.mlc.model`, actual: b.mlc.model, limit: o.mlc.id });
+  if (b.technique === 'DYNAMIC') return dynamicDeliveryBeam(b, i, o.mlc, b.controlPoints[0].doseRateMuPerMin ?? o.doseRateFor(b));
   const segments = staticSegments(b);
   const openings = segments.map((s) => openRows(s, o.mlc));
   const edges = openings.flat().flatMap((iv) => (iv ? [iv[0], iv[1]] : []));

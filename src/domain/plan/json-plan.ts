@@ -7,7 +7,8 @@
  * pairs parked as delivered), gantry from the beam, collimator and couch 0°,
  * no jaws, and the beam's dose rate. JSON plans state no energy: their model
  * says 6 MV photons (STANDARD), the beam every configured machine is expected
- * to have, and no treatment machine name.
+ * to have, and no treatment machine name. A beam with a `trajectory` is DYNAMIC:
+ * its control points are the trajectory's.
  */
 import { leafBoundariesMm, type MlcModel } from '../../config/mlc-model.js';
 import { apertureToLeaves } from './aperture-leaves.js';
@@ -32,8 +33,10 @@ export function fromJsonPlan(plan: Plan, mlc: MlcModel): RtPlan {
 function jsonBeam(b: PlanBeam, mlc: MlcModel): RtBeam {
   const total = beamMu(b);
   const controlPoints: ControlPoint[] = [];
+  // a beam with a trajectory (DYNAMIC): its control points are the trajectory's
+  if (b.trajectory) b.trajectory.forEach((p) => controlPoints.push(cp(b, controlPoints.length, p.metersetWeight, p.positions)));
   let delivered = 0;
-  b.segments.forEach((s) => {
+  if (!b.trajectory) b.segments.forEach((s) => {
     const leaves = apertureToLeaves(s.rows, b.grid, mlc);
     const at = (mu: number): ControlPoint => ({
       index: controlPoints.length,
@@ -55,8 +58,8 @@ function jsonBeam(b: PlanBeam, mlc: MlcModel): RtBeam {
   return {
     number: b.id,
     name: b.name,
-    beamType: 'STATIC',
-    technique: 'STATIC',
+    beamType: b.trajectory ? 'DYNAMIC' : 'STATIC',
+    technique: b.trajectory ? 'DYNAMIC' : 'STATIC',
     machine: '',
     energy: JSON_PLAN_ENERGY,
     metersetMu: total,
@@ -64,4 +67,8 @@ function jsonBeam(b: PlanBeam, mlc: MlcModel): RtBeam {
     controlPoints,
     accessories: [],
   };
+}
+
+function cp(b: PlanBeam, index: number, cumulativeWeight: number, leaves: ControlPoint['leaves']): ControlPoint {
+  return { index, cumulativeWeight, gantryDeg: b.gantryDeg, gantryRotation: 'NONE', collimatorDeg: 0, collimatorRotation: 'NONE', couchDeg: 0, couchRotation: 'NONE', jaws: {}, leaves, doseRateMuPerMin: b.doseRateMuPerMin };
 }

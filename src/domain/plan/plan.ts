@@ -4,6 +4,7 @@
  * starting at `grid.firstLeafPair`). Units: MU, mm, degrees.
  */
 import type { Aperture } from '../../kernels/fluence.js';
+import type { TrajectoryPoint } from '../../protocol/mlc-protocol.js';
 import type { PatientPosition } from '../registration/patient-position.js';
 import type { PlanGeometry } from '../registration/spatial-registration.js';
 
@@ -27,6 +28,13 @@ export interface PlanBeam {
   readonly segments: readonly Aperture[];
   /** Intended fluence (MU per bixel), row-major rows × cols; the segments must deliver it exactly. */
   readonly fluence: readonly (readonly number[])[];
+  /**
+   * A DYNAMIC (sliding-window, dMLC) beam: every leaf of the MLC per control
+   * point, by cumulative meterset weight 0..1 (leaves move linearly in MU between
+   * control points). Such a beam has exactly one segment, its whole MU over the
+   * envelope of the leaf openings (docs/dynamic-delivery.md). Absent: step and shoot.
+   */
+  readonly trajectory?: readonly TrajectoryPoint[];
 }
 
 export interface Plan {

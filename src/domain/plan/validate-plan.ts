@@ -13,6 +13,7 @@ import { JSON_LIMITS, parseJsonWithin } from '../../core/json-limits.js';
 import { accumulateFluence } from '../../kernels/fluence.js';
 import { PATIENT_POSITIONS } from '../registration/patient-position.js';
 import { beamMu, type Plan } from './plan.js';
+import { checkTrajectory } from './validate-trajectory.js';
 
 const Interval = z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([a, b]) => a <= b, { message: 'first must be <= last' });
 
@@ -47,6 +48,10 @@ const PlanSchema = z.object({
         }).strict(),
         segments: z.array(z.object({ mu: z.number().positive().max(1000), rows: z.array(z.union([Interval, z.null()])) }).strict()).min(1).max(500),
         fluence: z.array(z.array(z.number().min(0))),
+        trajectory: z.array(z.object({
+          metersetWeight: z.number().min(0).max(1),
+          positions: z.object({ bankAMm: z.array(z.number()).max(200), bankBMm: z.array(z.number()).max(200) }).strict(),
+        }).strict()).min(2).max(1000).optional(),
       }).strict(),
     )
     .min(1)
@@ -80,6 +85,7 @@ export function validatePlan(raw: unknown, mlc: MlcModel, protocols: readonly st
     checkMu(b, i, delivery);
     checkGrid(b, i, mlc);
     checkFluence(b, i);
+    if (b.trajectory) checkTrajectory(b, i, mlc);
   });
   return plan;
 }

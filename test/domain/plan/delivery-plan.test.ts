@@ -1,7 +1,7 @@
 /**
  * From the plan model to what the session delivers, and the JSON plans as the
  * model: STATIC beams become bixel apertures whose leaves are the plan's;
- * DYNAMIC and ARC beams are refused before anything moves.
+ * DYNAMIC beams carry their leaf trajectory; ARC beams are refused before anything moves.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -55,14 +55,23 @@ describe('toDeliveryPlan', () => {
     expect(beamMu(b)).toBeCloseTo(116.0036697, 9);
   });
 
-  it('refuses a DYNAMIC beam naming it, before any beam is converted', () => {
-    try {
-      toDeliveryPlan(importFile('dicompyler_rtplan_dmlc_m120.dcm'), opts(millennium));
-      expect.unreachable();
-    } catch (e) {
-      expect((e as BridgeError).field).toBe('plan.beams.0.technique');
-      expect((e as BridgeError).message).toMatch(/beam 1 \(3 RAO\) is DYNAMIC/);
-    }
+  it('delivers a DYNAMIC beam as its trajectory: every control point\'s leaves (values from dcmdump), one segment of the beam meterset', () => {
+    const plan = toDeliveryPlan(importFile('dicompyler_rtplan_dmlc_m120.dcm'), opts(millennium));
+    const e = expected['dicompyler_rtplan_dmlc_m120.dcm'];
+    expect(plan.beams.map((b) => [b.id, b.segments.length, b.segments[0].mu, b.trajectory?.length])).toEqual(e.beams.map((b: { number: number; meterset: number; controlPoints: unknown[] }) => [b.number, 1, b.meterset, b.controlPoints.length]));
+    plan.beams.forEach((b, i) => {
+      b.trajectory!.forEach((p, k) => {
+        const cp = e.beams[i].controlPoints[k];
+        expect(p.metersetWeight).toBeCloseTo(cp.weight, 9);
+        const mlcx = cp.devices.MLCX as number[];
+        for (let r = 0; r < 60; r++) {
+          const [bb, a] = [mlcx[r], mlcx[60 + r]];
+          // a pair closed below the 0.5 mm minimum gap (behind the jaws) is opened to it about its centre
+          if (a - bb >= millennium.minGapMm) expect([p.positions.bankBMm[r], p.positions.bankAMm[r]]).toEqual([bb, a]);
+          else expect([p.positions.bankBMm[r], p.positions.bankAMm[r]]).toEqual([(a + bb) / 2 - 0.25, (a + bb) / 2 + 0.25]);
+        }
+      });
+    });
   });
 
   it('refuses an arc naming the beam and the gantry rotation, even when other beams are static', () => {
