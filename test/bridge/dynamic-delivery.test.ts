@@ -30,7 +30,7 @@ async function toReady(): Promise<EmbeddedRoom> {
   e.session.loadPlan(plan);
   e.room.imaging.acquire(subject, correction);
   await until(() => stateOf(e) === 'setup.awaitingApproval', 3000, 'awaiting approval');
-  e.session.send({ type: 'APPROVE', registrationId: e.session.snapshot.context.pending!.registration.id, operator: 'rtt', role: 'therapist' });
+  e.session.approve(e.session.snapshot.context.pending!.registration.id, { user: 'rtt', role: 'therapist' });
   await until(() => stateOf(e) === 'ready', 8000, 'ready (MLC at the first control point, following)');
   return e;
 }
