@@ -72,6 +72,25 @@ describe('a truncated or foreign file', () => {
     expect(accepted).toEqual([]);
   });
 
+  it('refuses the plan with any sequence length flipped, off by one, huge or made undefined (a sequence never closed: the file has no delimiters)', () => {
+    const whole = read('derived/agility-2beam-explicit.dcm');
+    const sq: number[] = []; // explicit VR LE: tag, "SQ", 2 reserved bytes, 4-byte length
+    for (let i = 132; i + 12 <= whole.length; i++) if (whole[i + 4] === 0x53 && whole[i + 5] === 0x51 && whole[i + 6] === 0 && whole[i + 7] === 0) sq.push(i);
+    expect(sq.length).toBeGreaterThan(10);
+    let tried = 0;
+    for (const i of sq) {
+      const len = whole.readUInt32LE(i + 8);
+      for (const bad of [len ^ 0x100, len + 1, 0xfffffff0, 0xffffffff]) {
+        if (bad === len) continue; // 0xffffffff: undefined length, and no Sequence Delimitation Item follows
+        const m = Buffer.from(whole);
+        m.writeUInt32LE(bad >>> 0, i + 8);
+        expect(refusal(() => importRtPlanBytes(m, models)).code).toBe('PLAN_INVALID');
+        tried++;
+      }
+    }
+    expect(tried).toBeGreaterThan(40);
+  });
+
   it('refuses an empty file, text, and random bytes with PLAN_INVALID', () => {
     for (const bytes of [Buffer.alloc(0), Buffer.from('hello, not a plan\n'), Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 97 + 13) % 256))]) {
       expect(refusal(() => importRtPlanBytes(bytes, models)).code).toBe('PLAN_INVALID');
