@@ -103,7 +103,9 @@ describe('a truncated or foreign file', () => {
     fs.closeSync(fs.openSync(big, 'w'));
     fs.truncateSync(big, 200 * 1024 * 1024); // sparse: no blocks written
     try {
-      expect(refusal(() => readPlanBytes(big)).code).toBe('LIMIT_EXCEEDED');
+      const e = refusal(() => readPlanBytes(big));
+      expect([e.code, e.field, e.actual]).toEqual(['LIMIT_EXCEEDED', `${big}.bytes`, 200 * 1024 * 1024]);
+      expect(e.message).not.toMatch(/JSON/); // a DICOM file is not JSON input
       const r = spawnSync(process.execPath, [path.join(root, 'bin/linac-bridge.js'), 'plan', 'show', big], { cwd: root, encoding: 'utf8', timeout: 60_000 });
       expect(r.status).toBe(2);
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
