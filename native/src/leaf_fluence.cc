@@ -11,8 +11,10 @@ namespace {
 // Overlap of [lo, hi] with the pixels of one axis: calls f(pixel, length).
 template <typename F>
 void Overlaps(double lo, double hi, double origin, double res, int32_t n, F f) {
-  if (hi <= lo) return;
-  const double first = (lo - origin) / res + 0.5, last = (hi - origin) / res + 0.5;  // in pixel-edge units
+  if (!(hi > lo)) return;  // NaN too
+  // in pixel-edge units, clamped to the grid before any cast: a cast of an infinity is undefined
+  const double first = std::clamp((lo - origin) / res + 0.5, 0.0, static_cast<double>(n));
+  const double last = std::clamp((hi - origin) / res + 0.5, 0.0, static_cast<double>(n));
   int32_t i0 = std::max<int32_t>(0, static_cast<int32_t>(std::floor(first)));
   int32_t i1 = std::min<int32_t>(n - 1, static_cast<int32_t>(std::ceil(last)) - 1);
   for (int32_t i = i0; i <= i1; i++) {

@@ -46,10 +46,15 @@ void Run(SequenceJob& j) {
     SequenceOptions o;
     o.improved = j.method != "engel";
     o.workBudget = static_cast<uint64_t>(j.budgetWork);
+    if (j.method == "exact") {  // the budget bounds the whole exact run, its incumbent search included
+      o.budgetMs = j.budgetMs;
+      o.start = t0;
+    }
     j.segments = SequenceUnconstrained(j.m, o, &j.work, &j.segmentLowerBound);
     if (j.method == "exact") {
       SearchBudget b;
       b.budgetMs = j.budgetMs;
+      b.start = t0;
       ExactResult r = SequenceExact(j.m, std::move(j.segments), b, j.segmentLowerBound);
       j.segments = std::move(r.segments);
       j.segmentLowerBound = r.lowerBound;

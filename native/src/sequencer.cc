@@ -186,7 +186,7 @@ size_t Rollout(Matrix m, int64_t C, int mode, std::mt19937& rng, size_t cutoff, 
 // whose completion needs fewest segments (ties: the larger weight).
 // `work` counts candidate rollouts; the search stops once it reaches `budget` (no clock: the same map
 // and budget give the same segments on any machine and load).
-std::vector<Segment> Pilot(Matrix m, int mode, std::mt19937& rng, size_t cutoff, uint64_t& work, uint64_t budget) {
+std::vector<Segment> Pilot(Matrix m, int mode, std::mt19937& rng, size_t cutoff, uint64_t& work, uint64_t budget, const SequenceOptions& o) {
   std::vector<Segment> out;
   int64_t C = MatrixComplexity(m);
   while (C > 0) {
@@ -206,11 +206,11 @@ std::vector<Segment> Pilot(Matrix m, int mode, std::mt19937& rng, size_t cutoff,
         ++work;
         if (k < bestK) { bestK = k; bestU = cand; bestMode = am; }
       }
-      if (work >= budget) break;
+      if (work >= budget || o.Expired()) break;
     }
     out.push_back(Apply(m, C, bestU, bestMode, rng));
     C -= bestU;
-    if (work >= budget) {
+    if (work >= budget || o.Expired()) {
       Rollout(m, C, mode, rng, SIZE_MAX - 1, &out);
       return out;
     }
@@ -237,12 +237,14 @@ std::vector<Segment> SequenceUnconstrained(const Matrix& m, const SequenceOption
     Rollout(m, MatrixComplexity(m), 1, rng, SIZE_MAX - 1, &g);  // jump-removing intervals
     consider(std::move(g));
   }
-  for (int mode = 1; mode <= 2 && best.size() > lb && work < budget; ++mode) consider(Pilot(m, mode, rng, best.size(), work, budget));
-  while (best.size() > lb && work < budget) consider(Pilot(m, 2, rng, best.size(), work, budget));
+  for (int mode = 1; mode <= 2 && best.size() > lb && work < budget && !o.Expired(); ++mode) consider(Pilot(m, mode, rng, best.size(), work, budget, o));
+  while (best.size() > lb && work < budget && !o.Expired()) consider(Pilot(m, 2, rng, best.size(), work, budget, o));
   // Then the weight-multiset search of the exact mode, downwards from the pilot's K, by node count.
-  if (best.size() > lb && o.workBudget > work) {
+  if (best.size() > lb && o.workBudget > work && !o.Expired()) {
     SearchBudget nodes;
     nodes.nodeLimit = (o.workBudget - work) * 100;
+    nodes.budgetMs = o.budgetMs;
+    nodes.start = o.start;
     int32_t bound = 0;
     best = DescendSegments(m, std::move(best), nodes, &bound);
     work += nodes.nodes / 100;  // whole units; the last node may overrun by < 100

@@ -1,5 +1,6 @@
 // Step-and-shoot leaf sequencing on an integer fluence matrix (rows = leaf pairs, columns = bixels).
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -30,6 +31,13 @@ struct SequenceOptions {
   // (one unit each), the rest to the weight-multiset descent (exact.h; 100 search nodes a unit).
   uint64_t workBudget = 0;
   uint32_t seed = 12345;     // fixed: same map + budget -> same segments
+  // Exact mode only: its wall-clock budget from `start` also stops this search (0: no clock, as the
+  // default method, so that it stays reproducible).
+  double budgetMs = 0;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  bool Expired() const {
+    return budgetMs > 0 && std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() >= budgetMs;
+  }
 };
 
 // TNMU-optimal decomposition (sum of weights == MatrixComplexity) with few segments.

@@ -23,9 +23,22 @@ export interface LoadedLog {
   readonly trajectory?: TrajectoryLog;
 }
 
+/**
+ * A machine log larger than this is refused before reading, bytes. A trajectory log at 20 ms
+ * with 120 leaves holds about 1.2 kB per snapshot: an hour of beam is about 220 MB.
+ */
+export const MAX_MACHINE_LOG_BYTES = 256 * 1024 * 1024;
+
+/** The file's bytes, refused by its size before reading (a huge or sparse file must not fill memory). */
+function readLogBytes(file: string): Buffer {
+  const size = fs.statSync(file).size;
+  if (size > MAX_MACHINE_LOG_BYTES) throw new BridgeError('LIMIT_EXCEEDED', 'machine log file too large', { field: file, actual: size, limit: MAX_MACHINE_LOG_BYTES, unit: 'bytes' });
+  return fs.readFileSync(file);
+}
+
 /** Reads a trajectory log file; a bad CRC or layout throws naming the field. */
 export function readTrajectoryLogFile(file: string): TrajectoryLog {
-  const r = decodeTrajectoryLog(fs.readFileSync(file));
+  const r = decodeTrajectoryLog(readLogBytes(file));
   if (!r.ok) throw new BridgeError(r.error.code, `${file}: ${r.error.message}`, { field: r.error.field, actual: r.error.actual, limit: r.error.limit });
   return r.value;
 }
@@ -54,7 +67,7 @@ export function readMachineLogs(files: readonly string[]): LoadedLog[] {
   }
   for (const p of pairs.values()) {
     if (!p.A || !p.B) throw new BridgeError('INPUT_INVALID', 'a DynaLog is a pair: give the A and the B file together', { field: (p.A ?? p.B)!, limit: 'both A and B files' });
-    const r = parseDynalogPair(fs.readFileSync(p.A, 'latin1'), fs.readFileSync(p.B, 'latin1'));
+    const r = parseDynalogPair(readLogBytes(p.A).toString('latin1'), readLogBytes(p.B).toString('latin1'));
     if (!r.ok) throw new BridgeError(r.error.code, `${p.A} + ${p.B}: ${r.error.message}`, { field: r.error.field, actual: r.error.actual, limit: r.error.limit });
     out.push({ file: `${p.A} + ${p.B}`, log: machineLogFromDynalog(r.value) });
   }

@@ -13,7 +13,6 @@ import path from 'node:path';
 import type { LoadedConfig } from '../config/load-config.js';
 import { loadAllMlcModels } from '../config/load-config.js';
 import { BridgeError } from '../core/bridge-error.js';
-import { tooLarge } from '../core/json-limits.js';
 import { importRtPlanBytes } from '../domain/plan/dicom/import-rt-plan.js';
 import { toDeliveryPlan } from '../domain/plan/delivery-plan.js';
 import { fromJsonPlan } from '../domain/plan/json-plan.js';
@@ -39,7 +38,7 @@ export const machineContext = (cfg: LoadedConfig): MachineContext => ({ machine:
 export function readPlanBytes(file: string, maxBytes = MAX_RTPLAN_BYTES): Buffer {
   try {
     const size = fs.statSync(file).size;
-    if (size > maxBytes) throw tooLarge(file, size, { maxBytes, maxDepth: 0 });
+    if (size > maxBytes) throw new BridgeError('LIMIT_EXCEEDED', 'plan file too large', { field: `${file}.bytes`, actual: size, limit: maxBytes, unit: 'bytes' });
     return fs.readFileSync(file);
   } catch (cause) {
     if (cause instanceof BridgeError) throw cause;

@@ -3,6 +3,7 @@
  * config (`start --config`: every link must name a real address) or from the
  * embedded simulators' ports (`--simulate`, `simulate`).
  */
+import path from 'node:path';
 import type { LoadedConfig } from '../config/load-config.js';
 import { BridgeError } from '../core/bridge-error.js';
 import type { LinkSpec } from '../transport/byte-link.js';
@@ -41,7 +42,27 @@ function named(spec: LinkSpec | undefined, name: RoomLinkName): LinkSpec {
 /** The links `start --config` opens: all four must name a device, or the config is refused naming the field. */
 export function configuredLinks(cfg: LoadedConfig): RoomLinks {
   const l = cfg.bridge.links;
-  return { mlc: named(l.mlc.transport, 'mlc'), beam: named(l.beam.transport, 'beam'), couch: named(l.couch.transport, 'couch'), imaging: named(l.imaging?.transport, 'imaging') };
+  const links = { mlc: named(l.mlc.transport, 'mlc'), beam: named(l.beam.transport, 'beam'), couch: named(l.couch.transport, 'couch'), imaging: named(l.imaging?.transport, 'imaging') };
+  distinctAddresses(links);
+  return links;
+}
+
+const address = (s: LinkSpec): string => (s.kind === 'tcp' ? `tcp://${s.host.toLowerCase()}:${s.port}` : `serial:${path.resolve(s.path)}`);
+
+/**
+ * Two links at one address are refused: a device that answers another link's heartbeat would
+ * show that link connected and fresh while it talks to the wrong device (the MLC simulator
+ * answers the beam link's heartbeat). Names as written are compared (`localhost` and
+ * `127.0.0.1` are not resolved).
+ */
+function distinctAddresses(links: Readonly<Record<RoomLinkName, LinkSpec>>): void {
+  const seen = new Map<string, RoomLinkName>();
+  for (const name of ROOM_LINK_NAMES) {
+    const a = address(links[name]);
+    const other = seen.get(a);
+    if (other) throw new BridgeError('CONFIG_INVALID', `the same address as links.${other}: each link needs its own device`, { field: `links.${name}.transport`, actual: a, limit: `an address no other link uses` });
+    seen.set(a, name);
+  }
 }
 
 /** The configured device links with ports replaced (embedded simulators); a port 0 left over is refused. */

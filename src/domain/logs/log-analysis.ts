@@ -7,10 +7,11 @@
  * (expected positions, expected MU) vs delivered (actual, actual MU) fluence
  * and their gamma (reference: planned). Heavy parts run in the native addon.
  */
+import { BridgeError } from '../../core/bridge-error.js';
 import { gamma, type GammaCriteria } from '../../kernels/gamma.js';
 import { leafErrorStats, leafFluence, type FluenceGridSpec } from '../../kernels/leaf-stats.js';
 import { estimateLeafLagMs } from './leaf-lag.js';
-import type { MachineLog } from './machine-log.js';
+import { NO_JAW_MM, type MachineLog } from './machine-log.js';
 
 export const MOVING_LEAF_STD_MM = 0.1;
 
@@ -44,6 +45,7 @@ export const DEFAULT_ANALYSIS: AnalysisOptions = {
 };
 
 export async function analyzeLog(log: MachineLog, opts: AnalysisOptions = DEFAULT_ANALYSIS): Promise<LogAnalysis> {
+  assertPlausible(log);
   const leaves = 2 * log.leafPairs;
   const st = leafErrorStats(log.expectedMm, log.actualMm, log.kept, leaves);
   const moving = Array.from(st.stdActualPerLeaf, (v) => v > MOVING_LEAF_STD_MM);
@@ -103,4 +105,25 @@ export function fluences(log: MachineLog, resolutionMm: number): { grid: Fluence
     planned: leafFluence(tipsE, weightOf(log.expectedMu), jawsOf(log.expectedJawsMm), bounds, grid),
     delivered: leafFluence(tipsA, weightOf(log.actualMu), jawsOf(log.actualJawsMm), bounds, grid),
   };
+}
+
+/**
+ * Leaves and jaws within ±NO_JAW_MM and MU finite and >= 0, every snapshot: a log with NaN, an
+ * infinity or 3e38 in a position is corrupt, and is refused naming the array and the snapshot.
+ */
+function assertPlausible(log: MachineLog): void {
+  const mm: Array<[string, Float32Array, number]> = [
+    ['expectedMm', log.expectedMm, 2 * log.leafPairs], ['actualMm', log.actualMm, 2 * log.leafPairs],
+    ['expectedJawsMm', log.expectedJawsMm, 4], ['actualJawsMm', log.actualJawsMm, 4],
+  ];
+  for (const [name, a, per] of mm) {
+    for (let k = 0; k < a.length; k++) {
+      if (!(Math.abs(a[k]) <= NO_JAW_MM)) throw new BridgeError('INPUT_INVALID', `snapshot ${Math.floor(k / per)}: position not finite or beyond ±${NO_JAW_MM} mm`, { field: `log.${name}[${k}]`, actual: String(a[k]), limit: NO_JAW_MM, unit: 'mm' });
+    }
+  }
+  for (const [name, a] of [['expectedMu', log.expectedMu], ['actualMu', log.actualMu]] as const) {
+    for (let s = 0; s < a.length; s++) {
+      if (!(Number.isFinite(a[s]) && a[s] >= 0)) throw new BridgeError('INPUT_INVALID', `snapshot ${s}: MU not finite or negative`, { field: `log.${name}[${s}]`, actual: String(a[s]), limit: '>= 0, finite', unit: 'MU' });
+    }
+  }
 }

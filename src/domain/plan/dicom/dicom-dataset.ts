@@ -62,8 +62,11 @@ export function readDicomBytes(bytes: Uint8Array, field = 'dicom'): Dataset {
   const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
   try {
     const ab = part10.buffer.slice(part10.byteOffset, part10.byteOffset + part10.byteLength);
-    return DicomMetaDictionary.naturalizeDataset(DicomMessage.readFile(ab, { ignoreErrors: false }).dict) as Dataset;
+    const dict = DicomMessage.readFile(ab, { ignoreErrors: false }).dict as RawDict;
+    checkNumericStrings(dict, '');
+    return DicomMetaDictionary.naturalizeDataset(dict) as Dataset;
   } catch (e) {
+    if (e instanceof BridgeError) throw e;
     const after = lastReadableElement(part10);
     const where = after ? `the element after ${after}` : 'the first element';
     throw new BridgeError('PLAN_INVALID', `truncated or corrupt: cannot read ${where} (${String((e as Error).message).slice(0, 120)})`, { field, actual: `${bytes.length} bytes`, cause: e });
@@ -87,5 +90,36 @@ function lastReadableElement(part10: Uint8Array): string | undefined {
     return undefined;
   } finally {
     dcmjs.log.setLevel(level);
+  }
+}
+
+type RawDict = Record<string, { vr?: string; Value?: unknown[]; _rawValue?: unknown } | undefined>;
+/** PS3.5 6.2: DS is a fixed or floating point number (digits, + - . E e, spaces around); IS an optionally signed integer. */
+const NUMERIC: Record<string, RegExp> = { DS: /^ *[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)? *$/, IS: /^ *[+-]?\d+ *$/ };
+
+/**
+ * Refuses a DS or IS value that is not a number as written. dcmjs strips every
+ * character but digits, sign, point and e before converting ("1,5" reads 15,
+ * "NaN" or "abc" read as an empty value that the import would carry forward), so
+ * the raw text is checked here, in every nested sequence, naming the attribute.
+ */
+function checkNumericStrings(dict: RawDict, at: string): void {
+  const names = dcmjs.data.DicomMetaDictionary.dictionary as Record<string, { name?: string } | undefined>;
+  for (const [tag, el] of Object.entries(dict)) {
+    if (!el) continue;
+    const key = names[`(${tag.slice(0, 4)},${tag.slice(4)})`]?.name ?? tag;
+    if (el.vr === 'SQ') {
+      (el.Value ?? []).forEach((item, i) => checkNumericStrings(item as RawDict, `${at}${key}[${i}].`));
+      continue;
+    }
+    const pattern = el.vr ? NUMERIC[el.vr] : undefined;
+    if (!pattern) continue;
+    const raw = Array.isArray(el._rawValue) ? el._rawValue : [el._rawValue];
+    for (const v of raw) {
+      if (typeof v !== 'string' || v.trim() === '') continue; // an empty value is absent (the import decides whether that is allowed)
+      if (!pattern.test(v) || !Number.isFinite(Number(v))) {
+        throw new BridgeError('PLAN_INVALID', `not a ${el.vr === 'IS' ? 'integer string' : 'decimal string'} (PS3.5 6.2)`, { field: `dicom.${at}${key}`, actual: v.trim().slice(0, 40), limit: el.vr === 'IS' ? '[+-]digits' : '[+-]digits[.digits][E[+-]digits], finite' });
+      }
+    }
   }
 }

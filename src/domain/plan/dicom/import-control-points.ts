@@ -46,7 +46,11 @@ export function importControlPoints(beam: Dataset, at: string, finalWeight: numb
     s.collimatorRotation = rotation(cp, 'BeamLimitingDeviceRotationDirection', cat, s.collimatorRotation);
     s.couchDeg = optNumber(cp, 'PatientSupportAngle', cat) ?? s.couchDeg;
     s.couchRotation = rotation(cp, 'PatientSupportRotationDirection', cat, s.couchRotation);
+    for (const [key, v] of [['GantryAngle', s.gantryDeg], ['BeamLimitingDeviceAngle', s.collimatorDeg], ['PatientSupportAngle', s.couchDeg]] as const) {
+      if (v !== undefined && !(v >= 0 && v < 360)) throw dicomError(`${cat}.${key}`, 'angle outside [0, 360) (PS3.3 C.8.8.14)', { actual: v, limit: '0 <= angle < 360', unit: 'deg' });
+    }
     const rate = optNumber(cp, 'DoseRateSet', cat);
+    if (rate !== undefined && rate < 0) throw dicomError(`${cat}.DoseRateSet`, 'negative dose rate', { actual: rate, limit: '>= 0 (0: none)', unit: 'MU/min' });
     if (rate !== undefined) s.doseRateMuPerMin = rate > 0 ? rate : undefined;
     readDevices(cp, cat, s, mlcAxis, mlcPairs);
     if (k === 0) requireFirst(s, cat, mlcPairs);

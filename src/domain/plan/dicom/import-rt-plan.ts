@@ -36,6 +36,11 @@ export function importRtPlan(ds: Dataset, mlcModels: readonly MlcModel[]): RtPla
     beams.push(importBeam(b, at, mu, mlcModels));
   });
   if (beams.length === 0) throw dicomError('BeamSequence', 'no TREATMENT beam');
+  const numbersInPlan = beamsDs.map((b, i) => optNumber(b, 'BeamNumber', `BeamSequence[${i}]`));
+  for (const n of meterset.perBeam.keys()) {
+    // a fraction that names a beam the plan does not hold is not the plan that was approved
+    if (!numbersInPlan.includes(n)) throw dicomError('FractionGroupSequence[0].ReferencedBeamSequence', `references beam ${n}, which is not in the Beam Sequence`, { actual: n, limit: numbersInPlan.join(' | ') });
+  }
   const tables = toleranceTables(ds);
   beams.forEach((b) => {
     if (b.toleranceTable !== undefined && !tables.some((t) => t.number === b.toleranceTable)) {
