@@ -65,16 +65,26 @@ export class QaModeBeam implements QaBeamLink {
     return d.latest!.status;
   }
 
-  beamOn(): Promise<BeamStatus> {
+  /**
+   * Like a physicist waiting for the permit light before pressing beam-on: waits (bounded) until the
+   * QA permit would allow, so a link that missed one heartbeat on a busy machine is waited out rather
+   * than failing the check; the session still judges the permit on BEAM_ON itself.
+   */
+  async beamOn(): Promise<BeamStatus> {
     if (!this.beam) throw new BridgeError('INPUT_INVALID', 'no QA beam selected', { field: 'beam.beamOn' });
+    await this.settle('qa.ready');
+    await waitFor(() => this.permit().permitted, SESSION_ACT_MS);
     return this.start('BEAM_ON', 'qa.ready', 'beam.beamOn');
+  }
+
+  private permit() {
+    return qaPermitFor(this.s.snapshot.context, { type: 'TICK', atMs: performance.now() });
   }
 
   async resume(): Promise<readonly string[]> {
     await this.settle('qa.beamHold');
     const causes = [...this.s.snapshot.context.holdCauses];
-    const permit = () => qaPermitFor(this.s.snapshot.context, { type: 'TICK', atMs: performance.now() });
-    if (!(await waitFor(() => permit().permitted, SESSION_ACT_MS))) throw new BridgeError('PERMIT_DENIED', 'the interlocks that held the QA beam did not clear', { field: 'beam.resume', actual: permit().causes.join(' '), limit: SESSION_ACT_MS, unit: 'ms' });
+    if (!(await waitFor(() => this.permit().permitted, SESSION_ACT_MS))) throw new BridgeError('PERMIT_DENIED', 'the interlocks that held the QA beam did not clear', { field: 'beam.resume', actual: this.permit().causes.join(' '), limit: SESSION_ACT_MS, unit: 'ms' });
     await this.start('RESUME', 'qa.beamHold', 'beam.resume');
     return causes;
   }
