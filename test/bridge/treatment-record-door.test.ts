@@ -64,5 +64,5 @@ describe('the treatment record of a beam held by the door', () => {
     // every control point carries the MLC readback and the couch readback
     expect(dcmdumpValues(file, '300a,00b8').filter((t) => t === 'MLCX')).toHaveLength(1 + 4);
     expect(dcmdumpValues(file, '300a,0128')).toHaveLength(4);
-  });
+  }, 120_000); // a real-time beam to 20 MU, a hold and the record: more than the default 20 s on a busy machine
 });
