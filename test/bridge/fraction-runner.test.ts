@@ -49,7 +49,7 @@ const onlyStale = (causes: readonly string[]): boolean => causes.length > 0 && c
 
 const operatorEvents = (e: EmbeddedRoom) => readJournal(e.journal.file).entries.filter((x) => x.kind === 'operator').map((x) => (x.data as { type: string }).type);
 
-describe('fraction runner in the therapist seat: beam holds', () => {
+describe('fraction runner in the therapist seat: beam holds', { timeout: 60_000 }, () => {
   it('presses RESUME only after the door is closed again, and completes the fraction', async () => {
     const e = (embedded = await startRoom());
     const run = runFraction(e.session, examplePlan, runnerFor(e, { maxResumes: 5, waitMs: 150, giveUpAfterMs: 10_000 }));
