@@ -23,8 +23,8 @@ export interface LoadedConfig {
   readonly couch: CouchModel;
 }
 
-/** Reads `file` (size and nesting checked before parsing), validates it strictly (unknown keys are errors) and freezes it. */
-export function readValidated<T>(file: string, schema: ZodType<T>): T {
+/** Reads a JSON settings file, its size and nesting checked before parsing; CONFIG_INVALID naming the file otherwise. */
+export function readConfigJson(file: string): unknown {
   let text: Buffer;
   try {
     text = fs.readFileSync(file);
@@ -33,7 +33,12 @@ export function readValidated<T>(file: string, schema: ZodType<T>): T {
   }
   const parsed = parseJsonWithin(text, file, JSON_LIMITS.config);
   if (!parsed.ok) throw new BridgeError('CONFIG_INVALID', `cannot read JSON: ${parsed.error.message}`, { field: file, cause: parsed.error });
-  const r = schema.safeParse(parsed.value);
+  return parsed.value;
+}
+
+/** Reads `file` (size and nesting checked before parsing), validates it strictly (unknown keys are errors) and freezes it. */
+export function readValidated<T>(file: string, schema: ZodType<T>): T {
+  const r = schema.safeParse(readConfigJson(file));
   if (r.success) return deepFreeze(r.data);
   const issue = r.error.issues[0];
   const keyPath = issueKeyPath(issue);

@@ -6,6 +6,7 @@
 import type { Pose6 } from '../core/pose.js';
 import type { DoseChannelTolerance } from './dose-channels.js';
 import type { MotionEvidence } from '../domain/motion/motion-monitor.js';
+import type { TrajectoryError } from '../domain/plan/trajectory-error.js';
 import type { BeamStatus } from '../protocol/beam-protocol.js';
 import type { CouchStatus } from '../protocol/couch-register-map.js';
 import type { MlcPositions, MlcStatus } from '../protocol/mlc-protocol.js';
@@ -29,18 +30,10 @@ export interface Evidence {
 }
 
 /** The worst leaf of one MLC readback against the selected dynamic beam's trajectory (docs/dynamic-delivery.md). */
-export interface TrajectoryEvidence {
+export interface TrajectoryEvidence extends TrajectoryError {
   readonly beamId: number;
   /** Arrival time of the MLC readback judged, ms. */
   readonly atMs: number;
-  readonly maxErrorMm: number;
-  /** The worst leaf: bank and 0-based pair index (the MLC protocol's numbering). */
-  readonly bank: 'A' | 'B';
-  readonly pair: number;
-  readonly actualMm: number;
-  /** The planned position's range over the MU window, mm. */
-  readonly expectedMm: readonly [number, number];
-  readonly muWindow: readonly [number, number];
   /** Width of the arrival-time window the readback was compared over (MLC + beam round trips), ms. */
   readonly skewWindowMs: number;
 }

@@ -4,12 +4,11 @@
  * Validation is strict (unknown keys refused) and a refusal names the key and
  * the value (BridgeError CONFIG_INVALID, field "<file>:<key path>", actual = the value).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { BridgeError } from '../core/bridge-error.js';
-import { JSON_LIMITS, parseJsonWithin } from '../core/json-limits.js';
 import { PROJECT_ROOT } from '../core/project-root.js';
+import { readConfigJson } from '../config/load-config.js';
 import { issueKeyPath, issueSummary } from '../config/zod-issue.js';
 import type { QaTolerance } from './qa-types.js';
 
@@ -48,19 +47,12 @@ const show = (v: unknown): string => (v === undefined ? '(missing)' : JSON.strin
 
 /** Reads and validates one table file; refuses it whole naming the key and the value. */
 export function readToleranceFile(file: string): z.infer<typeof TableSchema> {
-  let text: Buffer;
-  try {
-    text = fs.readFileSync(file);
-  } catch (cause) {
-    throw new BridgeError('CONFIG_INVALID', `cannot read: ${(cause as Error).message}`, { field: file, cause });
-  }
-  const parsed = parseJsonWithin(text, file, JSON_LIMITS.config);
-  if (!parsed.ok) throw new BridgeError('CONFIG_INVALID', `cannot read JSON: ${parsed.error.message}`, { field: file, cause: parsed.error });
-  const r = TableSchema.safeParse(parsed.value);
+  const value = readConfigJson(file);
+  const r = TableSchema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const keys = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-  const actual = issue.code === 'invalid_key' ? String(issue.path.at(-1)) : show(valueAt(parsed.value, keys));
+  const actual = issue.code === 'invalid_key' ? String(issue.path.at(-1)) : show(valueAt(value, keys));
   throw new BridgeError('CONFIG_INVALID', issueSummary(issue), { field: `${path.basename(file)}:${issueKeyPath(issue)}`, actual });
 }
 
