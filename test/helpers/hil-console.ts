@@ -88,6 +88,8 @@ export async function startHilConsole(timeScale: number): Promise<HilConsole> {
 /** A console user over HTTP and the live socket. */
 export class ApiUser {
   private known = 0;
+  /** The state version an accepted command left (its reply's). */
+  lastAccepted = 0;
   private constructor(readonly base: string, readonly token: string, readonly live: LiveClient) {}
 
   static async login(base: string, username: string): Promise<ApiUser> {
@@ -107,6 +109,7 @@ export class ApiUser {
     for (let attempt = 0; ; attempt++) {
       const r = await call(this.base, 'POST', '/api/v1/commands', { token: this.token, body: { basedOnStateVersion: this.newest(), ...cmd } });
       if (typeof r.body?.stateVersion === 'number') this.known = Math.max(this.known, r.body.stateVersion);
+      if (r.status === 200) this.lastAccepted = r.body.stateVersion;
       if (r.status !== 409 || r.body.error?.code !== 'STALE_STATE' || attempt >= 3) return r;
       this.known = Math.max(this.known, (await call(this.base, 'GET', '/api/v1/state', { token: this.token })).body.stateVersion);
     }
@@ -114,6 +117,12 @@ export class ApiUser {
 
   session(): any {
     return this.live.session();
+  }
+
+  /** True once the live session shows the state after this client's last accepted command (or later). */
+  caughtUp(): boolean {
+    const v = this.live.latest('session')?.stateVersion ?? this.live.messages.find((m) => m.type === 'snapshot')?.stateVersion ?? 0;
+    return v >= this.lastAccepted;
   }
 
   /** The latest data of a live topic (update, else the snapshot's). */
