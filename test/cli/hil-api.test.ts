@@ -77,7 +77,10 @@ function completedByBeam(rtt: ApiUser): Map<string, { mu1: number; mu2: number }
  */
 async function untilResumingLoadHolds(rtt: ApiUser, cond: () => boolean, what: string): Promise<void> {
   for (let resumes = 0; ; resumes++) {
-    await until(() => cond() || (rtt.caughtUp() && rtt.hasTag('hold') && allClear(rtt)()), 120_000, what);
+    await until(() => cond() || (rtt.caughtUp() && rtt.hasTag('hold') && allClear(rtt)()), 120_000, what).catch((e: Error) => {
+      const unclear = (rtt.topic('interlocks') ?? []).filter((i: any) => i.status !== 'clear').map((i: any) => `${i.id} ${i.status}`);
+      throw new Error(`${e.message}; session ${JSON.stringify(rtt.session())}, beam ${JSON.stringify(rtt.topic('beam'))}, not clear: ${unclear.join(', ')}`);
+    });
     if (cond()) return;
     const causes: string[] = rtt.session().holdCauses;
     expect(causes.every((c) => c.endsWith('-STALE') || c === 'IL-BEAM-NOT-READY'), `a hold not caused by load: ${causes.join(', ')}`).toBe(true);
@@ -136,7 +139,9 @@ describe('start --config on four simulator processes, driven through the console
       expect(rtt.topic('links').mlc.detail).toMatch(/STALE/);
       expect(rtt.session()).toMatchObject({ state: 'beamHold', holdCauses: expect.arrayContaining(['IL-MLC-STALE']) });
       expect(rtt.interlock('IL-MLC-STALE')).toMatchObject({ status: 'active', reason: expect.stringMatching(/MLC link/) });
-      await until(() => rtt.topic('beam').state === 'Held', 30_000, 'the linac reporting the beam held (readback)');
+      await until(() => rtt.topic('beam').state === 'Held', 30_000, 'the linac reporting the beam held (readback)').catch((e: Error) => {
+        throw new Error(`${e.message}; beam ${JSON.stringify(rtt.topic('beam'))}, session ${JSON.stringify(rtt.session())}`);
+      });
       const refused = await rtt.send({ type: 'resume' });
       expect(refused.status).toBe(409);
       expect(refused.body.error).toMatchObject({ code: 'REFUSED', message: expect.stringContaining('IL-MLC-STALE') });
