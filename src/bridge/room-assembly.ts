@@ -60,7 +60,7 @@ export async function assembleRoom(cfg: LoadedConfig, opts: RoomOptions): Promis
   const retry = opts.firstOpen === 'retry';
   const reporter = retry ? new LinkReporter(opts.onLinkReport) : undefined;
   const drivers = await openDrivers(cfg, opts.links, clock, { firstOpen: opts.firstOpen, open: reporter?.open });
-  for (const name of ['mlc', 'beam'] as const) reporter?.watchIdentity(name, describeLink(opts.links[name]), drivers[name].events$);
+  for (const name of ['mlc', 'beam', 'couch'] as const) reporter?.watchIdentity(name, describeLink(opts.links[name]), drivers[name].events$);
   const journal = Journal.open(path.join(journalDir(cfg), opts.journalName), cfg.bridge.journal.fsync);
   const session = new BridgeSession(drivers, cfg, journal, clock, { carriedLatches: opts.carriedLatches });
   const lag = new LoopLagMonitor((r) => journal.append('loop-lag', { event: r.warning ? 'lag-warning' : 'period', ...r }), { warnAboveMs: heartbeatMarginMs(cfg) });

@@ -60,10 +60,13 @@ export class LinkHealthMonitor {
     if (!this.subject.value.fresh && this.identified) this.subject.next({ fresh: true, lastValidRxMs: this.lastRx });
   }
 
-  /** The device answered with the expected identity: its replies count as evidence from now on. */
+  /**
+   * The device answered with the expected identity: its valid frames count as evidence from now on
+   * (the identity reply among them, if the driver touched for it; the couch's does not, being no pose).
+   */
   identityConfirmed(): void {
     this.identified = true;
-    this.touch();
+    this.check();
   }
 
   /** The device has proved its identity since the transport was last lost (always true without `identityRequired`). */

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../src/core/clock.js';
 import { BeamDriver } from '../../src/drivers/beam-driver.js';
+import { CouchDriver } from '../../src/drivers/couch-driver.js';
 import type { DriverEvent } from '../../src/drivers/driver-event.js';
 import { LinkHealthMonitor } from '../../src/drivers/link-health.js';
 import { MlcDriver } from '../../src/drivers/mlc-driver.js';
@@ -14,6 +15,7 @@ import { openTcpLink } from '../../src/transport/tcp-link.js';
 import { BeamDevice, defaultBeamSimOptions } from '../../simulators/beam-device.js';
 import { FramedDeviceHost, type FramedDevice } from '../../simulators/framed-device-host.js';
 import { MlcDevice } from '../../simulators/mlc-device.js';
+import { CouchRegisters, DOC_REG, jsmodbusTcpCouch } from '../helpers/jsmodbus-couch.js';
 import { linkTiming, simOptions, testConfig } from '../helpers/sim-fixtures.js';
 import { until } from '../helpers/wait.js';
 
@@ -103,6 +105,38 @@ describe('framed drivers confirm the device identity before the link is fresh', 
     expect(mlc.cmds[0]).toBe(MlcCmd.Identify);
     expect(beam.cmds[0]).toBe(BeamCmd.Identify);
     expect(mismatches([...m.events, ...b.events])).toEqual([]);
+  });
+});
+
+/** The couch driver against a third-party Modbus server (jsmodbus) holding `regs`. */
+async function couchOn(regs: CouchRegisters) {
+  const server = await jsmodbusTcpCouch(regs);
+  cleanups.push(() => server.close());
+  const driver = await CouchDriver.connect({ clock: systemClock, transport: { kind: 'tcp', host: '127.0.0.1', port: server.port }, unitId: 1, connectTimeoutMs: 1000, pollMs: 20, ...linkTiming });
+  const events: DriverEvent[] = [];
+  let everFresh = false;
+  driver.events$.subscribe((e) => events.push(e));
+  driver.health$.subscribe((h) => (everFresh ||= h.fresh));
+  cleanups.push(() => driver.close());
+  return { driver, events, wasEverFresh: () => everFresh };
+}
+
+describe('the couch driver reads the identity registers (30, 31) before the link is fresh', () => {
+  it('keeps a Modbus device with another device type stale, takes no pose from it and reports the mismatch once', async () => {
+    const regs = new CouchRegisters();
+    regs.set(DOC_REG.deviceType, 0x1234);
+    const r = await couchOn(regs);
+    await until(() => regs.get(DOC_REG.deviceTick) >= 10, 5000, 'ten identity reads served');
+    expect(r.driver.isFresh()).toBe(false);
+    expect(r.wasEverFresh()).toBe(false);
+    expect(r.driver.latest).toBeUndefined();
+    expect(mismatches(r.events)).toEqual([{ type: 'link-identity-mismatch', device: 'couch', expected: 'device type 0x4336, map version 1', actual: 'device type 0x1234, map version 1' }]);
+  });
+
+  it('is fresh on a device that holds the documented identity', async () => {
+    const r = await couchOn(new CouchRegisters());
+    await until(() => r.driver.isFresh() && r.driver.latest !== undefined, 5000, 'fresh');
+    expect(mismatches(r.events)).toEqual([]);
   });
 });
 
