@@ -2,6 +2,7 @@
  * A framed link is fresh only once the device on it has said what it is and that is the configured
  * device: a device that merely answers (the MLC controller NAKs the beam link's frames) is not evidence.
  */
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../src/core/clock.js';
 import { BeamDriver } from '../../src/drivers/beam-driver.js';
@@ -11,6 +12,7 @@ import { LinkHealthMonitor } from '../../src/drivers/link-health.js';
 import { MlcDriver } from '../../src/drivers/mlc-driver.js';
 import { BeamCmd } from '../../src/protocol/beam-protocol.js';
 import { MlcCmd } from '../../src/protocol/mlc-protocol.js';
+import { openReconnectingByteLink } from '../../src/transport/open-link.js';
 import { openTcpLink } from '../../src/transport/tcp-link.js';
 import { BeamDevice, defaultBeamSimOptions } from '../../simulators/beam-device.js';
 import { FramedDeviceHost, type FramedDevice } from '../../simulators/framed-device-host.js';
@@ -35,8 +37,11 @@ async function serve(device: FramedDevice) {
   return { port, cmds };
 }
 
-async function driverOn<D extends BeamDriver | MlcDriver>(port: number, make: (link: Awaited<ReturnType<typeof openTcpLink>>) => D) {
-  const driver = make(await openTcpLink('127.0.0.1', port, 1000));
+const tcp = (port: number) => openTcpLink('127.0.0.1', port, 1000);
+
+/** The driver `make` opens, with its events and whether it was ever fresh. */
+async function driverOn<D extends BeamDriver | MlcDriver>(make: () => Promise<D>) {
+  const driver = await make();
   const events: DriverEvent[] = [];
   let everFresh = false;
   driver.events$.subscribe((e) => events.push(e));
@@ -50,7 +55,7 @@ const mismatches = (events: DriverEvent[]) => events.filter((e) => e.type === 'l
 describe('framed drivers confirm the device identity before the link is fresh', () => {
   it('keeps a beam link pointed at the MLC controller stale, sends it only IDENTIFY and reports the mismatch once', async () => {
     const mlc = await serve(new MlcDevice(simOptions.mlc));
-    const r = await driverOn(mlc.port, (l) => new BeamDriver(l, { clock: systemClock, ...linkTiming }));
+    const r = await driverOn(async () => new BeamDriver(await tcp(mlc.port), { clock: systemClock, ...linkTiming }));
     await until(() => mlc.cmds.length >= 5, 5000, 'five identity attempts');
     expect(r.driver.isFresh()).toBe(false);
     expect(r.wasEverFresh()).toBe(false);
@@ -62,7 +67,7 @@ describe('framed drivers confirm the device identity before the link is fresh', 
 
   it('keeps an MLC link pointed at the linac beam interface stale and reports the mismatch once', async () => {
     const beam = await serve(new BeamDevice(defaultBeamSimOptions));
-    const r = await driverOn(beam.port, (l) => new MlcDriver(l, { clock: systemClock, ...linkTiming }, expectedMlc));
+    const r = await driverOn(async () => new MlcDriver(await tcp(beam.port), { clock: systemClock, ...linkTiming }, expectedMlc));
     await until(() => beam.cmds.length >= 5, 5000, 'five identity attempts');
     expect(r.driver.isFresh()).toBe(false);
     expect(r.wasEverFresh()).toBe(false);
@@ -75,7 +80,7 @@ describe('framed drivers confirm the device identity before the link is fresh', 
     const other = { ...simOptions.mlc, model: 'agility', leafPairs: 80 };
     expect(other.leafPairs).not.toBe(expectedMlc.leafPairs);
     const mlc = await serve(new MlcDevice(other));
-    const r = await driverOn(mlc.port, (l) => new MlcDriver(l, { clock: systemClock, ...linkTiming }, expectedMlc));
+    const r = await driverOn(async () => new MlcDriver(await tcp(mlc.port), { clock: systemClock, ...linkTiming }, expectedMlc));
     await until(() => mismatches(r.events).length === 1 && mlc.cmds.length >= 3, 5000, 'mismatch reported');
     const e = mismatches(r.events)[0] as { expected: string; actual: string };
     expect(e.expected).toContain(`${expectedMlc.model} with ${expectedMlc.leafPairs} leaf pairs`);
@@ -90,7 +95,7 @@ describe('framed drivers confirm the device identity before the link is fresh', 
     host.faults.silent = true;
     const port = await host.host.listenTcp(0);
     cleanups.push(() => host.host.close());
-    const r = await driverOn(port, (l) => new BeamDriver(l, { clock: systemClock, ...linkTiming }));
+    const r = await driverOn(async () => new BeamDriver(await tcp(port), { clock: systemClock, ...linkTiming }));
     await until(() => r.driver.counters.timeouts >= 3, 5000, 'three identity timeouts');
     expect(mismatches(r.events)).toEqual([{ type: 'link-identity-mismatch', device: 'beam', expected: 'linac-beam-interface', actual: `no identity within ${linkTiming.requestTimeoutMs} ms` }]);
     expect(r.driver.isFresh()).toBe(false);
@@ -99,12 +104,49 @@ describe('framed drivers confirm the device identity before the link is fresh', 
   it('is fresh on the configured devices, IDENTIFY first', async () => {
     const mlc = await serve(new MlcDevice(simOptions.mlc));
     const beam = await serve(new BeamDevice(defaultBeamSimOptions));
-    const m = await driverOn(mlc.port, (l) => new MlcDriver(l, { clock: systemClock, ...linkTiming }, expectedMlc));
-    const b = await driverOn(beam.port, (l) => new BeamDriver(l, { clock: systemClock, ...linkTiming }));
+    const m = await driverOn(async () => new MlcDriver(await tcp(mlc.port), { clock: systemClock, ...linkTiming }, expectedMlc));
+    const b = await driverOn(async () => new BeamDriver(await tcp(beam.port), { clock: systemClock, ...linkTiming }));
     await until(() => m.driver.isFresh() && b.driver.isFresh() && m.driver.latest !== undefined, 5000, 'both fresh');
     expect(mlc.cmds[0]).toBe(MlcCmd.Identify);
     expect(beam.cmds[0]).toBe(BeamCmd.Identify);
     expect(mismatches([...m.events, ...b.events])).toEqual([]);
+  });
+});
+
+/** A loopback port whose n-th connection is piped to `ports[n]` (the last repeats); `drop()` closes the open ones. */
+async function switchingPort(ports: readonly number[]) {
+  const open = new Set<net.Socket>();
+  let n = 0;
+  const srv = net.createServer((s) => {
+    const up = net.connect(ports[Math.min(n++, ports.length - 1)], '127.0.0.1');
+    open.add(s);
+    s.on('error', () => undefined);
+    up.on('error', () => s.destroy());
+    s.on('close', () => (open.delete(s), up.destroy()));
+    up.on('close', () => s.destroy());
+    s.pipe(up);
+    up.pipe(s);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => (open.forEach((s) => s.destroy()), srv.close(() => r()))));
+  return { port: (srv.address() as net.AddressInfo).port, drop: () => open.forEach((s) => s.destroy()) };
+}
+
+describe('identity is confirmed again on every reconnect', () => {
+  it('an MLC link fresh on its controller that reconnects to the beam interface stays stale and reports the mismatch', async () => {
+    const mlc = await serve(new MlcDevice(simOptions.mlc));
+    const beam = await serve(new BeamDevice(defaultBeamSimOptions));
+    const sw = await switchingPort([mlc.port, beam.port]);
+    const link = await openReconnectingByteLink({ kind: 'tcp', host: '127.0.0.1', port: sw.port }, 500);
+    const r = await driverOn(async () => new MlcDriver(link, { clock: systemClock, ...linkTiming }, expectedMlc));
+    await until(() => r.driver.isFresh(), 5000, 'fresh on the MLC controller');
+    expect(mismatches(r.events)).toEqual([]);
+    sw.drop();
+    await until(() => r.events.some((e) => e.type === 'link-reopened') && beam.cmds.length >= 3, 5000, 'reopened to the beam interface');
+    expect(r.driver.isFresh()).toBe(false);
+    expect(new Set(beam.cmds)).toEqual(new Set([MlcCmd.Identify]));
+    expect(mismatches(r.events)).toHaveLength(1);
+    expect(r.events.filter((e) => e.type === 'link-fresh')).toHaveLength(1); // the first connection's only
   });
 });
 
