@@ -8,7 +8,7 @@
  */
 import type { Frame } from '../src/protocol/frame-codec.js';
 import { NakReason } from '../src/protocol/frame-codec.js';
-import { BEAM_REQUEST_PAYLOAD_BYTES, BeamCmd, MU_LSB, BeamState, TerminationReason, decodeArm, decodeMu, encodeBeamStatus, type BeamStatus } from '../src/protocol/beam-protocol.js';
+import { BEAM_DEVICE_TYPE, BEAM_REQUEST_PAYLOAD_BYTES, BeamCmd, encodeBeamIdentity, MU_LSB, BeamState, TerminationReason, decodeArm, decodeMu, encodeBeamStatus, type BeamStatus } from '../src/protocol/beam-protocol.js';
 import type { DeviceReply, FramedDevice } from './framed-device-host.js';
 import type { Steppable } from './physics-loop.js';
 
@@ -69,7 +69,7 @@ export class BeamDevice implements FramedDevice, Steppable {
     if (expectedBytes !== undefined && frame.payload.length !== expectedBytes) return { nak: NakReason.BadPayload };
     switch (frame.cmd) {
       case BeamCmd.Identify:
-        return { payload: Buffer.from('SIM-LINAC beam-if 1.0', 'ascii') };
+        return { payload: encodeBeamIdentity({ deviceType: BEAM_DEVICE_TYPE, model: 'SIM-LINAC', firmware: 'sim-1.0' }) };
       case BeamCmd.Status:
         return ok();
       case BeamCmd.Heartbeat:

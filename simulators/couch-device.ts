@@ -8,7 +8,7 @@
  * calibration offset and backlash per axis.
  */
 import { POSE_AXES, ZERO_POSE, isRotationAxis, type Pose6, type PoseAxis } from '../src/core/pose.js';
-import { COUCH_REGISTER_COUNT, CouchCommand, CouchFault, CouchReg, decodePose, encodePose, encodeStatusWord } from '../src/protocol/couch-register-map.js';
+import { COUCH_DEVICE_TYPE, COUCH_MAP_REGISTERS, COUCH_MAP_VERSION, CouchCommand, CouchFault, CouchReg, decodePose, encodePose, encodeStatusWord } from '../src/protocol/couch-register-map.js';
 import { gaussian as gauss, mulberry32 } from '../src/core/random.js';
 import type { Steppable } from './physics-loop.js';
 import { trapezoid, type Profile } from './trapezoid.js';
@@ -27,7 +27,7 @@ export interface CouchSimOptions {
 }
 
 /** Actual pose, status, fault code and the device tick belong to the couch. */
-const READ_ONLY = new Set<number>([...Array.from({ length: 12 }, (_, i) => CouchReg.actualPose + i), CouchReg.status, CouchReg.faultCode, CouchReg.deviceTick]);
+const READ_ONLY = new Set<number>([...Array.from({ length: 12 }, (_, i) => CouchReg.actualPose + i), CouchReg.status, CouchReg.faultCode, CouchReg.deviceTick, CouchReg.deviceType, CouchReg.mapVersion]);
 
 interface Move {
   readonly from: Record<PoseAxis, number>;
@@ -37,7 +37,7 @@ interface Move {
 }
 
 export class CouchDevice implements Steppable {
-  private readonly regs = new Uint16Array(COUCH_REGISTER_COUNT);
+  private readonly regs = new Uint16Array(COUCH_MAP_REGISTERS);
   private actual: Record<PoseAxis, number> = { ...ZERO_POSE };
   private target: Record<PoseAxis, number> = { ...ZERO_POSE };
   private move: Move | undefined;
@@ -75,13 +75,13 @@ export class CouchDevice implements Steppable {
   }
 
   read(address: number, count: number): number[] | undefined {
-    if (address < 0 || address + count > COUCH_REGISTER_COUNT) return undefined;
+    if (address < 0 || address + count > COUCH_MAP_REGISTERS) return undefined;
     this.sync();
     return Array.from(this.regs.subarray(address, address + count));
   }
 
   write(address: number, values: readonly number[]): boolean {
-    if (address < 0 || address + values.length > COUCH_REGISTER_COUNT) return false;
+    if (address < 0 || address + values.length > COUCH_MAP_REGISTERS) return false;
     for (let r = address; r < address + values.length; r++) if (READ_ONLY.has(r)) return false;
     values.forEach((v, i) => (this.regs[address + i] = v));
     for (let i = 0; i < values.length; i++) {
@@ -189,5 +189,7 @@ export class CouchDevice implements Steppable {
     });
     this.regs[CouchReg.faultCode] = this.fault;
     this.regs[CouchReg.deviceTick] = this.tick;
+    this.regs[CouchReg.deviceType] = COUCH_DEVICE_TYPE;
+    this.regs[CouchReg.mapVersion] = COUCH_MAP_VERSION;
   }
 }

@@ -30,7 +30,7 @@ export async function openDrivers(cfg: LoadedConfig, links: Pick<RoomLinks, 'mlc
     clock, transport: couchSpec, unitId: l.couch.unitId, openLink: open('couch'), retryFirstOpen: opts.firstOpen === 'retry',
     connectTimeoutMs: l.couch.connectTimeoutMs, requestTimeoutMs: l.couch.requestTimeoutMs, pollMs: couchSpec.kind === 'serial' ? l.couch.rtuPollMs : l.couch.pollMs, heartbeatMs: l.couch.heartbeatMs, staleAfterMs: l.couch.staleAfterMs,
   });
-  return { mlc: new MlcDriver(mlcLink, framed(l.mlc)), beam: new BeamDriver(beamLink, framed(l.beam)), couch };
+  return { mlc: new MlcDriver(mlcLink, framed(l.mlc), { model: cfg.mlc.id, leafPairs: cfg.mlc.leafPairs }), beam: new BeamDriver(beamLink, framed(l.beam)), couch };
 }
 
 /** The drivers for the configured links, with ports replaced for embedded simulators (port 0 without an override is refused). */

@@ -17,11 +17,11 @@ import { registrationMessages } from '../drivers/imaging-link.js';
 import { motionSamples } from '../drivers/motion-link.js';
 import { Journal } from '../journal/journal.js';
 import { raiseLoopPriority } from '../kernels/scheduling.js';
-import type { ByteLink } from '../transport/byte-link.js';
+import { describeLink, type ByteLink } from '../transport/byte-link.js';
 import { openByteLink, openReconnectingByteLink } from '../transport/open-link.js';
 import { BridgeSession, type BridgeSessionOptions } from './bridge-session.js';
 import { closeRoom, openDrivers } from './connect-room.js';
-import { LinkReporter, type LinkReport } from './link-reports.js';
+import { LinkReporter, reportRecord, type LinkReport } from './link-reports.js';
 import { LoopLagMonitor } from './loop-lag-monitor.js';
 import type { RoomLinks } from './room-links.js';
 import { heartbeatMarginMs } from './room-readiness.js';
@@ -60,6 +60,7 @@ export async function assembleRoom(cfg: LoadedConfig, opts: RoomOptions): Promis
   const retry = opts.firstOpen === 'retry';
   const reporter = retry ? new LinkReporter(opts.onLinkReport) : undefined;
   const drivers = await openDrivers(cfg, opts.links, clock, { firstOpen: opts.firstOpen, open: reporter?.open });
+  for (const name of ['mlc', 'beam', 'couch'] as const) reporter?.watchIdentity(name, describeLink(opts.links[name]), drivers[name].events$);
   const journal = Journal.open(path.join(journalDir(cfg), opts.journalName), cfg.bridge.journal.fsync);
   const session = new BridgeSession(drivers, cfg, journal, clock, { carriedLatches: opts.carriedLatches });
   const lag = new LoopLagMonitor((r) => journal.append('loop-lag', { event: r.warning ? 'lag-warning' : 'period', ...r }), { warnAboveMs: heartbeatMarginMs(cfg) });
@@ -78,7 +79,7 @@ export async function assembleRoom(cfg: LoadedConfig, opts: RoomOptions): Promis
   });
   if (opts.links.motion) session.attachMotionStream(motionSamples(await openByteLink(opts.links.motion, streamTimeoutMs), clock));
   session.start();
-  reporter?.journalTo((r) => session.note('device-event', { device: r.link, type: r.event === 'connected' ? 'link-connected' : 'link-unreachable', endpoint: r.endpoint, error: r.error, attempts: r.attempts }));
+  reporter?.journalTo((r) => session.note('device-event', reportRecord(r)));
   return {
     session, journal, clock, links: opts.links,
     async close(stopDetail?: object) {

@@ -4,9 +4,9 @@
  * door and beam state, stamped with the clock.
  */
 import { BridgeError } from '../core/bridge-error.js';
-import { BeamCmd, decodeBeamStatus, encodeArm, encodeMu, type ArmRequest, type BeamStatus } from '../protocol/beam-protocol.js';
+import { BEAM_DEVICE_TYPE, BeamCmd, decodeBeamIdentity, decodeBeamStatus, encodeArm, encodeMu, type ArmRequest, type BeamStatus } from '../protocol/beam-protocol.js';
 import type { ByteLink } from '../transport/byte-link.js';
-import { FramedDriver, type FramedDriverOptions } from './device-driver.js';
+import { FramedDriver, type FramedDriverOptions, type IdentityCheck } from './device-driver.js';
 
 export interface BeamSnapshot {
   readonly status: BeamStatus;
@@ -42,6 +42,18 @@ export class BeamDriver extends FramedDriver<BeamSnapshot> {
   }
   status(): Promise<BeamStatus> {
     return this.command(BeamCmd.Status);
+  }
+
+  /** The device must say it is a linac beam interface (any model: the config names none). */
+  protected async checkIdentity(): Promise<IdentityCheck> {
+    const f = await this.client.request(BeamCmd.Identify, Buffer.alloc(0), this.opts.requestTimeoutMs);
+    const id = decodeBeamIdentity(f.payload);
+    const actual = id ? `${id.deviceType} ${id.model} (firmware ${id.firmware})` : `an IDENTIFY reply that does not decode (${f.payload.length} bytes)`;
+    return { ok: id?.deviceType === BEAM_DEVICE_TYPE, expected: this.expectedIdentity(), actual };
+  }
+
+  protected expectedIdentity(): string {
+    return BEAM_DEVICE_TYPE;
   }
 
   /** The heartbeat is a status request. */

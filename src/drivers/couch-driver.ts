@@ -6,13 +6,16 @@
  * read: a write's acknowledgement says the couch is listening, not where it is.
  * A link whose port closed, or that has had no reply for `reconnectAfterMs` (a
  * half-open TCP connection never reports itself), is replaced by a fresh one,
- * with backoff; the link stays stale until the couch answers a read.
+ * with backoff; the link stays stale until the couch answers a read. On every
+ * connection the identity registers (30, 31) are read first: until they name a
+ * couch on this register map the link stays stale and no pose is read (the
+ * watchdog write goes on: a couch moves only while it changes).
  */
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { BridgeError } from '../core/bridge-error.js';
 import type { Clock } from '../core/clock.js';
 import type { Pose6 } from '../core/pose.js';
-import { COUCH_REGISTER_COUNT, CouchCommand, CouchReg, decodePose, decodeStatusRegisters, encodePose, type CouchStatus } from '../protocol/couch-register-map.js';
+import { COUCH_DEVICE_TYPE, COUCH_MAP_VERSION, COUCH_REGISTER_COUNT, CouchCommand, CouchReg, decodePose, describeCouchIdentity, isCouchIdentity, decodeStatusRegisters, encodePose, type CouchStatus } from '../protocol/couch-register-map.js';
 import { describeLink, type ByteLink, type LinkSpec } from '../transport/byte-link.js';
 import { openByteLink } from '../transport/open-link.js';
 import type { DeviceDriver } from './device-driver.js';
@@ -61,6 +64,8 @@ export class CouchDriver implements DeviceDriver<CouchSnapshot> {
   private watchdogCounter = 0;
   private reconnecting = false;
   private closed = false;
+  /** The identity mismatch last reported (each distinct answer once), cleared when a couch answers. */
+  private reportedMismatch: string | undefined;
   private connectedAtMs: number;
   private client: ModbusMaster;
   readonly counters: DriverCounters = { framesRejected: 0, timeouts: 0, naks: 0, unexpected: 0 };
@@ -69,7 +74,7 @@ export class CouchDriver implements DeviceDriver<CouchSnapshot> {
   private constructor(link: ByteLink, private readonly opts: CouchDriverOptions) {
     this.client = this.master(link);
     this.connectedAtMs = opts.clock.nowMs();
-    this.health = new LinkHealthMonitor(opts.clock, opts.staleAfterMs);
+    this.health = new LinkHealthMonitor(opts.clock, opts.staleAfterMs, { identityRequired: true });
     this.health.health$.subscribe((h) => this.events.next(h.fresh ? { type: 'link-fresh', device: 'couch' } : { type: 'link-stale', device: 'couch', lastValidRxMs: h.lastValidRxMs }));
     this.health.start();
     this.poller = new PollLoop(opts.clock, opts.pollMs, () => this.poll());
@@ -165,6 +170,7 @@ export class CouchDriver implements DeviceDriver<CouchSnapshot> {
   private async poll(): Promise<void> {
     if (this.reconnecting) return;
     if (this.connectionLost()) return this.reconnect();
+    if (!this.health.isIdentified && !(await this.confirmIdentity())) return;
     const read = () => this.client.readHoldingRegisters(0, COUCH_REGISTER_COUNT, 'couch.poll');
     let data: number[];
     try {
@@ -176,6 +182,28 @@ export class CouchDriver implements DeviceDriver<CouchSnapshot> {
     if (data.length !== COUCH_REGISTER_COUNT) return; // the master checks the byte count; belt and braces
     this.snapshots.next({ actual: decodePose(data, CouchReg.actualPose), target: decodePose(data, CouchReg.targetPose), status: decodeStatusRegisters(data), atMs: this.opts.clock.nowMs() });
     this.health.touch(); // only a pose read is evidence of where the couch is
+  }
+
+  /** Reads registers 30, 31; true when they name a couch on this map. A mismatch is reported once per distinct answer. */
+  private async confirmIdentity(): Promise<boolean> {
+    let actual: string;
+    try {
+      const regs = await this.enqueue('identity', () => this.client.readHoldingRegisters(CouchReg.deviceType, 2, 'couch.identity'));
+      if (isCouchIdentity(regs)) {
+        this.reportedMismatch = undefined;
+        this.health.identityConfirmed();
+        return true;
+      }
+      actual = describeCouchIdentity(regs);
+    } catch (e) {
+      if (e instanceof BridgeError && e.code === 'LINK_CLOSED') return false; // reconnecting: reported as such
+      actual = e instanceof BridgeError && e.code === 'REQUEST_TIMEOUT' ? `no identity within ${this.opts.requestTimeoutMs} ms` : `no identity (${(e as Error).message})`;
+    }
+    if (actual !== this.reportedMismatch && !this.closed) {
+      this.reportedMismatch = actual;
+      this.events.next({ type: 'link-identity-mismatch', device: 'couch', expected: describeCouchIdentity([COUCH_DEVICE_TYPE, COUCH_MAP_VERSION]), actual });
+    }
+    return false;
   }
 
   /** The port closed, or nothing came back for reconnectAfterMs (since the last reply or the last connect). */

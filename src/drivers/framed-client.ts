@@ -36,7 +36,7 @@ export class FramedClient {
     staleAfterMs: number,
     private readonly cmdName: (cmd: number) => string,
   ) {
-    this.health = new LinkHealthMonitor(clock, staleAfterMs);
+    this.health = new LinkHealthMonitor(clock, staleAfterMs, { identityRequired: true }); // the driver confirms the device's identity
     this.health.health$.subscribe((h) =>
       this.events$.next(h.fresh ? { type: 'link-fresh', device } : { type: 'link-stale', device, lastValidRxMs: h.lastValidRxMs }),
     );
@@ -49,6 +49,7 @@ export class FramedClient {
     });
     link.onReopen?.(() => {
       this.decoder = new FrameDecoder(); // a partial frame from the old connection is not the start of a new one
+      this.health.invalidate(); // another device may answer now: its identity is confirmed again
       this.events$.next({ type: 'link-reopened', device });
     });
     this.health.start();

@@ -6,7 +6,7 @@
 import { BridgeError } from '../core/bridge-error.js';
 import { MlcCmd, decodeIdentity, decodePositions, decodeStatus, encodeHeartbeat, encodePositions, encodeTrajectoryChunk, type MlcIdentity, type MlcPositions, type MlcStatus, type TrajectoryPoint } from '../protocol/mlc-protocol.js';
 import type { ByteLink } from '../transport/byte-link.js';
-import { FramedDriver, type FramedDriverOptions } from './device-driver.js';
+import { FramedDriver, type FramedDriverOptions, type IdentityCheck } from './device-driver.js';
 
 export type { FramedDriverOptions } from './device-driver.js';
 
@@ -19,10 +19,17 @@ export interface MlcSnapshot {
   readonly requestedAtMs?: number;
 }
 
+/** The configured MLC model the controller must report (its id and leaf-pair count). */
+export interface ExpectedMlc {
+  readonly model: string;
+  readonly leafPairs: number;
+}
+
 export class MlcDriver extends FramedDriver<MlcSnapshot> {
   private heartbeatCounter = 0;
 
-  constructor(link: ByteLink, opts: FramedDriverOptions) {
+  /** `expected`: the configured model; without it any MLC controller that identifies itself is accepted. */
+  constructor(link: ByteLink, opts: FramedDriverOptions, private readonly expected?: ExpectedMlc) {
     super('mlc', link, opts, (c) => MlcCmd[c] ?? `0x${c.toString(16)}`);
     this.startPolling();
   }
@@ -64,6 +71,18 @@ export class MlcDriver extends FramedDriver<MlcSnapshot> {
   async readPositions(): Promise<MlcPositions> {
     const f = await this.client.request(MlcCmd.ReadPositions, Buffer.alloc(0), this.opts.requestTimeoutMs);
     return this.decoded(decodePositions(f.payload), 'readPositions');
+  }
+
+  /** An MLC identity reply, with the configured model and leaf-pair count when the config names them. */
+  protected async checkIdentity(): Promise<IdentityCheck> {
+    const id = await this.identify();
+    const actual = `MLC ${id.model} with ${id.leafPairs} leaf pairs (firmware ${id.firmware})`;
+    const ok = this.expected === undefined || (id.model === this.expected.model && id.leafPairs === this.expected.leafPairs);
+    return { ok, expected: this.expectedIdentity(), actual };
+  }
+
+  protected expectedIdentity(): string {
+    return this.expected ? `MLC ${this.expected.model} with ${this.expected.leafPairs} leaf pairs` : 'an MLC controller';
   }
 
   protected async poll(): Promise<void> {

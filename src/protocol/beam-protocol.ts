@@ -79,6 +79,35 @@ export interface BeamStatus {
   readonly tick: number;
 }
 
+/** The device type every linac beam interface reports in its IDENTIFY reply (docs/protocols/beam.md). */
+export const BEAM_DEVICE_TYPE = 'linac-beam-interface';
+
+/** IDENTIFY reply: three ASCII strings, each `u8 length` then the bytes (at most 32). */
+export interface BeamIdentity {
+  readonly deviceType: string;
+  readonly model: string;
+  readonly firmware: string;
+}
+
+export function encodeBeamIdentity(id: BeamIdentity): Buffer {
+  const field = (t: string): Buffer => {
+    const b = Buffer.from(t.slice(0, 32), 'ascii');
+    return Buffer.concat([Buffer.from([b.length]), b]);
+  };
+  return Buffer.concat([field(id.deviceType), field(id.model), field(id.firmware)]);
+}
+
+export function decodeBeamIdentity(p: Buffer): BeamIdentity | undefined {
+  const fields: string[] = [];
+  let off = 0;
+  for (let k = 0; k < 3; k++) {
+    if (off >= p.length || off + 1 + p[off] > p.length) return undefined;
+    fields.push(p.subarray(off + 1, off + 1 + p[off]).toString('ascii'));
+    off += 1 + p[off];
+  }
+  return off === p.length ? { deviceType: fields[0], model: fields[1], firmware: fields[2] } : undefined;
+}
+
 export interface ArmRequest {
   readonly beamId: number;
   readonly presetMu: number;

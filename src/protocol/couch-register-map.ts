@@ -15,9 +15,20 @@ export const CouchReg = {
   watchdog: 27,
   moveId: 28,
   deviceTick: 29,
+  /** Read-only identity (not in the poll): the device type code, then the register-map version. */
+  deviceType: 30,
+  mapVersion: 31,
 } as const;
 
+/** Registers 0 … 29, read by every poll: poses, command, status, watchdog, move id, tick. */
 export const COUCH_REGISTER_COUNT = 30;
+/** Every register of the map, identity included (0 … 31). */
+export const COUCH_MAP_REGISTERS = 32;
+
+/** Register 30 of every 6DOF couch on this map: ASCII "C6" (docs/protocols/couch.md). */
+export const COUCH_DEVICE_TYPE = 0x4336;
+/** Register 31: the version of this register map. */
+export const COUCH_MAP_VERSION = 1;
 
 export enum CouchCommand {
   None = 0,
@@ -41,6 +52,17 @@ export enum CouchFault {
   TargetOutOfRange = 2,
   Stall = 3,
   Collision = 4,
+}
+
+/** Registers 30, 31 as read: the couch this map describes, or not. */
+export function isCouchIdentity(regs: ArrayLike<number>): boolean {
+  return regs.length === 2 && regs[0] === COUCH_DEVICE_TYPE && regs[1] === COUCH_MAP_VERSION;
+}
+
+/** Registers 30, 31 as one line for reports: `device type 0x4336, map version 1`. */
+export function describeCouchIdentity(regs: ArrayLike<number>): string {
+  const hex = (v: number | undefined) => (v === undefined ? 'none' : `0x${v.toString(16).padStart(4, '0')}`);
+  return `device type ${hex(regs[0])}, map version ${regs[1] ?? 'none'}`;
 }
 
 const SCALE_TRANSLATION = 1000; // µm per mm

@@ -54,8 +54,8 @@ const lateProxy = (to: LinkSpec & { kind: 'tcp' }, delayMs: number) => server((s
   });
 });
 
-async function sim(device: 'mlc' | 'beam'): Promise<SimProcess> {
-  const p = await startSim(device, ['--port', '0']);
+async function sim(device: 'mlc' | 'beam', args: string[] = []): Promise<SimProcess> {
+  const p = await startSim(device, ['--port', '0', ...args]);
   cleanups.push(() => p.stop());
   return p;
 }
@@ -115,6 +115,38 @@ describe('start --config with misbehaving links', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain(`link mlc serial:${regular}@115200 unreachable`);
     expectRunningVetoed(r.out, ['mlc']);
+  });
+
+  it('never reports a beam link on the MLC controller (or the MLC link on the beam interface) fresh: identity mismatch named per link and journaled', async () => {
+    const dir = tmpDir('adv-crossed-');
+    const mlc = await sim('mlc');
+    const beam = await sim('beam');
+    const file = hilConfig(dir, { mlc: beam.spec, beam: mlc.spec, couch: await silent(), imaging: await silent() });
+    const r = await start(file);
+    expect(r.code).toBe(0);
+    expectRunningVetoed(r.out, ['mlc', 'beam']);
+    expect(r.out.match(/link beam \S+ is not the configured device/g)).toHaveLength(1); // once, not on every retry
+    expect(r.out).toMatch(/link beam \S+ is not the configured device: expected linac-beam-interface, got no identity/);
+    expect(r.out).toMatch(/link mlc \S+ is not the configured device: expected MLC millennium-120 with 60 leaf pairs, got no identity/);
+    const journal = fs.readdirSync(path.join(dir, 'journal')).map((f) => fs.readFileSync(path.join(dir, 'journal', f), 'utf8')).join('');
+    const records = journal.split('\n').filter((l) => l.includes('link-identity-mismatch'));
+    expect(records.filter((l) => l.includes('"device":"beam"'))).toHaveLength(1);
+    expect(records.filter((l) => l.includes('"device":"mlc"'))).toHaveLength(1);
+  });
+
+  it('refuses an MLC controller with another model and leaf count than the config, naming both, and keeps beam-on vetoed', async () => {
+    const dir = tmpDir('adv-leaves-');
+    const otherCfg = JSON.parse(fs.readFileSync(path.join(root, 'examples/hil/room.json'), 'utf8'));
+    otherCfg.mlcModel = 'agility'; // 80 leaf pairs; the room's config names millennium-120 (60)
+    fs.writeFileSync(path.join(dir, 'agility.json'), JSON.stringify(otherCfg));
+    const mlc = await sim('mlc', ['--config', path.join(dir, 'agility.json')]);
+    const beam = await sim('beam');
+    const file = hilConfig(dir, { mlc: mlc.spec, beam: beam.spec, couch: await silent(), imaging: await silent() });
+    const r = await start(file);
+    expect(r.code).toBe(0);
+    expectRunningVetoed(r.out, ['mlc']);
+    expect(r.out).toMatch(/link mlc \S+ is not the configured device: expected MLC millennium-120 with 60 leaf pairs, got MLC agility with 80 leaf pairs/);
+    expect(r.out).toMatch(/link beam fresh/); // the right device beside it is trusted
   });
 
   it('never trusts an MLC whose correct replies all arrive 400 ms late (stale after 150 ms)', async () => {

@@ -7,14 +7,23 @@ import { ScriptedLink } from '../helpers/scripted-link.js';
 const flush = () => new Promise<void>((r) => setImmediate(r));
 const timing = { requestTimeoutMs: 100, heartbeatMs: 100, staleAfterMs: 150, pollMs: 20 };
 
-/** A scripted Modbus TCP couch: echoes writes, answers reads with 30 registers or, when told, exception 04. */
+/** A read of `count` registers at `address`: zeros, and the documented identity in registers 30, 31 ("C6", map version 1). */
+function readReply(pdu: Buffer): Buffer {
+  const address = pdu.readUInt16BE(1);
+  const count = pdu.readUInt16BE(3);
+  const data = Buffer.alloc(2 * count);
+  for (const [reg, v] of [[30, 0x4336], [31, 1]]) if (reg >= address && reg < address + count) data.writeUInt16BE(v, 2 * (reg - address));
+  return Buffer.concat([Buffer.from([0x03, 2 * count]), data]);
+}
+
+/** A scripted Modbus TCP couch: echoes writes, answers reads (identity in registers 30, 31) or, when told, exception 04. */
 async function rig() {
   const clock = new ManualClock();
   const link = new ScriptedLink();
   const device = { readsFail: false, writesAcked: 0 };
   link.onWrite = (req) => {
     const pdu = req.subarray(7);
-    const reply = pdu[0] === 0x03 ? (device.readsFail ? Buffer.from([0x83, 0x04]) : Buffer.concat([Buffer.from([0x03, 60]), Buffer.alloc(60)])) : pdu.subarray(0, 5);
+    const reply = pdu[0] === 0x03 ? (device.readsFail ? Buffer.from([0x83, 0x04]) : readReply(pdu)) : pdu.subarray(0, 5);
     if (pdu[0] !== 0x03) device.writesAcked++;
     const head = Buffer.from(req.subarray(0, 7));
     head.writeUInt16BE(reply.length + 1, 4);

@@ -38,6 +38,7 @@ function rig() {
   const clock = new ManualClock();
   const link = new ScriptedLink();
   client = new FramedClient('mlc', link, clock, 150, (c) => `cmd${c}`);
+  client.health.identityConfirmed(); // the driver's job (IDENTIFY); these tests are about framing
   return { clock, link, client };
 }
 

@@ -9,15 +9,20 @@ import net from 'node:net';
 import { Duplex } from 'node:stream';
 import jsmodbus from 'jsmodbus';
 
-/** The couch's documented holding registers (docs/protocols/couch.md), 30 of them. */
-export const DOC_REG = { actualPose: 0, targetPose: 12, command: 24, status: 25, faultCode: 26, watchdog: 27, moveId: 28, deviceTick: 29 } as const;
+/** The couch's documented holding registers (docs/protocols/couch.md), 32 of them. */
+export const DOC_REG = { actualPose: 0, targetPose: 12, command: 24, status: 25, faultCode: 26, watchdog: 27, moveId: 28, deviceTick: 29, deviceType: 30, mapVersion: 31 } as const;
 
 /** A pose in document units: µm for lateral, longitudinal, vertical; mdeg for pitch, roll, yaw. */
 export type DocPose = readonly [number, number, number, number, number, number];
 
 export class CouchRegisters {
-  /** 30 registers, big-endian, as jsmodbus keeps them. */
-  readonly holding = Buffer.alloc(60);
+  /** 32 registers, big-endian, as jsmodbus keeps them; the identity as documented: "C6", map version 1. */
+  readonly holding = Buffer.alloc(64);
+
+  constructor() {
+    this.set(DOC_REG.deviceType, 0x4336);
+    this.set(DOC_REG.mapVersion, 1);
+  }
 
   setPose(at: number, p: DocPose): void {
     p.forEach((v, i) => this.holding.writeInt32BE(v, 2 * (at + 2 * i)));

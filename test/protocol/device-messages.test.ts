@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BeamState, TerminationReason, decodeArm, decodeBeamStatus, encodeArm, encodeBeamStatus } from '../../src/protocol/beam-protocol.js';
+import { BEAM_DEVICE_TYPE, BeamState, TerminationReason, decodeArm, decodeBeamIdentity, decodeBeamStatus, encodeArm, encodeBeamIdentity, encodeBeamStatus } from '../../src/protocol/beam-protocol.js';
 import { CouchReg, decodePose, encodePose } from '../../src/protocol/couch-register-map.js';
 import { decodePositions, decodeStatus, decodeTrajectoryChunk, encodePositions, encodeStatus, encodeTrajectoryChunk, positionsAt } from '../../src/protocol/mlc-protocol.js';
 import { ModbusFn, decodeRequestPdu, encodeMbap, splitMbap } from '../../src/protocol/modbus-codec.js';
@@ -45,6 +45,20 @@ describe('MLC messages', () => {
 });
 
 describe('beam messages', () => {
+  it('encodes the IDENTIFY reply as three length-prefixed ASCII strings: device type, model, firmware (docs/protocols/beam.md)', () => {
+    // 14 "linac-beam-interface" | 03 "SIM" | 03 "1.0"
+    const hex = '14' + Buffer.from('linac-beam-interface').toString('hex') + '03' + '53494d' + '03' + '312e30';
+    expect(encodeBeamIdentity({ deviceType: BEAM_DEVICE_TYPE, model: 'SIM', firmware: '1.0' }).toString('hex')).toBe(hex);
+    expect(decodeBeamIdentity(Buffer.from(hex, 'hex'))).toEqual({ deviceType: 'linac-beam-interface', model: 'SIM', firmware: '1.0' });
+  });
+
+  it('rejects an IDENTIFY reply that is short, long or plain text', () => {
+    expect(decodeBeamIdentity(Buffer.from('0341424302', 'hex'))).toBeUndefined(); // second string cut off
+    expect(decodeBeamIdentity(Buffer.from('01410142014300', 'hex'))).toBeUndefined(); // a byte after the third string
+    expect(decodeBeamIdentity(Buffer.from('SIM-LINAC beam-if 1.0', 'ascii'))).toBeUndefined(); // the reply before this format
+    expect(decodeBeamIdentity(Buffer.alloc(0))).toBeUndefined();
+  });
+
   it('encodes ARM as beam id, preset in milli-MU and dose rate', () => {
     // beam 2, 60.5 MU = 60500 = 0x0000ec54, 600 MU/min = 0x0258
     expect(encodeArm({ beamId: 2, presetMu: 60.5, doseRateMuPerMin: 600 }).toString('hex')).toBe('020054ec00005802');

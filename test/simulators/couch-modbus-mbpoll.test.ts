@@ -54,6 +54,7 @@ describe.each(['tcp', 'rtu'] as const)('couch simulator through mbpoll over Modb
     const target = (await start(link))(1);
     expect(await mbpoll(target, ['-r', '0', '-c', '6', '-t', '4:int', '-B'])).toEqual(START_INT32);
     expect(await mbpoll(target, ['-r', '25', '-c', '1', '-t', '4'])).toEqual([STATUS_WATCHDOG_EXPIRED]);
+    expect(await mbpoll(target, ['-r', '30', '-c', '2', '-t', '4'])).toEqual([0x4336, 1]); // identity: ASCII "C6", map version 1
   });
 
   it('takes a target pose written as int32 and gives it back', async () => {
@@ -64,7 +65,7 @@ describe.each(['tcp', 'rtu'] as const)('couch simulator through mbpoll over Modb
 
   it('reports exception 02 for a register past the map', async () => {
     const target = (await start(link))(1);
-    await expect(mbpoll(target, ['-r', '30', '-c', '1', '-t', '4'])).rejects.toMatchObject({ stderr: expect.stringContaining('Illegal data address') });
+    await expect(mbpoll(target, ['-r', '32', '-c', '1', '-t', '4'])).rejects.toMatchObject({ stderr: expect.stringContaining('Illegal data address') });
   });
 });
 

@@ -12,8 +12,8 @@ import { simOptions } from '../helpers/sim-fixtures.js';
 import { exceptionCode, startRig, type Rig } from '../helpers/jsmodbus-rig.js';
 
 // docs/protocols/couch.md, register map
-const REG = { actualPose: 0, targetPose: 12, command: 24, status: 25, faultCode: 26, watchdog: 27, moveId: 28, deviceTick: 29 };
-const READ_ONLY = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 25, 26, 29];
+const REG = { actualPose: 0, targetPose: 12, command: 24, status: 25, faultCode: 26, watchdog: 27, moveId: 28, deviceTick: 29, deviceType: 30, mapVersion: 31 };
+const READ_ONLY = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 25, 26, 29, 30, 31];
 const CMD = { move: 1, stop: 2, resetFault: 3 };
 const BIT = { moving: 0x01, inPosition: 0x02, fault: 0x04, targetValid: 0x08, enabled: 0x10, watchdogExpired: 0x20 };
 const FAULT_TARGET_OUT_OF_RANGE = 2;
@@ -39,14 +39,15 @@ afterEach(async () => {
 const newDevice = () => new CouchDevice({ ...simOptions.couch, noise: { translationMm: 0, rotationDeg: 0 } }, START_POSE);
 
 describe.each(['tcp', 'rtu'] as const)('couch simulator through jsmodbus over Modbus %s', (link) => {
-  it('reads all 30 documented registers at power-up: the pose scaled as documented, the watchdog expired', async () => {
+  it('reads all 32 documented registers at power-up: the pose scaled as documented, the watchdog expired, the identity "C6" version 1', async () => {
     rig = await startRig(link, newDevice());
     const c = await rig.client(1);
-    const all = await c.read(0, 30);
+    const all = await c.read(0, 32);
     expect(all.slice(REG.actualPose, 12)).toEqual(START_WORDS);
     expect(all.slice(REG.targetPose, 24)).toEqual(new Array(12).fill(0));
-    expect(all.slice(24)).toEqual([0, BIT.watchdogExpired, 0, 0, 0, 0]); // command, status, fault, watchdog, move id, tick
-    for (let r = 0; r < 30; r++) expect(await c.read(r, 1)).toEqual([all[r]]); // each register on its own
+    expect(all.slice(24, 30)).toEqual([0, BIT.watchdogExpired, 0, 0, 0, 0]); // command, status, fault, watchdog, move id, tick
+    expect(all.slice(REG.deviceType)).toEqual([0x4336, 1]); // ASCII "C6", register-map version 1 (docs/protocols/couch.md)
+    for (let r = 0; r < 32; r++) expect(await c.read(r, 1)).toEqual([all[r]]); // each register on its own
   });
 
   it('writes the target pose (16), feeds the watchdog (06) and moves to the target on MOVE', async () => {
@@ -95,14 +96,14 @@ describe.each(['tcp', 'rtu'] as const)('couch simulator through jsmodbus over Mo
     expect(await c.read(REG.deviceTick, 1)).toEqual([(before + 5) & 0xffff]);
   });
 
-  it('answers exception 02 for a write to any read register and for addresses past 29', async () => {
+  it('answers exception 02 for a write to any read register and for addresses past 31', async () => {
     rig = await startRig(link, newDevice());
     const c = await rig.client(1);
     for (const r of READ_ONLY) expect(await exceptionCode(c.write(r, 1))).toBe(EXC.illegalAddress);
     expect(await exceptionCode(c.writeMany(10, [0, 0, 0, 0]))).toBe(EXC.illegalAddress); // 10, 11 are read-only
-    expect(await exceptionCode(c.read(30, 1))).toBe(EXC.illegalAddress);
-    expect(await exceptionCode(c.read(0, 31))).toBe(EXC.illegalAddress);
-    expect(await exceptionCode(c.write(30, 1))).toBe(EXC.illegalAddress);
+    expect(await exceptionCode(c.read(32, 1))).toBe(EXC.illegalAddress);
+    expect(await exceptionCode(c.read(0, 33))).toBe(EXC.illegalAddress);
+    expect(await exceptionCode(c.write(32, 1))).toBe(EXC.illegalAddress);
     expect(await c.read(REG.actualPose, 12)).toEqual(START_WORDS);
   });
 
