@@ -180,8 +180,11 @@ describe('web console in headless Chromium', { timeout: 120_000 }, () => {
       await page.waitForSelector(`${tid('cmd-loadPlan')}:enabled`);
       const opened = await page.evaluate(() => (window as unknown as TrackedWindow).__sockets.length);
       await page.evaluate(() => (window as unknown as TrackedWindow).__sockets.at(-1)!.close());
-      await page.waitForSelector(`${tid('connection-status')}:text-is("DISCONNECTED")`);
-      await expect(page.locator(tid('cmd-loadPlan')).isDisabled()).resolves.toBe(true);
+      // the page may reconnect 250 ms later: judge status and button in the same instant, not one after the other
+      await page.waitForFunction(() => {
+        const q = (id: string) => document.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement | null;
+        return q('connection-status')?.textContent === 'DISCONNECTED' && q('cmd-loadPlan')?.disabled === true;
+      });
       await page.waitForFunction((n) => (window as unknown as TrackedWindow).__sockets.length > n, opened);
       await page.waitForSelector(`${tid('connection-status')}:text-is("connected")`);
       await page.waitForSelector(`${tid('cmd-loadPlan')}:enabled`);
