@@ -48,6 +48,22 @@ describe('an RT Plan with a bad number or a broken reference', () => {
     expect([e.code, e.field, e.actual]).toEqual(['PLAN_INVALID', 'dicom.BeamSequence[0].ControlPointSequence[0].BeamLimitingDeviceAngle', 720]);
   });
 
+  it.each([
+    ['fractions-zero.dcm', 0],
+    ['fractions-negative.dcm', -2],
+  ])('refuses %s: Number of Fractions Planned below 1', (file, actual) => {
+    const e = refusal(() => importRtPlanBytes(read(`adversarial/${file}`), models));
+    expect([e.code, e.field, e.actual]).toEqual(['PLAN_INVALID', 'dicom.FractionGroupSequence[0].NumberOfFractionsPlanned', actual]);
+  });
+
+  it.each([
+    ['isocenter-two-values.dcm', 2],
+    ['isocenter-four-values.dcm', 4],
+  ])('refuses %s instead of dropping the isocentre', (file, actual) => {
+    const e = refusal(() => importRtPlanBytes(read(`adversarial/${file}`), models));
+    expect([e.code, e.field, e.actual]).toEqual(['PLAN_INVALID', 'dicom.BeamSequence[0].ControlPointSequence[0].IsocenterPosition', actual]);
+  });
+
   it('refuses a fraction group that references a beam the plan does not hold', () => {
     const e = refusal(() => importRtPlanBytes(read('adversarial/fraction-references-missing-beam.dcm'), models));
     expect([e.code, e.field, e.actual]).toEqual(['PLAN_INVALID', 'dicom.FractionGroupSequence[0].ReferencedBeamSequence', 9]);
