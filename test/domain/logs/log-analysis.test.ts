@@ -49,6 +49,14 @@ describe('log analysis of the reference logs', () => {
     expect(r.gamma.passPercent).toBeNull();
   });
 
+  it('reports a log with no snapshots at all as not analysable', async () => {
+    const [loaded] = readMachineLogs([path.join(FIX, 'tlog_v2.1_JST90.bin')]);
+    const f32 = new Float32Array(0);
+    const f64 = new Float64Array(0);
+    const r = await analyzeLog({ ...loaded.log, snapshots: 0, expectedMm: f32, actualMm: f32, expectedJawsMm: f32, actualJawsMm: f32, kept: new Uint8Array(0), expectedMu: f64, actualMu: f64 });
+    expect([r.snapshots, r.rmsMeanMm, r.maxAbsErrorMm, r.note]).toEqual([0, null, null, NOT_ANALYSABLE]);
+  });
+
   it('gives no note for a log with beam-on snapshots', async () => {
     const [loaded] = readMachineLogs([path.join(FIX, 'tlog_v2.1_JST90.bin')]);
     expect((await analyzeLog(loaded.log)).note).toBeUndefined();
