@@ -36,10 +36,15 @@ function readLogBytes(file: string): Buffer {
   return fs.readFileSync(file);
 }
 
+/** A codec's error re-worded to name the file, its code, field and limit said once. */
+function inFile(file: string, e: BridgeError): BridgeError {
+  return new BridgeError(e.code, `${e.summary} (in ${file})`, { field: e.field, actual: e.actual, limit: e.limit, unit: e.unit });
+}
+
 /** Reads a trajectory log file; a bad CRC or layout throws naming the field. */
 export function readTrajectoryLogFile(file: string): TrajectoryLog {
   const r = decodeTrajectoryLog(readLogBytes(file));
-  if (!r.ok) throw new BridgeError(r.error.code, `${file}: ${r.error.message}`, { field: r.error.field, actual: r.error.actual, limit: r.error.limit });
+  if (!r.ok) throw inFile(file, r.error);
   return r.value;
 }
 
@@ -68,7 +73,7 @@ export function readMachineLogs(files: readonly string[]): LoadedLog[] {
   for (const p of pairs.values()) {
     if (!p.A || !p.B) throw new BridgeError('INPUT_INVALID', 'a DynaLog is a pair: give the A and the B file together', { field: (p.A ?? p.B)!, limit: 'both A and B files' });
     const r = parseDynalogPair(readLogBytes(p.A).toString('latin1'), readLogBytes(p.B).toString('latin1'));
-    if (!r.ok) throw new BridgeError(r.error.code, `${p.A} + ${p.B}: ${r.error.message}`, { field: r.error.field, actual: r.error.actual, limit: r.error.limit });
+    if (!r.ok) throw inFile(`${p.A} + ${p.B}`, r.error);
     out.push({ file: `${p.A} + ${p.B}`, log: machineLogFromDynalog(r.value) });
   }
   return out;

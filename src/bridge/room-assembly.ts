@@ -23,6 +23,7 @@ import { BridgeSession, type BridgeSessionOptions } from './bridge-session.js';
 import { closeRoom, openDrivers } from './connect-room.js';
 import { LinkReporter, reportRecord, type LinkReport } from './link-reports.js';
 import { LoopLagMonitor } from './loop-lag-monitor.js';
+import { RejectionSummary } from './rejection-summary.js';
 import type { RoomLinks } from './room-links.js';
 import { heartbeatMarginMs } from './room-readiness.js';
 
@@ -69,13 +70,18 @@ export async function assembleRoom(cfg: LoadedConfig, opts: RoomOptions): Promis
   const streamTimeoutMs = cfg.bridge.links.imaging?.connectTimeoutMs ?? cfg.bridge.links.mlc.connectTimeoutMs;
   const imaging = opts.links.imaging && (retry ? keepOpen(await openReconnectingByteLink(opts.links.imaging, streamTimeoutMs, { clock, firstOpen: 'retry', open: (s, t) => reporter!.open('imaging', s, t) })) : await openByteLink(opts.links.imaging, streamTimeoutMs));
   const source = opts.imagingSource ?? 'imaging';
+  // garbage on the link is printed rate-limited (each line is still journaled); a registration that parses but is refused, each time
+  const garbage = new RejectionSummary((line) => opts.onRejected?.(line), clock);
   const sub: Subscription | undefined = imaging && registrationMessages(imaging).subscribe((m) => {
     const r = m.ok
       ? session.submitRegistration(m.value, source)
       : m.refusal
         ? session.submitRegistration({ refused: m.refusal.field, actual: m.refusal.actual }, source, m.refusal)
         : session.submitRegistration({ unparseable: m.line.slice(0, 256), reason: 'line is not JSON' }, source);
-    if (!r.ok) opts.onRejected?.(printable(r.error.message)); // untrusted text in the message must not drive the terminal
+    if (r.ok) return;
+    const msg = printable(r.error.message); // untrusted text in the message must not drive the terminal
+    if (m.ok) opts.onRejected?.(msg);
+    else garbage.reject(msg);
   });
   if (opts.links.motion) session.attachMotionStream(motionSamples(await openByteLink(opts.links.motion, streamTimeoutMs), clock));
   session.start();
@@ -84,6 +90,7 @@ export async function assembleRoom(cfg: LoadedConfig, opts: RoomOptions): Promis
     session, journal, clock, links: opts.links,
     async close(stopDetail?: object) {
       sub?.unsubscribe();
+      garbage.flush();
       lag.stop();
       session.stop(stopDetail);
       await closeRoom(drivers);

@@ -21,7 +21,7 @@ export async function writeDeliveryLogs(dir: string, plan: Plan, logger: Deliver
     const file = path.join(dir, `${plan.planId}-fx${plan.fraction}-beam${b.beamId}-${stamp}.bin`);
     const written = writeTrajectoryLogFile(file, b.log, { ...b.summary, log: path.basename(file), analysis });
     out.push({ beamId: b.beamId, file: written.bin, summary: written.json, analysis });
-    log(`log beam ${b.beamId}: ${path.relative(process.cwd(), written.bin)} (${analysis.snapshots} snapshots, leaf RMS max ${analysis.rmsMaxMm.toFixed(3)} mm, max |e| ${analysis.maxAbsErrorMm.toFixed(3)} mm, gamma ${analysis.gamma.criteria} ${analysis.gamma.passPercent?.toFixed(2) ?? '—'} %)`);
+    log(`log beam ${b.beamId}: ${path.relative(process.cwd(), written.bin)} (${analysis.snapshots} snapshots, leaf RMS max ${analysis.rmsMaxMm?.toFixed(3) ?? 'n/a'} mm, max |e| ${analysis.maxAbsErrorMm?.toFixed(3) ?? 'n/a'} mm, gamma ${analysis.gamma.criteria} ${analysis.gamma.passPercent?.toFixed(2) ?? '—'} %)`);
   }
   return out;
 }

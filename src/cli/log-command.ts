@@ -13,6 +13,8 @@ export interface LogAnalyzeOptions {
 }
 
 const fmt = (v: number | null, d = 3): string => (v === null ? 'n/a (nothing above the cutoff)' : v.toFixed(d));
+/** A leaf-error figure: null when the log has no beam-on snapshot. */
+const mm = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(3)} mm`);
 
 export async function logAnalyzeCommand(files: string[], o: LogAnalyzeOptions): Promise<number> {
   const g = DEFAULT_ANALYSIS.gamma;
@@ -34,7 +36,8 @@ export async function logAnalyzeCommand(files: string[], o: LogAnalyzeOptions): 
   for (const r of logs) {
     process.stdout.write(
       `${r.file}\n  ${r.format} ${r.version}, ${r.mlc}: ${r.snapshots} snapshots (${r.beamOnSnapshots} beam on, unheld), ${r.leaves} leaves (${r.movingLeaves} moving)\n` +
-        `  leaf error (isocentre): RMS mean ${fmt(r.rmsMeanMm)} mm, RMS max ${fmt(r.rmsMaxMm)} mm, 95th percentile |e| ${fmt(r.p95AbsErrorMm)} mm, max |e| ${fmt(r.maxAbsErrorMm)} mm` +
+        (r.note ? `  ${r.note}\n` : '') +
+        `  leaf error (isocentre): RMS mean ${mm(r.rmsMeanMm)}, RMS max ${mm(r.rmsMaxMm)}, 95th percentile |e| ${mm(r.p95AbsErrorMm)}, max |e| ${mm(r.maxAbsErrorMm)}` +
         `${r.leafLagMs !== null ? `, lag ${fmt(r.leafLagMs, 1)} ms` : ''}\n` +
         `  fluence gamma ${r.gamma.criteria}: pass ${fmt(r.gamma.passPercent, 2)} %, mean ${fmt(r.gamma.mean)}\n`,
     );

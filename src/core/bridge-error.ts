@@ -44,11 +44,14 @@ export class BridgeError extends Error {
   readonly limit?: string | number;
   readonly actual?: string | number;
   readonly unit?: string;
+  /** The summary alone, without code, field and limit (to re-word an error, e.g. naming a file, without repeating them). */
+  readonly summary: string;
 
   constructor(code: BridgeErrorCode, summary: string, detail: BridgeErrorDetail = {}) {
     super(BridgeError.compose(code, summary, detail), detail.cause === undefined ? undefined : { cause: detail.cause });
     this.name = 'BridgeError';
     this.code = code;
+    this.summary = summary;
     this.field = detail.field;
     this.limit = detail.limit;
     this.actual = detail.actual;

@@ -48,6 +48,22 @@ describe('an RT Plan with a bad number or a broken reference', () => {
     expect([e.code, e.field, e.actual]).toEqual(['PLAN_INVALID', 'dicom.BeamSequence[0].ControlPointSequence[0].BeamLimitingDeviceAngle', 720]);
   });
 
+  it.each([
+    ['fractions-zero.dcm', 0],
+    ['fractions-negative.dcm', -2],
+  ])('refuses %s: Number of Fractions Planned below 1', (file, actual) => {
+    const e = refusal(() => importRtPlanBytes(read(`adversarial/${file}`), models));
+    expect([e.code, e.field, e.actual]).toEqual(['PLAN_INVALID', 'dicom.FractionGroupSequence[0].NumberOfFractionsPlanned', actual]);
+  });
+
+  it.each([
+    ['isocenter-two-values.dcm', 2],
+    ['isocenter-four-values.dcm', 4],
+  ])('refuses %s instead of dropping the isocentre', (file, actual) => {
+    const e = refusal(() => importRtPlanBytes(read(`adversarial/${file}`), models));
+    expect([e.code, e.field, e.actual]).toEqual(['PLAN_INVALID', 'dicom.BeamSequence[0].ControlPointSequence[0].IsocenterPosition', actual]);
+  });
+
   it('refuses a fraction group that references a beam the plan does not hold', () => {
     const e = refusal(() => importRtPlanBytes(read('adversarial/fraction-references-missing-beam.dcm'), models));
     expect([e.code, e.field, e.actual]).toEqual(['PLAN_INVALID', 'dicom.FractionGroupSequence[0].ReferencedBeamSequence', 9]);
@@ -55,13 +71,15 @@ describe('an RT Plan with a bad number or a broken reference', () => {
 });
 
 describe('a truncated or foreign file', () => {
-  it('refuses the two-beam plan cut at every 37th byte up to its last element', () => {
+  it('refuses the two-beam plan cut at every 37th byte, and at every byte of its last element', () => {
     const whole = read('derived/agility-2beam-explicit.dcm');
     // the last element is Approval Status (300E,0002) CS "UNAPPROVED": 8 header bytes + 10; dcmjs
-    // reads a value cut short there without complaint (not used by the import; see the report)
+    // reads a value cut short there without complaint, the element walker refuses it
     const lastElementBytes = 18;
+    const cuts = [...Array.from({ length: Math.ceil(whole.length / 37) }, (_, k) => k * 37), ...Array.from({ length: lastElementBytes - 1 }, (_, k) => whole.length - k - 1)];
     const accepted: number[] = [];
-    for (let n = 0; n < whole.length - lastElementBytes; n += 37) {
+    for (const n of cuts) {
+      if (n === whole.length - lastElementBytes) continue; // a whole data set without Approval Status
       try {
         importRtPlanBytes(whole.subarray(0, n), models);
         accepted.push(n);

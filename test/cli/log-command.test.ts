@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FractionRecord } from '../../src/bridge/fraction-record.js';
 import { readTrajectoryLogFile } from '../../src/bridge/machine-log-files.js';
+import { encodeTrajectoryLog } from '../../src/protocol/logs/trajectory-log-encode.js';
 import { TlogAxis, axisOffsets } from '../../src/protocol/logs/trajectory-log.js';
 import { configInTmp } from '../helpers/config-in-tmp.js';
 
@@ -22,6 +23,27 @@ describe('linac-bridge log analyze', () => {
       expect(Object.keys(l.gamma)).toEqual(expect.arrayContaining(['criteria', 'passPercent', 'mean']));
     }
     expect(out.logs.map((l) => l.format)).toEqual(['trajectory', 'dynalog']);
+  });
+
+  it('reports a log whose every snapshot is held as not analysable: exit 0, null figures and a note, "n/a" in text', () => {
+    const { dir } = configInTmp();
+    const log = readTrajectoryLogFile(path.join(FIX, 'tlog_v2.1_JST90.bin'));
+    const hold = axisOffsets(log.axes).get(TlogAxis.beamHold)!;
+    const stride = log.data.length / log.snapshots;
+    const data = log.data.slice();
+    for (let s = 0; s < log.snapshots; s++) data[s * stride + hold.offset * 2 + 1] = 1; // actual beam hold on
+    const file = path.join(dir, 'held.bin');
+    fs.writeFileSync(file, encodeTrajectoryLog({ ...log, data }));
+    const j = run(['log', 'analyze', file, '--json']);
+    expect(j.status, j.stderr).toBe(0);
+    const [l] = (JSON.parse(j.stdout) as { logs: Array<Record<string, unknown>> }).logs;
+    expect([l.beamOnSnapshots, l.rmsMeanMm, l.rmsMaxMm, l.p95AbsErrorMm, l.maxAbsErrorMm]).toEqual([0, null, null, null, null]);
+    expect(l.note).toMatch(/not analysable/);
+    const t = run(['log', 'analyze', file]);
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/not analysable/);
+    expect(t.stdout).toMatch(/RMS mean n\/a, RMS max n\/a/);
+    expect(t.stdout).not.toMatch(/0\.000 mm/);
   });
 
   it('exits 2 naming the file for a lone DynaLog or a corrupt trajectory log', () => {

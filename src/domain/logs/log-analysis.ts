@@ -15,6 +15,9 @@ import { NO_JAW_MM, type MachineLog } from './machine-log.js';
 
 export const MOVING_LEAF_STD_MM = 0.1;
 
+/** The `note` of a log with no snapshot with the beam on and unheld. */
+export const NOT_ANALYSABLE = 'not analysable: no snapshot with the beam on and unheld';
+
 export interface LogAnalysis {
   readonly format: MachineLog['format'];
   readonly version: string;
@@ -22,10 +25,13 @@ export interface LogAnalysis {
   readonly beamOnSnapshots: number;
   readonly leaves: number;
   readonly movingLeaves: number;
-  readonly rmsMeanMm: number;
-  readonly rmsMaxMm: number;
-  readonly p95AbsErrorMm: number;
-  readonly maxAbsErrorMm: number;
+  /** The leaf-error figures are null when no snapshot has the beam on and unheld (`note` says so). */
+  readonly rmsMeanMm: number | null;
+  readonly rmsMaxMm: number | null;
+  readonly p95AbsErrorMm: number | null;
+  readonly maxAbsErrorMm: number | null;
+  /** Why the figures are not analysable (absent when they are). */
+  readonly note?: string;
   /** Median lag of the moving leaves behind their expected positions, ms (null: no leaf moves). */
   readonly leafLagMs: number | null;
   readonly mlc: string;
@@ -53,13 +59,16 @@ export async function analyzeLog(log: MachineLog, opts: AnalysisOptions = DEFAUL
   const fl = fluences(log, opts.fluenceResolutionMm);
   const g = await gamma(fl.planned, fl.delivered, { shape: [fl.grid.ny, fl.grid.nx], spacingMm: [fl.grid.resolutionMm, fl.grid.resolutionMm] }, opts.gamma);
   const lag = estimateLeafLagMs(log, moving);
+  // no beam-on, unheld snapshot: nothing to judge (the kernel's zeros would read as a perfect delivery)
+  const none = st.kept === 0;
   return {
     format: log.format, version: log.version, snapshots: log.snapshots, beamOnSnapshots: st.kept, leaves,
     movingLeaves: moving.filter(Boolean).length,
-    rmsMeanMm: rms.reduce((a, b) => a + b, 0) / leaves,
-    rmsMaxMm: Math.max(...rms),
-    p95AbsErrorMm: st.p95Abs,
-    maxAbsErrorMm: st.maxAbs,
+    rmsMeanMm: none ? null : rms.reduce((a, b) => a + b, 0) / leaves,
+    rmsMaxMm: none ? null : Math.max(...rms),
+    p95AbsErrorMm: none ? null : st.p95Abs,
+    maxAbsErrorMm: none ? null : st.maxAbs,
+    ...(none ? { note: NOT_ANALYSABLE } : {}),
     leafLagMs: lag ?? null,
     mlc: log.mlcName,
     gamma: { criteria: g.criteria, passPercent: g.evaluated ? g.passPercent : null, mean: g.evaluated ? g.mean : null, evaluated: g.evaluated },

@@ -60,7 +60,7 @@ export function gammaItem(a: LogAnalysis, row: QaTolerance): QaItem {
 
 /** The log analysis in words, for the check's notes. */
 export function logNotes(a: LogAnalysis): string[] {
-  const f = (v: number) => v.toFixed(3);
+  const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
   return [
     `delivery log (trajectory-log layout, ${a.snapshots} snapshots, ${a.beamOnSnapshots} beam on): leaf RMS mean ${f(a.rmsMeanMm)} mm, max ${f(a.rmsMaxMm)} mm; |error| p95 ${f(a.p95AbsErrorMm)} mm, max ${f(a.maxAbsErrorMm)} mm; ${a.movingLeaves} moving leaves`,
     `fluence gamma ${a.gamma.criteria}: ${a.gamma.passPercent === null ? 'n/a' : `${a.gamma.passPercent.toFixed(2)} % pass`} over ${a.gamma.evaluated} points (planned vs delivered fluence from the log)`,

@@ -9,6 +9,7 @@
  */
 import dcmjs from 'dcmjs';
 import { BridgeError } from '../../../core/bridge-error.js';
+import { checkElementLengths } from './dicom-length-check.js';
 
 export type Dataset = Record<string, unknown>;
 
@@ -59,6 +60,7 @@ export function readDicomBytes(bytes: Uint8Array, field = 'dicom'): Dataset {
     part10.set(meta, 0);
     part10.set(bytes, meta.length);
   }
+  checkElementLengths(part10, field, bytes.length); // dcmjs reads a value cut short without complaint
   const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
   try {
     const ab = part10.buffer.slice(part10.byteOffset, part10.byteOffset + part10.byteLength);

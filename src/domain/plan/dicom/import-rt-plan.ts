@@ -48,7 +48,7 @@ export function importRtPlan(ds: Dataset, mlcModels: readonly MlcModel[]): RtPla
       throw dicomError(`BeamSequence[${i}].ReferencedToleranceTableNumber`, 'names no table of the Tolerance Table Sequence', { actual: b.toleranceTable, limit: tables.map((t) => t.number).join(' | ') || 'none in the plan' });
     }
   });
-  const iso = numbers(seq(beamsDs[0], 'ControlPointSequence')[0] ?? {}, 'IsocenterPosition', 'BeamSequence[0].ControlPointSequence[0]');
+  const iso = isocenter(beamsDs);
   const position = patientPosition(ds, beamsDs[0]);
   const frame = optString(ds, 'FrameOfReferenceUID');
   const sopInstanceUid = optString(ds, 'SOPInstanceUID');
@@ -60,7 +60,7 @@ export function importRtPlan(ds: Dataset, mlcModels: readonly MlcModel[]): RtPla
     ...(meterset.fractions !== undefined ? { fractionsPlanned: meterset.fractions } : {}),
     ...(position ? { patientPosition: position } : {}),
     ...(frame ? { frameOfReferenceUid: frame } : {}),
-    ...(iso.length === 3 ? { isocenterLpsMm: [iso[0], iso[1], iso[2]] as const } : {}),
+    ...(iso ? { isocenterLpsMm: iso } : {}),
     toleranceTables: tables,
     beams,
   };
@@ -80,7 +80,26 @@ function fractionMeterset(ds: Dataset): { perBeam: Map<number, number>; fraction
     const mu = optNumber(r, 'BeamMeterset', at);
     if (mu !== undefined) perBeam.set(reqNumber(r, 'ReferencedBeamNumber', at), mu);
   });
-  return { perBeam, fractions: optNumber(fg, 'NumberOfFractionsPlanned', 'FractionGroupSequence[0]') };
+  const fractions = optNumber(fg, 'NumberOfFractionsPlanned', 'FractionGroupSequence[0]');
+  // PS3.3 C.8.8.13: the number of fractions this group prescribes; none or fewer is no prescription
+  if (fractions !== undefined && !(Number.isInteger(fractions) && fractions >= 1)) throw dicomError('FractionGroupSequence[0].NumberOfFractionsPlanned', 'not a positive number of fractions', { actual: fractions, limit: '>= 1' });
+  return { perBeam, fractions };
+}
+
+/**
+ * The first beam's first control point isocentre (x, y, z). An Isocenter Position
+ * (300A,012C) anywhere in the plan with other than 3 values is refused, not dropped.
+ */
+function isocenter(beamsDs: readonly Dataset[]): readonly [number, number, number] | undefined {
+  beamsDs.forEach((b, i) =>
+    seq(b, 'ControlPointSequence').forEach((cp, k) => {
+      const at = `BeamSequence[${i}].ControlPointSequence[${k}]`;
+      const v = numbers(cp, 'IsocenterPosition', at);
+      if (v.length !== 0 && v.length !== 3) throw dicomError(`${at}.IsocenterPosition`, 'not 3 values (x, y, z)', { actual: v.length, limit: 3 });
+    }),
+  );
+  const iso = numbers(seq(beamsDs[0], 'ControlPointSequence')[0] ?? {}, 'IsocenterPosition', 'BeamSequence[0].ControlPointSequence[0]');
+  return iso.length === 3 ? [iso[0], iso[1], iso[2]] : undefined;
 }
 
 function patientPosition(ds: Dataset, beam: Dataset): PatientPosition | undefined {
