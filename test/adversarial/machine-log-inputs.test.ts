@@ -16,6 +16,7 @@ import { crc16Ccitt } from '../../src/protocol/crc16.js';
 import { decodeTrajectoryLog } from '../../src/protocol/logs/trajectory-log-decode.js';
 import { encodeTrajectoryLog } from '../../src/protocol/logs/trajectory-log-encode.js';
 import type { TrajectoryLog } from '../../src/protocol/logs/trajectory-log.js';
+import { asyncRefusal as refusal } from '../helpers/refusal.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const fixture = path.join(root, 'test/fixtures/tlog/tlog_v2.1_JST90.bin');
@@ -38,15 +39,6 @@ function corrupted(value: number, every: number): string {
   return file;
 }
 
-async function refusal(f: () => unknown): Promise<BridgeError> {
-  try {
-    await f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BridgeError);
-    return e as BridgeError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('a trajectory log with impossible sample values and a valid CRC', () => {
   it.each([

@@ -12,21 +12,13 @@ import { readPlanBytes } from '../../src/bridge/plan-source.js';
 import { loadAllMlcModels } from '../../src/config/load-config.js';
 import { BridgeError } from '../../src/core/bridge-error.js';
 import { importRtPlanBytes } from '../../src/domain/plan/dicom/import-rt-plan.js';
+import { refusal } from '../helpers/refusal.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const dir = path.join(root, 'test/fixtures/rtplan');
 const models = loadAllMlcModels();
 const read = (f: string) => fs.readFileSync(path.join(dir, f));
 
-function refusal(f: () => unknown): BridgeError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BridgeError);
-    return e as BridgeError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('an RT Plan with a bad number or a broken reference', () => {
   it.each([

@@ -12,6 +12,7 @@ import { loadAllMlcModels } from '../../../src/config/load-config.js';
 import { BridgeError } from '../../../src/core/bridge-error.js';
 import { readDicomBytes } from '../../../src/domain/plan/dicom/dicom-dataset.js';
 import { importRtPlanBytes } from '../../../src/domain/plan/dicom/import-rt-plan.js';
+import { refusal } from '../../helpers/refusal.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');
 const dir = path.join(root, 'test/fixtures/rtplan');
@@ -28,15 +29,6 @@ function lastElement(file: string): { keyword: string; valueBytes: number } {
 
 const headC = (file: string, n: number): Buffer => execFileSync('head', ['-c', String(n), file]);
 
-function refusal(f: () => unknown): BridgeError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BridgeError);
-    return e as BridgeError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('a DICOM file truncated inside its last element', () => {
   it.each(FIXTURES)('%s: refused at every cut point in its last element, naming it', (name) => {

@@ -10,6 +10,7 @@ import { loadAllMlcModels, loadMlcModel } from '../../../src/config/load-config.
 import { BridgeError } from '../../../src/core/bridge-error.js';
 import { importRtPlanBytes } from '../../../src/domain/plan/dicom/import-rt-plan.js';
 import { assertPlanDeliverable, checkPlan, type MachineContext } from '../../../src/domain/plan/plan-checks.js';
+import { refusal } from '../../helpers/refusal.js';
 
 const dir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../fixtures/rtplan');
 const models = loadAllMlcModels();
@@ -20,15 +21,6 @@ const millennium: MachineContext = { machine, mlc: loadMlcModel('millennium-120'
 const read = (f: string) => fs.readFileSync(path.join(dir, f));
 const importFile = (f: string) => importRtPlanBytes(read(f), models);
 
-function refusal(f: () => unknown): BridgeError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BridgeError);
-    return e as BridgeError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('plan refusals on dcmtk-edited fixtures', () => {
   it('passes the unmodified two-beam Agility plan on an Agility machine', () => {
