@@ -13,7 +13,7 @@
 import { BridgeError } from '../../core/bridge-error.js';
 import type { MlcPositions } from '../../protocol/mlc-protocol.js';
 import { statusOf, worstStatus, type QaCheckResult, type QaItem, type QaTolerance } from '../qa-types.js';
-import { leafId, moveLeaves, sample, uniform, withSafeStop, type MlcCheckRoom } from './mlc-qa-links.js';
+import { leafId, moveLeaves, sample, uniform, waitFor, withSafeStop, type MlcCheckRoom } from './mlc-qa-links.js';
 
 export interface LeafSpeedOptions {
   /** Travel of each sweep, mm at the isocentre (default 30). */
@@ -47,7 +47,13 @@ async function sampleSweep(room: MlcCheckRoom, targets: MlcPositions, field: str
     const p = await sample(() => room.mlc.readPositions(), missed);
     const t1 = room.clock.nowMs();
     if (p) samples.push({ tMs: (t0 + t1) / 2, p });
-    if (p && there(p)) return samples;
+    if (p && there(p)) {
+      // The readback is quantised (0.01 mm), so it can show a leaf within 0.05 mm a cycle before the
+      // controller regards it as arrived; the next SetTargets is refused while it still moves. The sweep
+      // ends when the controller itself reports every leaf in position, as moveLeaves waits for.
+      await waitFor(room.mlc.snapshot$, (s) => s.atMs >= t1 && s.status.inPosition && !s.status.moving && there(s.positions), Math.max(1000, limitMs - (t1 - start)), field);
+      return samples;
+    }
     if (t1 - start > limitMs) throw new BridgeError('REQUEST_TIMEOUT', 'leaves did not reach the end of the speed sweep', { field, limit: Math.round(limitMs), unit: 'ms' });
   }
 }
