@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { relaxedLinks } from './relaxed-links.js';
 import { ConsoleServer } from '../../src/api/console-server.js';
 import { TokenStore } from '../../src/api/token-store.js';
 import { addUser } from '../../src/api/users-file.js';
@@ -34,15 +35,7 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-/**
- * Link timing with more room than the default (stale after 400 ms instead of 150 ms, evidence
- * 800 ms): these tests are about the console, and on a loaded 2-core machine a 150 ms stale limit
- * holds a beam mid-test (link timing has its own tests and bench).
- */
-export function relaxedLinks(b: any): void {
-  for (const l of [b.links.mlc, b.links.beam, b.links.couch]) Object.assign(l, { heartbeatMs: 250, staleAfterMs: 400 });
-  b.tolerances.evidenceMaxAgeMs = 800;
-}
+export { relaxedLinks } from './relaxed-links.js';
 
 export async function startRig(opts: { users?: boolean; tokens?: TokenStore; patch?: (b: any) => void } = {}): Promise<Rig> {
   const room = await startRoom({}, (b) => {

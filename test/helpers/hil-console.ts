@@ -11,6 +11,7 @@ import path from 'node:path';
 import { root, startCli, type CliRun } from './cli-process.js';
 import { call, LiveClient, type Reply } from './console-rig.js';
 import { hilConfig, startSim, tmpDir, type SimDevice, type SimProcess } from './hil-rig.js';
+import { relaxedLinks } from './relaxed-links.js';
 import { until } from './wait.js';
 
 export const HIL_PLAN = 'examples/two-beam-step-and-shoot.json';
@@ -25,8 +26,7 @@ const SETUP_ERROR = '1.5,-1,0.8,0.4,-0.3,0.5'; // an 'apply' correction: a thera
  */
 function relaxTiming(file: string): void {
   const c = JSON.parse(fs.readFileSync(file, 'utf8'));
-  for (const l of [c.links.mlc, c.links.beam, c.links.couch]) Object.assign(l, { heartbeatMs: 250, staleAfterMs: 400 });
-  c.tolerances.evidenceMaxAgeMs = 800;
+  relaxedLinks(c);
   fs.writeFileSync(file, JSON.stringify(c, null, 2));
 }
 

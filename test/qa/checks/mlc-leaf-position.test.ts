@@ -53,7 +53,9 @@ describe('MLC leaf position check (picket fence on the simulated EPID, QA-mode b
   }, 60_000);
 
   it('delivers no picket with the door open: the QA permit refuses, naming the door', async () => {
-    sim = await startQaSim();
+    // relaxed link timing: on a loaded machine a link stale for a moment is reported instead of the
+    // door (the door is judged only from fresh linac status), a refusal too but not the one under test
+    sim = await startQaSim([], { relaxed: true });
     sim.rig.room.setDoorOpen(true);
     await expect(runMlcLeafPosition(checkOptions(sim))).rejects.toMatchObject({ code: 'PERMIT_DENIED', actual: expect.stringContaining('IL-DOOR-OPEN') });
     expect(sim.room.beam.status.mu1).toBe(0);
