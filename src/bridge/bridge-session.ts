@@ -58,6 +58,8 @@ export interface BridgeSessionOptions {
   readonly wallNowMs?: () => number;
   /** Latches from an earlier journal of this room not cleared by a RESET: the session starts in fault. */
   readonly carriedLatches?: SessionInput['carriedLatches'];
+  /** This session's place among the room's sessions (room-ordinal.ts), journaled with its start. */
+  readonly roomOrdinal?: number;
 }
 
 export class BridgeSession {
@@ -67,6 +69,7 @@ export class BridgeSession {
   /** Every record journaled (or offered to a failing journal), for a console's journal tail. */
   readonly records$ = new Subject<RecordedEntry>();
   private readonly feed: EvidenceFeed;
+  private readonly roomOrdinal?: number;
   private readonly executor: CommandExecutor;
   private readonly subs: Array<Pick<Subscription, 'unsubscribe'>> = [];
   private readonly checkpoints: MuCheckpoints;
@@ -94,6 +97,7 @@ export class BridgeSession {
     private readonly clock: Clock,
     opts: BridgeSessionOptions = {},
   ) {
+    this.roomOrdinal = opts.roomOrdinal;
     const links = config.bridge.links;
     this.feed = new EvidenceFeed(drivers, { mlc: links.mlc.staleAfterMs, couch: links.couch.staleAfterMs, beam: links.beam.staleAfterMs }, clock, opts.tickMs ?? 20);
     this.executor = new CommandExecutor(drivers, {
@@ -149,7 +153,7 @@ export class BridgeSession {
         this.actor.send({ type: 'TICK', atMs });
       },
     );
-    this.record('session', { event: 'start', config: this.config.file, mlcModel: this.config.mlc.id, couchModel: this.config.couch.id });
+    this.record('session', { event: 'start', config: this.config.file, mlcModel: this.config.mlc.id, couchModel: this.config.couch.id, roomOrdinal: this.roomOrdinal });
   }
 
   /**

@@ -24,6 +24,7 @@ import { closeRoom, openDrivers } from './connect-room.js';
 import { LinkReporter, reportRecord, type LinkReport } from './link-reports.js';
 import { LoopLagMonitor } from './loop-lag-monitor.js';
 import { RejectionSummary } from './rejection-summary.js';
+import { nextRoomOrdinal } from './room-ordinal.js';
 import type { RoomLinks } from './room-links.js';
 import { heartbeatMarginMs } from './room-readiness.js';
 
@@ -62,8 +63,9 @@ export async function assembleRoom(cfg: LoadedConfig, opts: RoomOptions): Promis
   const reporter = retry ? new LinkReporter(opts.onLinkReport) : undefined;
   const drivers = await openDrivers(cfg, opts.links, clock, { firstOpen: opts.firstOpen, open: reporter?.open });
   for (const name of ['mlc', 'beam', 'couch'] as const) reporter?.watchIdentity(name, describeLink(opts.links[name]), drivers[name].events$);
+  const roomOrdinal = nextRoomOrdinal(journalDir(cfg)); // before this session's journal exists
   const journal = Journal.open(path.join(journalDir(cfg), opts.journalName), cfg.bridge.journal.fsync);
-  const session = new BridgeSession(drivers, cfg, journal, clock, { carriedLatches: opts.carriedLatches });
+  const session = new BridgeSession(drivers, cfg, journal, clock, { carriedLatches: opts.carriedLatches, roomOrdinal });
   const lag = new LoopLagMonitor((r) => journal.append('loop-lag', { event: r.warning ? 'lag-warning' : 'period', ...r }), { warnAboveMs: heartbeatMarginMs(cfg) });
   lag.start();
   if (opts.realtime) journal.append('loop-lag', { event: 'scheduling', ...raiseLoopPriority() });
