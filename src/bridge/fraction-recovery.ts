@@ -18,6 +18,7 @@ import { readJournal, type JournalEntry } from '../journal/journal.js';
 import { BeamState } from '../protocol/beam-protocol.js';
 import { addDeliveries, DeliveryLedger, type BeamDelivery, type RunBeam } from './delivery-ledger.js';
 import type { FractionRecord } from './fraction-record.js';
+import { journalOrdinal } from './room-ordinal.js';
 
 export interface FractionIdentity {
   readonly patientId: string;
@@ -69,14 +70,16 @@ function runStarts(dir: string): RunStart[] {
 
 /**
  * The latest run of one fraction. A run that another run resumed is never the latest, whatever the
- * clocks say; among the rest the later start wins, and a tie (two starts in one millisecond, or a
- * wall clock set back) goes to the later file name, which carries the start time the journal was
- * named with.
+ * clocks say; among the rest the higher room ordinal wins (room-ordinal.ts: a count, immune to a
+ * wall clock set back), then, for journals without one, the later start, and a tie (two starts in
+ * one millisecond) goes to the later file name, which carries the start time the journal was named with.
  */
 function latestOf(runs: RunStart[]): RunStart | undefined {
   const resumed = new Set(runs.map((r) => (r.start.data as { resumeOf?: string }).resumeOf).filter((f): f is string => !!f).map((f) => path.resolve(f)));
   const heads = runs.filter((r) => !resumed.has(path.resolve(r.file)));
-  const later = (a: RunStart, b: RunStart): boolean => a.start.atIso > b.start.atIso || (a.start.atIso === b.start.atIso && path.basename(a.file) > path.basename(b.file));
+  const ordinal = (r: RunStart): number => journalOrdinal(r.entries) ?? 0;
+  const later = (a: RunStart, b: RunStart): boolean =>
+    ordinal(a) !== ordinal(b) ? ordinal(a) > ordinal(b) : a.start.atIso > b.start.atIso || (a.start.atIso === b.start.atIso && path.basename(a.file) > path.basename(b.file));
   return (heads.length ? heads : runs).reduce<RunStart | undefined>((a, r) => (!a || later(r, a) ? r : a), undefined);
 }
 

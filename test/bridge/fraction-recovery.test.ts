@@ -76,6 +76,25 @@ describe('recovery of an interrupted fraction from the journal folder', () => {
     expect(path.basename(r.journal)).toBe('a-resume.jsonl');
   });
 
+  it('takes the run of the later session by room ordinal, not by a wall clock that fell back to 2000', () => {
+    const dir = tmp();
+    journalWith(dir, 'bridge-2026.jsonl', (j) => {
+      j.append('session', { event: 'start', roomOrdinal: 4 });
+      start(j);
+      checkpoint(j, 'Complete', 15);
+      j.append('record', { outcome: 'complete', beams: [{ id: 1, segments: [{ index: 0, deliveredMu: 10, deliveredMu2: 10 }, { index: 1, deliveredMu: 5, deliveredMu2: 5 }] }] });
+    });
+    journalWith(dir, 'bridge-2000.jsonl', (j) => {
+      j.append('session', { event: 'start', roomOrdinal: 5 });
+      start(j);
+      checkpoint(j, 'BeamOn', 6);
+    });
+    const file = path.join(dir, 'bridge-2000.jsonl');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/"atIso":"[^"]+"/g, '"atIso":"2000-01-01T00:00:00.000Z"').split('\n').map((l) => l && reCrc(l)).join('\n'));
+    expect(path.basename(latestRun(dir, id)!.journal)).toBe('bridge-2000.jsonl');
+    expect(unfinishedRuns(dir).map((r) => [path.basename(r.journal), r.ended])).toEqual([['bridge-2000.jsonl', 'no fraction record']]);
+  });
+
   it('adds a resumed run to the baseline it started from, and takes the latest run of the fraction', () => {
     const dir = tmp();
     journalWith(dir, 'a.jsonl', (j) => {
