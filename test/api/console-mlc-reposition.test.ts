@@ -51,23 +51,54 @@ async function untilResumingLoadHolds(r: Rig, token: string, cond: () => boolean
   }
 }
 
+/** Loads the example plan, approves the simulated registration and moves the couch: ready, every interlock clear. */
+async function toReady(r: Rig, rtt: string): Promise<void> {
+  await ok(command(r.base, rtt, { type: 'loadPlan', plan: examplePlan }), 'loadPlan');
+  for (let attempt = 1; r.room.session.snapshot.context.pending === undefined; attempt++) {
+    const id = acquire(r);
+    await until(() => r.room.session.snapshot.context.pending?.registration.id === id, 3000, 'the registration').catch((e) => {
+      if (attempt === 5) throw e;
+    });
+  }
+  const reg = r.room.session.snapshot.context.pending!.registration.id;
+  await ok(command(r.base, rtt, { type: 'approveRegistration', registrationId: reg }), 'approve');
+  await ok(command(r.base, rtt, { type: 'moveCouch', registrationId: reg }), 'moveCouch');
+  await until(() => state(r) === 'ready' && allClear(r), 30_000, 'ready, every interlock clear');
+}
+
+describe('repositionMlc refusals through the console API', () => {
+  it('is refused (409 REFUSED) naming session.state when no beam is held and links.mlc while the MLC link is stale, each attempt journaled with user and role', async () => {
+    rig = await startRig();
+    const r = rig;
+    const rtt = await login(r.base, 'therapist');
+    const idle = await command(r.base, rtt, { type: 'repositionMlc' });
+    expect([idle.status, idle.body.error.code, idle.body.error.field]).toEqual([409, 'REFUSED', 'session.state']);
+    expect(idle.body.error.message).toMatch(/held/);
+    await toReady(r, rtt);
+    const ready = await command(r.base, rtt, { type: 'repositionMlc' });
+    expect([ready.status, ready.body.error.field]).toEqual([409, 'session.state']);
+    await ok(command(r.base, rtt, { type: 'beamOn' }), 'beamOn'); // (refused in beamOn too: test/interlock/mlc-reposition.test.ts)
+    r.room.room.mlcHost.faults.silent = true; // the MLC controller stops answering
+    await until(() => state(r) === 'beamHold' && !r.room.session.readback().fresh.mlc, 10_000, 'the hold on a stale MLC link');
+    const stale = await command(r.base, rtt, { type: 'repositionMlc' });
+    expect([stale.status, stale.body.error.code, stale.body.error.field]).toEqual([409, 'REFUSED', 'links.mlc']);
+    expect(state(r)).toBe('beamHold');
+    expect(consoleRecords(r).filter((c) => c.command === 'repositionMlc').map((c) => `${c.user}:${c.role}:${c.outcome}`)).toEqual(new Array(3).fill('therapist-1:therapist:REFUSED'));
+    r.room.journal.flush?.();
+    const entries = readJournal(r.room.journal.file).entries;
+    expect(entries.filter((e) => e.kind === 'operator' && (e.data as any).type === 'REPOSITION_MLC').map((e) => `${(e.data as any).operator}:${(e.data as any).role}`)).toEqual(new Array(3).fill('therapist-1:therapist'));
+    expect(entries.filter((e) => e.kind === 'notice' && (e.data as any).kind === 'mlc-reposition-refused').map((e) => (e.data as any).field)).toEqual(['session.state', 'session.state', 'links.mlc']);
+    expect(entries.some((e) => e.kind === 'command' && (e.data as any).reposition)).toBe(false);
+  }, 120_000);
+});
+
 describe('an MLC controller restarted while the beam is held, recovered through the console API', () => {
   it('refuses RESUME on IL-MLC-NOT-IN-POSITION, repositions the leaves on the therapist\'s command with the beam still held, and completes the fraction within 0.1 MU per beam after RESUME', async () => {
     rig = await startRig();
     const r = rig;
     const rtt = await login(r.base, 'therapist');
     const phys = await login(r.base, 'physicist');
-    await ok(command(r.base, rtt, { type: 'loadPlan', plan: examplePlan }), 'loadPlan');
-    for (let attempt = 1; r.room.session.snapshot.context.pending === undefined; attempt++) {
-      const id = acquire(r);
-      await until(() => r.room.session.snapshot.context.pending?.registration.id === id, 3000, 'the registration').catch((e) => {
-        if (attempt === 5) throw e;
-      });
-    }
-    const reg = r.room.session.snapshot.context.pending!.registration.id;
-    await ok(command(r.base, rtt, { type: 'approveRegistration', registrationId: reg }), 'approve');
-    await ok(command(r.base, rtt, { type: 'moveCouch', registrationId: reg }), 'moveCouch');
-    await until(() => state(r) === 'ready' && allClear(r), 30_000, 'ready, every interlock clear');
+    await toReady(r, rtt);
     await ok(command(r.base, rtt, { type: 'beamOn' }), 'beamOn');
     // mid-beam, into the second segment of the first beam (18 MU + 4)
     await untilResumingLoadHolds(r, rtt, () => linac(r).state === BeamState.BeamOn && linac(r).mu1 > 22, 'the second segment on');
