@@ -181,7 +181,7 @@ describe('REPOSITION_MLC refusals name the field', () => {
 class DynamicHarness extends SessionHarness {
   leafErrorMm = 0;
   following = true;
-  evidence(): Evidence {
+  override evidence(): Evidence {
     const e = super.evidence();
     const trajectory: TrajectoryEvidence = { beamId: 1, atMs: this.t, maxErrorMm: this.leafErrorMm, bank: 'A', pair: 28, actualMm: 0, expectedMm: [0, 0], muWindow: [0, 0], skewWindowMs: 1 };
     return { ...e, mlc: e.mlc && { ...e.mlc, status: { ...e.mlc.status, trajectoryMode: this.following } }, trajectory };
