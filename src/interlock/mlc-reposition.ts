@@ -10,7 +10,7 @@ import { beamMu } from '../domain/plan/plan.js';
 import { positionsAt, type MlcPositions } from '../protocol/mlc-protocol.js';
 import { fresh, linkFresh } from './evaluate-permit.js';
 import { currentBeam, evidenceOf, leavesFor } from './session-guards.js';
-import type { SessionContext, SessionEvent } from './session-types.js';
+import type { OperatorRole, SessionContext, SessionEvent, SessionNotice } from './session-types.js';
 
 /** Why a REPOSITION_MLC is refused: the field that decides it, with its value and the limit where they help. */
 export interface RepositionRefusal {
@@ -64,6 +64,20 @@ export function repositionLeaves(c: SessionContext, e: SessionEvent): MlcPositio
   if (!beam?.trajectory) return leavesFor(c, c.segmentIndex);
   const f = deliveredFraction(c, e);
   return f === undefined ? undefined : positionsAt(beam.trajectory, f);
+}
+
+const who = (e: SessionEvent): { operator: string; role: OperatorRole } => (e.type === 'REPOSITION_MLC' ? { operator: e.operator, role: e.role } : { operator: '', role: 'therapist' });
+
+/** The notice of an accepted REPOSITION_MLC (after the leaves became the expected ones). */
+export function repositionedNotice(c: SessionContext, e: SessionEvent): SessionNotice {
+  const beam = currentBeam(c);
+  return { type: 'notice', kind: 'mlc-repositioned', ...who(e), beamId: beam?.id ?? 0, segment: c.segmentIndex, deliveredFraction: beam?.trajectory ? deliveredFraction(c, e) : undefined };
+}
+
+/** The notice of a refused REPOSITION_MLC sent in `state`, naming why. */
+export function repositionRefusedNotice(c: SessionContext, e: SessionEvent, state: string): SessionNotice {
+  const why = repositionRefusal(c, e, state) ?? { code: 'PERMIT_DENIED' as const, field: 'session.state', actual: state, reason: 'not taken' };
+  return { type: 'notice', kind: 'mlc-reposition-refused', ...who(e), ...why };
 }
 
 /** A statechart value as a dotted name (`beamHold`, `setup.awaitingApproval`). */

@@ -19,7 +19,7 @@
  */
 import { assign, emit, setup } from 'xstate';
 import { approvalRefusal } from './approval.js';
-import { flatState, repositionLeaves, repositionRefusal, REPOSITION_STATE, deliveredFraction } from './mlc-reposition.js';
+import { flatState, repositionedNotice, repositionLeaves, repositionRefusal, repositionRefusedNotice, REPOSITION_STATE } from './mlc-reposition.js';
 import { noLinks } from './evidence.js';
 import {
   beamOnUnconfirmed, irradiationMs, couchMovingNow, couchSettled, currentBeam, needsVerification, verificationPassed, holdCauses, reportedHoldCauses, isLastBeam, isLastSegment, latchedNow, leavesFor, linacBeamOn, linacHeld, linacTerminated,
@@ -137,11 +137,8 @@ export const sessionMachine = setup({
     // REPOSITION_MLC (mlc-reposition.ts): the leaves become the expected ones and go to the MLC; the beam stays held
     repositionMlc: assign({ expectedLeaves: ({ context, event }) => repositionLeaves(context, event) ?? context.expectedLeaves }),
     commandRepositionMlc: emit(({ context }) => ({ type: 'command' as const, command: 'MOVE_MLC' as const, leaves: context.expectedLeaves!, beamId: currentBeam(context)!.id, segment: context.segmentIndex, reposition: true as const })),
-    noticeRepositioned: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'mlc-repositioned' as const, operator: event.type === 'REPOSITION_MLC' ? event.operator : '', role: event.type === 'REPOSITION_MLC' ? event.role : 'therapist', beamId: currentBeam(context)!.id, segment: context.segmentIndex, deliveredFraction: currentBeam(context)?.trajectory ? deliveredFraction(context, event) : undefined })),
-    noticeRepositionRefused: emit(({ context, event, self }) => ({
-      type: 'notice' as const, kind: 'mlc-reposition-refused' as const, operator: event.type === 'REPOSITION_MLC' ? event.operator : '', role: event.type === 'REPOSITION_MLC' ? event.role : 'therapist',
-      ...(repositionRefusal(context, event, flatState(self.getSnapshot().value)) ?? { code: 'PERMIT_DENIED' as const, field: 'session.state', reason: 'not taken' }),
-    })),
+    noticeRepositioned: emit(({ context, event }) => repositionedNotice(context, event)),
+    noticeRepositionRefused: emit(({ context, event, self }) => repositionRefusedNotice(context, event, flatState(self.getSnapshot().value))),
     noticeUnhandled: emit(({ event, self }) => ({ type: 'notice' as const, kind: 'unhandled-event' as const, event: event.type, state: JSON.stringify(self.getSnapshot().value) })),
     enterQa: assign({ qa: ({ event }) => ({ operator: event.type === 'ENTER_QA' ? event.operator : '' }) }),
     noticeQaRefused: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'qa-refused' as const, operator: event.type === 'ENTER_QA' ? event.operator : '', reason: qaRefusal(context, event) })),
