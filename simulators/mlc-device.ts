@@ -75,6 +75,22 @@ export class MlcDevice implements FramedDevice, Steppable {
     this.targetB = [...this.b];
   }
 
+  /**
+   * The controller restarts (a power cycle): leaves where it powers up (closed to the minimum gap),
+   * no targets, no trajectory, its tick from 0. Injected faults stay (they are the hardware's).
+   */
+  powerCycle(): void {
+    const half = this.options.minGapMm / 2;
+    this.a = new Array(this.options.leafPairs).fill(half);
+    this.b = new Array(this.options.leafPairs).fill(-half);
+    this.targetA = [...this.a];
+    this.targetB = [...this.b];
+    this.moving = this.targetsLoaded = this.following = this.holdOff = false;
+    this.trajectory = [];
+    this.trajectoryTotal = 0;
+    this.tick = 0;
+  }
+
   /** What the controller believes (its encoders): the readback it reports. */
   get positions(): MlcPositions {
     return { bankAMm: [...this.a], bankBMm: [...this.b] };

@@ -13,6 +13,7 @@ const ROLES = {
   arm: ['therapist'],
   beamOn: ['therapist'],
   resume: ['therapist'],
+  repositionMlc: ['therapist'],
   hold: ['therapist', 'physician', 'physicist', 'service'],
   terminate: ['therapist', 'physician', 'physicist', 'service'],
   reset: ['therapist'],
@@ -73,6 +74,10 @@ function decide(cmd, s, link) {
     case 'resume':
       if (blocking.length) return no(`interlocks not clear: ${blocking.join(', ')}`);
       return phase === 'hold' ? yes() : no('no beam is held');
+    case 'repositionMlc':
+      // re-sends the held segment's leaves (an MLC controller that restarted lost them); the beam stays held
+      if (phase !== 'hold') return no('no beam is held');
+      return s.links?.mlc?.fresh === true ? yes() : no('the MLC link is stale: the leaves can be neither commanded nor read back');
     case 'hold':
       return phase === 'beamOn' || phase === 'positioning' ? yes() : no('no beam is running');
     case 'terminate':

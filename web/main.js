@@ -6,7 +6,7 @@
  */
 import { login, sendCommand } from './api-client.js';
 import { drawBeamEyeView } from './bev-canvas.js';
-import { approvedRegistration, commandAvailability } from './command-availability.js';
+import { approvedRegistration, commandAvailability, sessionPhase } from './command-availability.js';
 import { applyMessage, emptyModel } from './console-state.js';
 import { renderCouch } from './couch-panel.js';
 import { LiveConnection } from './live-connection.js';
@@ -62,6 +62,8 @@ function draw(topics) {
     const a = avail[/** @type {string} */ (b.dataset.cmd)] ?? { enabled: connected, why: '' };
     b.disabled = !a.enabled;
     b.title = a.why;
+    // a button for one phase only (repositionMlc: a held beam) is shown in it, disabled like any other
+    if (b.dataset.shownIn) b.hidden = sessionPhase(s?.session) !== b.dataset.shownIn;
   }
   for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('#interlock-panel button.ack'))) b.disabled = !connected;
   if (s) renderRegistrations(s.registrations, { approve: (id) => run('approveRegistration', { registrationId: id }), reject: (id) => run('rejectRegistration', { registrationId: id, reason: /** @type {HTMLInputElement} */ (el('reject-reason')).value || 'rejected at the console' }), enabled: { approve: avail.approveRegistration.enabled, reject: avail.rejectRegistration.enabled }, role: model.role });

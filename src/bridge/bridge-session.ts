@@ -49,7 +49,7 @@ export interface RecordedEntry {
   readonly atMs: number;
 }
 
-const OPERATOR_EVENTS = new Set(['BEAM_ON', 'RESUME', 'RESET', 'ABORT', 'APPROVE', 'OPERATOR_HOLD', 'LOAD_PLAN', 'REJECT_REGISTRATION', 'SELECT_BEAM', 'ENTER_QA', 'EXIT_QA', 'QA_SELECT_BEAM']);
+const OPERATOR_EVENTS = new Set(['BEAM_ON', 'RESUME', 'REPOSITION_MLC', 'RESET', 'ABORT', 'APPROVE', 'OPERATOR_HOLD', 'LOAD_PLAN', 'REJECT_REGISTRATION', 'SELECT_BEAM', 'ENTER_QA', 'EXIT_QA', 'QA_SELECT_BEAM']);
 
 export interface BridgeSessionOptions {
   readonly tickMs?: number;

@@ -59,8 +59,9 @@ export class CommandExecutor {
         return couch.stop();
       case 'MOVE_MLC': {
         const trajectory = this.checks.trajectoryFor?.(cmd.beamId);
-        // a controller still following a trajectory takes no targets: stopped first (it stops where it is)
-        if (trajectory || mlc.latest?.status.trajectoryMode) await mlc.stop();
+        // a controller still following a trajectory takes no targets: stopped first (it stops where it is);
+        // a reposition in a hold stops it whatever it reports (a restarted controller may still be moving)
+        if (trajectory || cmd.reposition || mlc.latest?.status.trajectoryMode) await mlc.stop();
         if (trajectory) {
           // a dynamic beam: the controller goes to the first control point and then follows the linac's dose fraction
           await mlc.loadTrajectory(trajectory);

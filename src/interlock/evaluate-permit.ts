@@ -53,7 +53,8 @@ const JUDGED_FROM: ReadonlyArray<{ readonly stale: InterlockId; readonly from: r
 ];
 
 export const fresh = (atMs: number | undefined, nowMs: number, maxAgeMs: number): boolean => atMs !== undefined && nowMs - atMs <= maxAgeMs && nowMs - atMs >= -1;
-const linkFresh = (l: LinkEvidence, nowMs: number): boolean => fresh(l.lastValidRxMs, nowMs, l.staleAfterMs);
+/** A link heard from within its staleAfterMs at nowMs (the rule behind IL-*-STALE). */
+export const linkFresh = (l: LinkEvidence, nowMs: number): boolean => fresh(l.lastValidRxMs, nowMs, l.staleAfterMs);
 
 export function couchWithin(actual: Pose6, target: Pose6, t: Pick<PermitTolerances, 'couchTranslationMm' | 'couchRotationDeg'>): boolean {
   return POSE_AXES.every((axis) => Math.abs(actual[axis] - target[axis]) <= (isRotationAxis(axis) ? t.couchRotationDeg : t.couchTranslationMm));

@@ -138,7 +138,7 @@ export const INTERLOCKS: Readonly<Record<InterlockId, InterlockDefinition>> = Ob
   'IL-MLC-NOT-IN-POSITION': def('IL-MLC-NOT-IN-POSITION', 'hold', 'a leaf readback is outside tolerance of the control point, or the MLC is moving; in a dynamic beam, a leaf is off its trajectory at the measured MU', {
     source: 'MLC readback: every leaf within tolerances.mlcPositionMm of the segment, MLC not moving; dynamic beam: every leaf within tolerances.dynamicLeafToleranceMm of its trajectory at the MU the linac reported, skew-compensated (docs/dynamic-delivery.md), and within mlcPositionMm with the controller following to start or resume',
     action: HOLD,
-    reset: `every leaf back within tolerance and still, ${RESUME}`,
+    reset: `every leaf back within tolerance and still, ${RESUME}. A controller that lost its leaves in a hold (restarted) gets them again only from a therapist's REPOSITION_MLC (the segment's leaves re-sent; the beam stays held)`,
     clause: 'TG-142 monthly: MLC leaf position accuracy 1 mm; TG-100: "MLC leaf motions inaccurate" RPN 354, third of all IMRT failure modes; MLC controllers hold the beam on a leaf error (domain reference)',
   }),
   'IL-MLC-FAULT': def('IL-MLC-FAULT', 'latched', 'the MLC controller reports a fault', {

@@ -9,6 +9,7 @@
  *    beamOn ─segment done─▶ mlcPositioning (beam off, next segment) … ─last─▶ beamComplete ─▶ next beam | fractionComplete
  *    mlcPositioning (between segments) ─positioning timeout / OPERATOR_HOLD─▶ beamHold
  *    beamOn ─hold interlock / OPERATOR_HOLD─▶ beamHold ─RESUME[start permit]─▶ beamOn (or mlcPositioning at a segment boundary)
+ *    beamHold ─REPOSITION_MLC[therapist, MLC link fresh, a current segment]─▶ beamHold (MOVE_MLC of the segment's leaves; still held)
  *    any ─latched fault, or the linac beam-on outside beamOn─▶ fault ─RESET[clear]─▶ aborted
  *    fault, aborted: TERMINATE_BEAM repeated until the readback shows the beam off
  *    idle ─latches carried from an earlier journal (restart)─▶ fault ─RESET[clear, only those latches, no plan]─▶ idle
@@ -18,6 +19,7 @@
  */
 import { assign, emit, setup } from 'xstate';
 import { approvalRefusal } from './approval.js';
+import { flatState, repositionedNotice, repositionLeaves, repositionRefusal, repositionRefusedNotice, REPOSITION_STATE } from './mlc-reposition.js';
 import { noLinks } from './evidence.js';
 import {
   beamOnUnconfirmed, irradiationMs, couchMovingNow, couchSettled, currentBeam, needsVerification, verificationPassed, holdCauses, reportedHoldCauses, isLastBeam, isLastSegment, latchedNow, leavesFor, linacBeamOn, linacHeld, linacTerminated,
@@ -41,6 +43,13 @@ const UNHANDLED_IN_BEAM_ON = [
   { guard: 'beamOnUnconfirmed', target: 'beamHold', actions: ['noticeUnhandled', 'recordHoldCauses'] },
   { actions: 'noticeUnhandled' },
 ] as const;
+/** REPOSITION_MLC in beamOn: refused (the beam is not held), the evidence judged at its time as above. */
+const REPOSITION_IN_BEAM_ON = [
+  { guard: 'latchedFault', target: 'fault', actions: ['noticeRepositionRefused', 'latch'] },
+  { guard: 'holdNeeded', target: 'beamHold', actions: ['noticeRepositionRefused', 'recordHoldCauses'] },
+  { guard: 'beamOnUnconfirmed', target: 'beamHold', actions: ['noticeRepositionRefused', 'recordHoldCauses'] },
+  { actions: 'noticeRepositionRefused' },
+] as const;
 
 export const sessionMachine = setup({
   types: { context: {} as SessionContext, events: {} as SessionEvent, input: {} as SessionInput, emitted: {} as SessionEmitted },
@@ -49,6 +58,7 @@ export const sessionMachine = setup({
     linacTerminated: ({ context, event }) => linacTerminated(context, event),
     linacHeld: ({ context, event }) => linacHeld(context, event),
     approvalValid: ({ context, event }) => approvalRefusal(context, event) === undefined,
+    repositionAllowed: ({ context, event }) => repositionRefusal(context, event, REPOSITION_STATE) === undefined,
     couchSettled: ({ context, event }) => couchSettled(context, event),
     permitted: ({ context, event }) => permitFor(context, event).permitted,
     holdNeeded: ({ context, event }) => holdCauses(context, event).length > 0,
@@ -124,6 +134,11 @@ export const sessionMachine = setup({
     recordDenial: assign({ lastPermit: ({ context, event }) => permitFor(context, event), holdCauses: ({ context, event }) => permitFor(context, event).causes }),
     noticeDenied: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'permit-denied' as const, unmet: permitFor(context, event).causes, event: event.type })),
     commandHold: emit({ type: 'command', command: 'HOLD_BEAM' }),
+    // REPOSITION_MLC (mlc-reposition.ts): the leaves become the expected ones and go to the MLC; the beam stays held
+    repositionMlc: assign({ expectedLeaves: ({ context, event }) => repositionLeaves(context, event) ?? context.expectedLeaves }),
+    commandRepositionMlc: emit(({ context }) => ({ type: 'command' as const, command: 'MOVE_MLC' as const, leaves: context.expectedLeaves!, beamId: currentBeam(context)!.id, segment: context.segmentIndex, reposition: true as const })),
+    noticeRepositioned: emit(({ context, event }) => repositionedNotice(context, event)),
+    noticeRepositionRefused: emit(({ context, event, self }) => repositionRefusedNotice(context, event, flatState(self.getSnapshot().value))),
     noticeUnhandled: emit(({ event, self }) => ({ type: 'notice' as const, kind: 'unhandled-event' as const, event: event.type, state: JSON.stringify(self.getSnapshot().value) })),
     enterQa: assign({ qa: ({ event }) => ({ operator: event.type === 'ENTER_QA' ? event.operator : '' }) }),
     noticeQaRefused: emit(({ context, event }) => ({ type: 'notice' as const, kind: 'qa-refused' as const, operator: event.type === 'ENTER_QA' ? event.operator : '', reason: qaRefusal(context, event) })),
@@ -164,6 +179,7 @@ export const sessionMachine = setup({
     // a device that refused or did not answer a command: stop and let the operator decide
     COMMAND_FAILED: { target: '.fault', actions: 'latch' },
     ABORT: { target: '.aborted' },
+    REPOSITION_MLC: { actions: 'noticeRepositionRefused' },
     '*': { actions: 'noticeUnhandled' },
   },
   states: {
@@ -358,6 +374,7 @@ export const sessionMachine = setup({
         RESET: UNHANDLED_IN_BEAM_ON,
         REJECT_REGISTRATION: UNHANDLED_IN_BEAM_ON,
         SELECT_BEAM: UNHANDLED_IN_BEAM_ON,
+        REPOSITION_MLC: REPOSITION_IN_BEAM_ON,
       },
     },
     beamHold: {
@@ -381,6 +398,8 @@ export const sessionMachine = setup({
           { guard: 'permitted', target: 'beamOn' },
           { actions: ['recordDenial', 'noticeDenied'] },
         ],
+        // re-send the segment's leaves (a restarted MLC controller lost them); no target: the beam stays held
+        REPOSITION_MLC: [{ guard: 'repositionAllowed', actions: ['repositionMlc', 'commandRepositionMlc', 'noticeRepositioned'] }, { actions: 'noticeRepositionRefused' }],
       },
     },
     beamComplete: {

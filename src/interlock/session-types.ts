@@ -9,6 +9,7 @@ import type { MlcPositions } from '../protocol/mlc-protocol.js';
 import type { Evidence, MotionTolerances, PermitTolerances } from './evidence.js';
 import type { InterlockId } from './interlock-catalogue.js';
 import type { PermitResult } from './evaluate-permit.js';
+import type { RepositionRefusal } from './mlc-reposition.js';
 
 export type OperatorRole = 'therapist' | 'physician' | 'physicist';
 
@@ -119,6 +120,11 @@ export type SessionEvent =
   | (Timed & { readonly type: 'BEAM_ON'; readonly operator: string })
   | (Timed & { readonly type: 'OPERATOR_HOLD'; readonly operator: string })
   | (Timed & { readonly type: 'RESUME'; readonly operator: string })
+  /**
+   * In a hold, re-send the current segment's leaves to the MLC (after a controller restart lost them).
+   * The beam stays held; a RESUME is still needed. Operator and role come from the authenticated identity.
+   */
+  | (Timed & { readonly type: 'REPOSITION_MLC'; readonly operator: string; readonly role: OperatorRole })
   | (Timed & { readonly type: 'RESET'; readonly operator: string })
   | (Timed & { readonly type: 'ABORT'; readonly operator: string })
   | (Timed & { readonly type: 'COUCH_MOTION_FAULT'; readonly reason: string })
@@ -131,7 +137,8 @@ export type SessionEvent =
 export type SessionCommand =
   | { readonly type: 'command'; readonly command: 'MOVE_COUCH'; readonly target: Pose6; readonly moveId: number; readonly registrationId: string }
   | { readonly type: 'command'; readonly command: 'ARM_BEAM'; readonly beamId: number; readonly presetMu: number; readonly doseRateMuPerMin: number }
-  | { readonly type: 'command'; readonly command: 'MOVE_MLC'; readonly leaves: MlcPositions; readonly beamId: number; readonly segment: number }
+  /** `reposition`: sent in a hold by REPOSITION_MLC (the executor stops the controller first, wherever it stands). */
+  | { readonly type: 'command'; readonly command: 'MOVE_MLC'; readonly leaves: MlcPositions; readonly beamId: number; readonly segment: number; readonly reposition?: true }
   | { readonly type: 'command'; readonly command: 'SET_SEGMENT_END'; readonly endMu: number }
   /** Carries the selected beam's planned parameters: the linac's readback is checked against them just before sending. */
   | { readonly type: 'command'; readonly command: 'BEAM_ON'; readonly beamId: number; readonly presetMu: number; readonly doseRateMuPerMin: number }
@@ -150,6 +157,10 @@ export type SessionNotice =
   | { readonly type: 'notice'; readonly kind: 'unhandled-event'; readonly event: string; readonly state: string }
   | { readonly type: 'notice'; readonly kind: 'qa-refused'; readonly reason: string; readonly operator: string }
   | { readonly type: 'notice'; readonly kind: 'segment-delivered'; readonly beamId: number; readonly segment: number }
+  /** REPOSITION_MLC accepted: the leaves sent (deliveredFraction: of a dynamic beam's meterset, else undefined). */
+  | { readonly type: 'notice'; readonly kind: 'mlc-repositioned'; readonly operator: string; readonly role: OperatorRole; readonly beamId: number; readonly segment: number; readonly deliveredFraction?: number }
+  /** REPOSITION_MLC refused: why, naming the field (mlc-reposition.ts). */
+  | ({ readonly type: 'notice'; readonly kind: 'mlc-reposition-refused'; readonly operator: string; readonly role: OperatorRole } & RepositionRefusal)
   /** irradiationMs: the beam's time on as the backup timer counted it (from the linac's confirmation), ms. */
   | { readonly type: 'notice'; readonly kind: 'beam-delivered'; readonly beamId: number; readonly irradiationMs: number };
 

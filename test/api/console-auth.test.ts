@@ -33,7 +33,7 @@ describe('console API: who gets in', () => {
     expect(Object.keys(o.body.paths)).toEqual(expect.arrayContaining(['/api/v1/login', '/api/v1/state', '/api/v1/commands', '/api/v1/live']));
     // generated from the same schema the API validates with: every command type is in it
     const commandTypes = o.body.components.schemas.Command.oneOf.map((s: any) => s.properties.type.const);
-    expect(commandTypes).toEqual(expect.arrayContaining(['loadPlan', 'approveRegistration', 'moveCouch', 'beamOn', 'hold', 'reset', 'enterQaMode']));
+    expect(commandTypes).toEqual(expect.arrayContaining(['loadPlan', 'approveRegistration', 'moveCouch', 'beamOn', 'hold', 'resume', 'repositionMlc', 'reset', 'enterQaMode']));
   });
 
   it('refuses a wrong password and an unknown user alike (401 AUTH_FAILED), and logs in a known one with its role', async () => {

@@ -25,6 +25,7 @@ const CONTRACT: Record<string, { args: Record<string, unknown>; roles: readonly 
   beamOn: { args: {}, roles: ['therapist'] },
   hold: { args: {}, roles: ['therapist', 'physician', 'physicist', 'service'] },
   resume: { args: {}, roles: ['therapist'] },
+  repositionMlc: { args: {}, roles: ['therapist'] },
   terminate: { args: {}, roles: ['therapist', 'physician', 'physicist', 'service'] },
   acknowledgeInterlock: { args: { id: 'IL-DOOR-OPEN' }, roles: ['therapist'] },
   reset: { args: { reason: 'checked the room' }, roles: ['therapist'] },

@@ -73,3 +73,39 @@ describe('couch moves at the executor', () => {
     expect(calls).toEqual(['moveTo']);
   });
 });
+
+describe('MLC moves at the executor', () => {
+  function mlcRoom(calls: string[], latest: object | undefined) {
+    const mlc = {
+      latest,
+      stop: async () => void calls.push('stop'),
+      setTargets: async () => void calls.push('setTargets'),
+      move: async () => void calls.push('move'),
+      loadTrajectory: async () => void calls.push('loadTrajectory'),
+      startTrajectory: async () => void calls.push('startTrajectory'),
+    };
+    return { beam: {}, couch: {}, mlc } as unknown as RoomDrivers;
+  }
+  const leaves = { bankAMm: [1], bankBMm: [-1] };
+  const moveMlc = (reposition?: true) => ({ type: 'command' as const, command: 'MOVE_MLC' as const, leaves, beamId: 1, segment: 2, ...(reposition ? { reposition } : {}) });
+  const idleController = { status: { moving: false, trajectoryMode: false } };
+
+  it('stops the controller before a reposition in a hold, wherever it stands, then sends the targets and moves', async () => {
+    const calls: string[] = [];
+    await new CommandExecutor(mlcRoom(calls, idleController), { beamOnWanted: () => false, correctionApproved: () => true }).execute(moveMlc(true));
+    expect(calls).toEqual(['stop', 'setTargets', 'move']);
+  });
+
+  it('sends a segment move between segments without a stop when the controller is not following a trajectory', async () => {
+    const calls: string[] = [];
+    await new CommandExecutor(mlcRoom(calls, idleController), { beamOnWanted: () => false, correctionApproved: () => true }).execute(moveMlc());
+    expect(calls).toEqual(['setTargets', 'move']);
+  });
+
+  it('reloads and restarts a dynamic beam\'s trajectory on a reposition: the controller takes its place at the delivered dose fraction', async () => {
+    const calls: string[] = [];
+    const trajectory = [{ metersetWeight: 0, positions: leaves }, { metersetWeight: 1, positions: leaves }];
+    await new CommandExecutor(mlcRoom(calls, idleController), { beamOnWanted: () => false, correctionApproved: () => true, trajectoryFor: () => trajectory }).execute(moveMlc(true));
+    expect(calls).toEqual(['stop', 'loadTrajectory', 'startTrajectory']);
+  });
+});

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EmbeddedRoom } from '../../src/cli/embedded-room.js';
 import { validatePlan } from '../../src/domain/plan/validate-plan.js';
 import { readJournal } from '../../src/journal/journal.js';
+import { repositionMlc } from '../../src/bridge/reposition-mlc.js';
 import { BeamState } from '../../src/protocol/beam-protocol.js';
 import { dynamicPlanJson, MOVING_PAIRS } from '../helpers/dynamic-plan.js';
 import { startRoom, stateOf } from '../helpers/embedded.js';
@@ -95,5 +96,37 @@ describe('dynamic delivery on the simulators', () => {
     e.session.send({ type: 'RESUME', operator: 'rtt' });
     await until(() => stateOf(e) === 'fractionComplete', 15_000, 'beam completed after the resume');
     expect(e.room.beam.status.mu1).toBeCloseTo(30, 2);
+  });
+
+  it('recovers a restarted MLC controller in a hold: the trajectory reloaded puts the leaves at the delivered fraction, the beam held until RESUME, then delivered to its meterset', async () => {
+    const e = await toReady();
+    e.session.send({ type: 'BEAM_ON', operator: 'rtt' });
+    await until(() => e.room.beam.status.state === BeamState.BeamOn && e.room.beam.status.mu1 > 10, 10_000, 'a third of the beam');
+    e.room.mlc.powerCycle(); // the controller restarts: connection dropped, leaves closed, no trajectory
+    e.room.mlcHost.host.dropConnections();
+    await until(() => stateOf(e) === 'beamHold' && e.room.beam.status.state === BeamState.Held, 3000, 'the hold, the linac held');
+    await until(() => e.session.drivers.mlc.isFresh() && e.session.snapshot.context.evidence.mlc?.status.trajectoryMode === false, 3000, 'the link fresh again');
+    const heldAtMu = e.room.beam.status.mu1;
+    e.session.send({ type: 'RESUME', operator: 'rtt' });
+    expect(stateOf(e)).toBe('beamHold'); // refused: the leaves are not on their trajectory
+
+    const r = repositionMlc(e.session, { user: 'rtt', role: 'therapist' });
+    expect(r).toMatchObject({ ok: true, beamId: 1, segment: 0 });
+    // where the plan file's control points put the leaves at the delivered weight (linear in meterset weight)
+    const cps = dynamicPlanJson(cfg.mlc).beams[0].trajectory;
+    const w = heldAtMu / 30;
+    const j = cps.findIndex((cp) => cp.metersetWeight >= w);
+    const f = (w - cps[j - 1].metersetWeight) / (cps[j].metersetWeight - cps[j - 1].metersetWeight);
+    const planned = (bank: 'bankAMm' | 'bankBMm', p: number) => cps[j - 1].positions[bank][p] * (1 - f) + cps[j].positions[bank][p] * f;
+    const errorMm = () => Math.max(...MOVING_PAIRS.flatMap((p) => [Math.abs(e.room.mlc.positions.bankAMm[p] - planned('bankAMm', p)), Math.abs(e.room.mlc.positions.bankBMm[p] - planned('bankBMm', p))]));
+    const judged = () => e.session.snapshot.context.evidence.trajectory;
+    await until(() => errorMm() <= 0.05 && (judged()?.maxErrorMm ?? Infinity) <= cfg.mlc.positionToleranceMm, 5000, 'the leaves at the delivered fraction, so judged');
+    expect(e.session.snapshot.context.evidence.mlc?.status.trajectoryMode).toBe(true); // following the dose again
+    expect(stateOf(e)).toBe('beamHold');
+    expect(e.room.beam.status.mu1).toBe(heldAtMu);
+    e.session.send({ type: 'RESUME', operator: 'rtt' });
+    await until(() => stateOf(e) === 'fractionComplete', 15_000, 'beam completed after the resume');
+    expect(e.room.beam.status.mu1).toBeCloseTo(30, 2);
+    expect(journalOf(e).filter((x) => x.kind === 'operator').map((x) => (x.data as { type: string }).type)).toEqual(['LOAD_PLAN', 'APPROVE', 'BEAM_ON', 'RESUME', 'REPOSITION_MLC', 'RESUME']);
   });
 });

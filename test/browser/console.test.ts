@@ -118,7 +118,7 @@ describe('web console in headless Chromium', { timeout: 120_000 }, () => {
     }
   });
 
-  it('a door opened mid-beam turns IL-DOOR-OPEN active with its reason, holds the beam and disables beam-on', async () => {
+  it('a door opened mid-beam turns IL-DOOR-OPEN active with its reason, holds the beam, disables beam-on and shows the re-send-leaves button', async () => {
     const bridge = await startConsoleBridge([THERAPIST]);
     try {
       const page = await openConsole(bridge, THERAPIST);
@@ -130,6 +130,7 @@ describe('web console in headless Chromium', { timeout: 120_000 }, () => {
       await page.click(tid('cmd-beamOn'));
       await page.waitForSelector(`${tid('beam-status')}:has-text("BEAM ON")`);
       await page.waitForFunction(() => Number(/^([\d.]+)/.exec(document.querySelector('[data-testid="mu-primary"]')?.textContent ?? '')?.[1]) >= 5);
+      await expect(page.locator(tid('cmd-repositionMlc')).isVisible()).resolves.toBe(false); // offered in a hold only
       bridge.diagnose('door open');
       await page.waitForSelector(`${tid('interlock-IL-DOOR-OPEN')}[data-status="active"]`);
       const row = await interlockRow(page, 'IL-DOOR-OPEN').innerText();
@@ -139,6 +140,9 @@ describe('web console in headless Chromium', { timeout: 120_000 }, () => {
       await expect(page.locator(tid('cmd-beamOn')).isDisabled()).resolves.toBe(true);
       await expect(page.locator(tid('cmd-resume')).isDisabled()).resolves.toBe(true);
       await expect(page.locator(tid('cmd-beamOn')).getAttribute('title')).resolves.toMatch(/IL-DOOR-OPEN|not ready/);
+      // re-sending the MLC leaves is offered in the hold (the MLC link is fresh); it would not turn the beam on
+      await page.waitForSelector(`${tid('cmd-repositionMlc')}:enabled`);
+      await expect(page.locator(tid('cmd-repositionMlc')).isVisible()).resolves.toBe(true);
       const mu = await primaryMu(page);
       expect(mu).toBeGreaterThanOrEqual(5);
       expect(mu).toBeLessThan(40);

@@ -3,7 +3,8 @@
  * on the links they print, and a fraction driven over HTTP and the live WebSocket only.
  * A simulator process killed (SIGKILL) or frozen (SIGSTOP) mid-beam: the API reports the
  * link stale, the beam held and IL-MLC-STALE active; RESUME is refused while the link is
- * stale, and once the device is back nothing resumes until a therapist says so.
+ * stale, and once the device is back nothing resumes until a therapist says so (after a restart,
+ * only once the therapist has re-sent the segment's leaves: repositionMlc).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -115,7 +116,7 @@ describe('start --config on four simulator processes, driven through the console
   }, 300_000);
 
   const after = {
-    SIGKILL: 'restarted on its port, the link is fresh again, nothing resumes by itself, and RESUME is still refused on the MLC leaves the new process reports (IL-MLC-NOT-IN-POSITION) until the therapist terminates',
+    SIGKILL: 'restarted on its port, the link is fresh again, nothing resumes by itself, RESUME is still refused on the MLC leaves the new process reports (IL-MLC-NOT-IN-POSITION) until the therapist re-sends them (repositionMlc), and then resumes the beam to the end of the fraction',
     SIGSTOP: "continued (SIGCONT), the link is fresh again, nothing resumes by itself, a physicist's RESUME is forbidden and the therapist's resumes the beam to the end of the fraction",
   };
   for (const fault of ['SIGKILL', 'SIGSTOP'] as const) {
@@ -162,15 +163,18 @@ describe('start --config on four simulator processes, driven through the console
 
       if (fault === 'SIGKILL') {
         // the restarted controller reports its leaves where it powers up, not at the segment: the
-        // permit still refuses (no automatic repositioning in a hold); the therapist terminates
+        // permit still refuses (nothing repositions by itself in a hold); the therapist re-sends the
+        // segment's leaves, which a physicist may not
         await until(() => rtt.interlock('IL-MLC-NOT-IN-POSITION')?.status === 'active', 30_000, 'IL-MLC-NOT-IN-POSITION active');
         const again = await rtt.send({ type: 'resume' });
         expect(again.status).toBe(409);
         expect(again.body.error.message).toContain('IL-MLC-NOT-IN-POSITION');
         expect(again.body.error.message).not.toContain('IL-MLC-STALE');
-        expectOk(await rtt.send({ type: 'terminate' }), 'terminate');
-        await until(() => rtt.hasTag('aborted') && rtt.topic('beam').state !== 'BeamOn', 30_000, 'the fraction aborted, the beam off');
-        return;
+        expect((await phys.send({ type: 'repositionMlc' })).status).toBe(403);
+        expectOk(await rtt.send({ type: 'repositionMlc' }), 'repositionMlc');
+        await until(() => rtt.interlock('IL-MLC-NOT-IN-POSITION')?.status === 'clear', 30_000, 'the new process reporting the leaves at the segment');
+        expect(rtt.hasTag('hold')).toBe(true); // in position, still held: the therapist resumes
+        expect(rtt.topic('beam').state).toBe('Held');
       }
       await until(allClear(rtt), 30_000, 'every interlock clear');
       expectOk(await rtt.send({ type: 'resume' }), 'resume by the therapist');

@@ -87,3 +87,18 @@ describe('approval of a registration', () => {
     expect(approvalAvailability(reg('apply', 'superseded'), 'therapist').enabled).toBe(false);
   });
 });
+
+describe('re-sending the MLC leaves (repositionMlc)', () => {
+  const held = (mlcFresh: boolean) => ({ ...snap('beamHold', [{ id: 'IL-MLC-NOT-IN-POSITION', title: 'MLC', status: 'active', reason: 'leaves not at the segment' }]), session: { state: 'beamHold', tags: ['hold'] }, links: { mlc: { fresh: mlcFresh, detail: '' } } });
+
+  it('is offered to a therapist while the beam is held with the MLC link fresh, although IL-MLC-NOT-IN-POSITION is active', () => {
+    expect(commandAvailability(held(true), { connected: true, role: 'therapist' }).repositionMlc).toEqual({ enabled: true, why: '' });
+  });
+
+  it('is withheld while the MLC link is stale, outside a hold, from other roles, and when disconnected', () => {
+    expect(commandAvailability(held(false), { connected: true, role: 'therapist' }).repositionMlc).toEqual({ enabled: false, why: expect.stringContaining('stale') });
+    expect(commandAvailability({ ...snap('beamOn'), links: { mlc: { fresh: true } } }, { connected: true, role: 'therapist' }).repositionMlc.enabled).toBe(false);
+    expect(commandAvailability(held(true), { connected: true, role: 'physicist' }).repositionMlc.enabled).toBe(false);
+    expect(commandAvailability(held(true), { connected: false, role: 'therapist' }).repositionMlc).toEqual({ enabled: false, why: expect.stringContaining('disconnected') });
+  });
+});

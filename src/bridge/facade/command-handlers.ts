@@ -9,6 +9,7 @@ import { BeamState } from '../../protocol/beam-protocol.js';
 import type { OperatorRole, SessionNotice } from '../../interlock/session-types.js';
 import type { BridgeSession, SessionSnapshot } from '../bridge-session.js';
 import { stateName } from '../bridge-session.js';
+import { repositionMlc } from '../reposition-mlc.js';
 import type { ConsoleCommand, Identity, RefusalCode } from './console-commands.js';
 import type { RegistrationQueue } from './registration-queue.js';
 
@@ -108,6 +109,11 @@ export function handle(cmd: ConsoleCommand, x: HandlerContext): HandlerResult {
       if (!snap(x).hasTag('hold')) return refused(`resume needs a held beam; the session is in ${inState(x)}`);
       const notices = x.sendCollecting(() => x.session.send({ type: 'RESUME', operator: user }));
       return snap(x).hasTag('hold') ? refused(whyRefused(notices, 'resume was not taken')) : accepted;
+    }
+    case 'repositionMlc': {
+      // the statechart decides (held, MLC link fresh, a current segment) and names the field when it refuses
+      const r = repositionMlc(x.session, { user, role: x.identity.role as OperatorRole });
+      return r.ok ? { ok: true, detail: { beamId: r.beamId, segment: r.segment, deliveredFraction: r.deliveredFraction } } : { ok: false, code: 'REFUSED', message: r.error.message, field: r.error.field, limit: r.error.limit };
     }
     case 'terminate': {
       x.sendCollecting(() => x.session.send({ type: 'ABORT', operator: user }));

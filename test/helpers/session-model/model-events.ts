@@ -11,7 +11,7 @@ import { roomEvidence, type AbstractRoom } from './abstract-room.js';
 import { LARGE_STEP_MS, SMALL_STEP_MS } from './model-config.js';
 import { roomChanges, type RoomChange, type Toggle } from './room-changes.js';
 
-export const OPERATOR_EVENTS = ['LOAD_PLAN', 'REGISTRATION', 'APPROVE', 'BEAM_ON', 'OPERATOR_HOLD', 'RESUME', 'RESET', 'ABORT'] as const;
+export const OPERATOR_EVENTS = ['LOAD_PLAN', 'REGISTRATION', 'APPROVE', 'BEAM_ON', 'OPERATOR_HOLD', 'RESUME', 'REPOSITION_MLC', 'RESET', 'ABORT'] as const;
 export const COMMANDS: readonly SessionCommand['command'][] = ['MOVE_COUCH', 'ARM_BEAM', 'MOVE_MLC', 'SET_SEGMENT_END', 'BEAM_ON', 'HOLD_BEAM', 'TERMINATE_BEAM', 'STOP_COUCH', 'STOP_MLC'];
 
 /** A registration whose correction is small (applied, and passes as a verification) or large (needs physician review, fails verification). */
@@ -78,6 +78,7 @@ export function sessionEvent(e: ModelEvent, room: AbstractRoom, ctx: SessionCont
         case 'LOAD_PLAN': return { type: 'LOAD_PLAN', plan, atMs };
         case 'REGISTRATION': return { type: 'REGISTRATION', pending: registration(e.size ?? 'small', plan, atMs), atMs };
         case 'APPROVE': return { type: 'APPROVE', registrationId: ctx.pending?.registration.id ?? 'none', operator, role: 'therapist', atMs };
+        case 'REPOSITION_MLC': return { type: 'REPOSITION_MLC', operator, role: 'therapist', atMs };
         default: return { type: e.name, operator, atMs };
       }
   }
