@@ -7,7 +7,7 @@ import { describeEvent, explore, replay } from '../helpers/session-model/session
 const MACHINE_STATES = ['idle', 'setup', 'mlcPositioning', 'ready', 'beamOn', 'beamHold', 'fault', 'aborted', 'fractionComplete'];
 
 describe('session statechart enumeration (@xstate/graph, abstract room)', () => {
-  it('keeps every safety invariant on every edge of the 1-beam × 2-segment conventional model', { timeout: 180_000 }, () => {
+  it('keeps every safety invariant on every edge of the 1-beam × 2-segment conventional model', { timeout: 240_000 }, () => {
     const r = explore(CI_MODEL);
     console.log(`enumeration ${r.name}: ${r.states} states, ${r.edges} edges, ${r.ms} ms, ${r.violationCount} violations`, r.statesByMachineState);
     expect(r.violations.map((v) => `${v.invariant}: ${v.detail} via ${v.path.map(describeEvent).join(' → ')}`)).toEqual([]);
@@ -16,7 +16,7 @@ describe('session statechart enumeration (@xstate/graph, abstract room)', () => 
     expect(r.edges).toBeGreaterThan(r.states);
   });
 
-  it('keeps every safety invariant on every edge when the session starts with a latch carried over a restart', { timeout: 180_000 }, () => {
+  it('keeps every safety invariant on every edge when the session starts with a latch carried over a restart', { timeout: 240_000 }, () => {
     const r = explore(CARRIED_LATCH_MODEL);
     console.log(`enumeration ${r.name}: ${r.states} states, ${r.edges} edges, ${r.ms} ms, ${r.violationCount} violations`, r.statesByMachineState);
     expect(r.violations.map((v) => `${v.invariant}: ${v.detail} via ${v.path.map(describeEvent).join(' → ')}`)).toEqual([]);
