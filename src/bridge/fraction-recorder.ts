@@ -8,7 +8,7 @@
  *                                       `record from-journal` rebuilds from it after a crash)
  *                                       SegmentTracker + SegmentReadback watch the readback
  *   fractionComplete | aborted | fault ─▶ next macrotask ─▶ readback shows the beam off (bounded)
- *   close(reason) with a fraction open ─▶   ─▶ buildRecord ─▶ journal `record` ─▶ Part-10 bytes
+ *   close(reason) with a fraction open ─▶   ─▶ buildRecord ─▶ journal `record` ─▶ Part-10 bytes (worker thread)
  *                                           ─▶ temp file, fsync, rename (async) ─▶ journal the outcome
  *
  * A record that cannot be written is logged and journaled (`treatment-record-failed`), never
@@ -19,13 +19,13 @@ import { filter, firstValueFrom, race, timer, map, type Subscription } from 'rxj
 import type { LoadedConfig } from '../config/load-config.js';
 import { fromJsonPlan } from '../domain/plan/json-plan.js';
 import type { Plan } from '../domain/plan/plan.js';
-import { part10Bytes } from '../domain/records/record-part10.js';
 import { treatmentRecordDataset } from '../domain/records/treatment-record.js';
 import { BeamState } from '../protocol/beam-protocol.js';
 import type { BridgeSession, RecordedEntry, SessionSnapshot } from './bridge-session.js';
 import { stateName } from './bridge-session.js';
 import type { FractionRecord } from './fraction-record.js';
 import { buildRecord } from './record-builder.js';
+import { encodeRecordOffLoop } from './record-encoder.js';
 import { fullRun } from './remaining-work.js';
 import { SegmentReadback } from './segment-readback.js';
 import { SegmentTracker } from './segment-tracker.js';
@@ -172,7 +172,7 @@ export class FractionRecorder {
     }
     const beams = input.beams.map((b) => ({ id: b.number, mu1: round3(b.segments.reduce((s, x) => s + x.mu1, 0)), mu2: round3(b.segments.reduce((s, x) => s + x.mu2, 0)), status: b.termination.status, code: b.termination.code }));
     try {
-      await writeRecordFileAsync(part10Bytes(treatmentRecordDataset(input)), file, this.opts.config.bridge.records ? 'records.dir' : '--record');
+      await writeRecordFileAsync(await encodeRecordOffLoop(treatmentRecordDataset(input)), file, this.opts.config.bridge.records ? 'records.dir' : '--record');
     } catch (e) {
       const reason = (e as Error).message;
       this.opts.log(`treatment record NOT written: ${reason} (the journal holds the fraction; \`linac-bridge record from-journal ${this.opts.journalFile}\` writes it again)`);
