@@ -109,7 +109,8 @@ function planOf(start: z.infer<typeof FractionStart>, seq: number, cfg: LoadedCo
     plan = validatePlan(start.plan, mlc, Object.keys(cfg.bridge.actionLevels), cfg.bridge.delivery);
   } catch (e) {
     if (!isBridgeError(e)) throw e;
-    throw new BridgeError('INPUT_INVALID', e.summary, { field: `${field}.${e.field ?? ''}`.replace(/\.$/, ''), limit: e.limit, actual: e.actual });
+    const sub = (e.field ?? '').replace(/^plan\.?/, ''); // the validator names fields from the plan's root as `plan.…`
+    throw new BridgeError('INPUT_INVALID', e.summary, { field: sub ? `${field}.${sub}` : field, limit: e.limit, actual: e.actual });
   }
   return { format: 'json', plan, model: fromJsonPlan(plan, mlc) };
 }

@@ -110,6 +110,30 @@ describe('start writes the treatment record of a fraction delivered through the 
   }, 240_000);
 });
 
+describe('start closed mid-beam (SIGTERM)', () => {
+  it('holds the beam, then writes the record beside the journal with the partial beam OPERATOR / SIGTERM and the MU of the last journaled readback', async () => {
+    c = await startConsole();
+    await setUpFraction(c, examplePlan(50));
+    await beamOn(c);
+    await untilCounted(c.journal, 2);
+    c.run.child.kill('SIGTERM');
+    expect(await c.run.exited).toBe(0);
+    const file = c.journal.replace(/\.jsonl$/, '.rtrecord.dcm');
+    expect(sessionEvents(c.journal, 'treatment-record')[0]).toMatchObject({ written: true, file, outcome: 'interrupted' });
+    // the record was made after the safe stop, before the session's journal closed
+    const kinds = journalLines(c.journal).map((e) => (e.kind === 'session' ? e.data.event : e.data?.type));
+    expect(kinds.indexOf('treatment-record')).toBeGreaterThan(kinds.indexOf('safe-stop'));
+    expect(kinds.indexOf('treatment-record')).toBeLessThan(kinds.lastIndexOf('stop'));
+    expectValid(file);
+    const last = checkpointsOf(c.journal, 1).pop()!;
+    expect(last.state).not.toBe('BeamOn');
+    expect(Math.abs(Number(dcmdumpValues(file, '3008,0036')[0]) - last.mu1)).toBeLessThanOrEqual(0.001);
+    expect(dcmdumpValues(file, '3008,002a')).toEqual(['OPERATOR']);
+    expect(dcmdumpValues(file, '3008,002b')).toEqual(['SIGTERM']);
+    c = undefined;
+  }, 240_000);
+});
+
 describe('record from-journal after start was killed (SIGKILL) mid-beam', () => {
   it('writes a valid record whose partial beam holds the MU of the last journaled linac readback, UNKNOWN / BRIDGE-LOST', async () => {
     c = await startConsole();
