@@ -151,8 +151,10 @@ export class FractionRecorder {
     const f = this.open!;
     // after the transition's own work (commands to the devices) is done: never inside it
     this.ending = new Promise<void>((r) => setImmediate(r)).then(() => this.record(f, outcome, stopReason)).catch((e: unknown) => {
-      this.opts.log(`treatment record: internal error: ${(e as Error).message}`);
-      return { written: false as const, reason: `internal error: ${(e as Error).message}` };
+      const reason = `internal error: ${(e as Error).message}`;
+      this.opts.log(`treatment record NOT written: ${reason}`);
+      this.session.note('session', { event: 'treatment-record-failed', file: this.file, reason, outcome });
+      return { written: false as const, reason };
     });
   }
 

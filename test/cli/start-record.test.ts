@@ -110,6 +110,28 @@ describe('start writes the treatment record of a fraction delivered through the 
   }, 240_000);
 });
 
+describe('a fault mid-beam (emergency stop pressed)', () => {
+  it('ends the fraction: the record is written with the partial beam MACHINE / FAULT once the linac reads back the beam off', async () => {
+    c = await startConsole({ diagnostics: true });
+    await setUpFraction(c, examplePlan(50));
+    await beamOn(c);
+    await untilCounted(c.journal, 2);
+    c.diagnose('estop pressed');
+    await until(() => sessionEvents(c!.journal, 'treatment-record').length > 0, 30_000, 'the record journaled');
+    expect(c.state()).toBe('fault');
+    const file = c.journal.replace(/\.jsonl$/, '.rtrecord.dcm');
+    expect(sessionEvents(c.journal, 'treatment-record')[0]).toMatchObject({ written: true, file, outcome: 'fault', beamOffConfirmed: true });
+    expectValid(file);
+    const last = checkpointsOf(c.journal, 1).pop()!;
+    expect(Math.abs(Number(dcmdumpValues(file, '3008,0036')[0]) - last.mu1)).toBeLessThanOrEqual(0.001);
+    expect(dcmdumpValues(file, '3008,002a')).toEqual(['MACHINE']);
+    expect(dcmdumpValues(file, '3008,002b')).toEqual(['FAULT']);
+    expect(dcmdumpValues(file, '300a,0730')[0]).toContain('IL-EMERGENCY-STOP');
+    expect(await c.stop()).toBe(0);
+    expect(sessionEvents(c.journal, 'treatment-record')).toHaveLength(1); // the stop adds no second record
+  }, 240_000);
+});
+
 describe('start closed mid-beam (SIGTERM)', () => {
   it('holds the beam, then writes the record beside the journal with the partial beam OPERATOR / SIGTERM and the MU of the last journaled readback', async () => {
     c = await startConsole();

@@ -4,6 +4,7 @@
  * machine), one therapist, login, the live socket, commands based on the newest state version,
  * a registration posted to the HTTP source. For tests of what `start` leaves behind (records, journal).
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,8 @@ export interface StartedConsole {
   readonly live: LiveClient;
   /** The journal file `start` logged. */
   readonly journal: string;
+  /** Writes a line to start's stdin (`diagnostics: true`: door open|closed, estop pressed|released). */
+  diagnose(line: string): void;
   send(cmd: Record<string, unknown>): Promise<Reply>;
   state(): string | undefined;
   stop(): Promise<number | string>;
@@ -32,7 +35,16 @@ export function examplePlan(doseRateMuPerMin?: number): any {
   return plan;
 }
 
-export async function startConsole(o: { patch?: (cfg: any) => void; prepare?: (dir: string) => void; args?: string[] } = {}): Promise<StartedConsole> {
+/** startCli with stdin piped (the simulator diagnostics of `--diagnostics-stdin`). */
+function startCliWithStdin(args: string[]): CliRun {
+  const child = spawn(process.execPath, [path.join(root, 'bin/linac-bridge.js'), ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  const run: CliRun = { child, stdout: '', stderr: '', exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1))) };
+  child.stdout!.on('data', (d: Buffer) => (run.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (run.stderr += d.toString()));
+  return run;
+}
+
+export async function startConsole(o: { patch?: (cfg: any) => void; prepare?: (dir: string) => void; args?: string[]; diagnostics?: boolean } = {}): Promise<StartedConsole> {
   const { file, dir } = configInTmp('lb-start-record-');
   const cfg = JSON.parse(fs.readFileSync(file, 'utf8'));
   cfg.simulation.timeScale = 5;
@@ -41,7 +53,8 @@ export async function startConsole(o: { patch?: (cfg: any) => void; prepare?: (d
   fs.writeFileSync(file, JSON.stringify(cfg));
   await writeUsers(path.join(dir, 'config', 'users.json'), ['therapist']);
   o.prepare?.(dir);
-  const run = startCli(['-c', file, 'start', '--simulate', ...(o.args ?? [])]);
+  const args = ['-c', file, 'start', '--simulate', ...(o.args ?? [])];
+  const run = o.diagnostics ? startCliWithStdin([...args, '--diagnostics-stdin']) : startCli(args);
   const consoleLine = /console: http:\/\/127\.0\.0\.1:(\d+)\//;
   await until(() => consoleLine.test(run.stdout) || run.child.exitCode !== null, 60_000, 'the console of start --simulate');
   if (run.child.exitCode !== null) throw new Error(`start exited ${run.child.exitCode}: ${run.stderr}`);
@@ -64,6 +77,7 @@ export async function startConsole(o: { patch?: (cfg: any) => void; prepare?: (d
     journalDir: path.join(dir, 'journal'),
     journal: /journal (\S+\.jsonl)/.exec(run.stdout)![1],
     state: () => live.session()?.state,
+    diagnose: (line) => void run.child.stdin?.write(`${line}\n`),
     async stop() {
       live.close();
       if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGTERM');
