@@ -13,6 +13,7 @@ import { benchJournal } from './journal.bench.js';
 import { benchKernels } from './kernels.bench.js';
 import { benchLogs } from './logs.bench.js';
 import { benchProtocol } from './protocol.bench.js';
+import { benchRecords } from './records.bench.js';
 import { benchRtplan } from './rtplan.bench.js';
 import { benchSequencing } from './sequencing.bench.js';
 import { benchSequencingLimits } from './sequencing-limits.bench.js';
@@ -33,6 +34,7 @@ const SECTIONS: Record<string, () => Record<string, unknown>[] | Promise<Record<
   rtplan: benchRtplan,
   logs: benchLogs,
   'console-fanout': benchConsoleFanout,
+  records: benchRecords,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -7,6 +7,8 @@
  *   otherwise, by how the run ended:
  *     aborted (operator refused or aborted)                    → OPERATOR ABORTED
  *     interrupted by SIGINT / SIGTERM (a stop request)          → OPERATOR SIGINT / SIGTERM
+ *     `start` closed with the fraction open (--exit-after)      → OPERATOR SESSION-CLOSED
+ *     rebuilt from a killed bridge's journal (record from-journal) → UNKNOWN BRIDGE-LOST
  *     interrupted by an internal error                          → MACHINE  INTERNAL-ERROR
  *     fault (latched interlock / device fault)                  → MACHINE  FAULT
  *     held and not resumed: interlock causes / operator hold    → MACHINE / OPERATOR  HELD
@@ -34,6 +36,12 @@ export interface RecordSource {
   readonly newUuid?: () => string;
 }
 
+/** Prefix of the stop reason of a `start` session closed with a fraction open, not by a signal or an error. */
+export const SESSION_CLOSED = 'session closed';
+
+/** Prefix of the stop reason of a fraction rebuilt from the journal of a bridge that stopped without recording it (SIGKILL, power loss). */
+export const BRIDGE_LOST = 'the bridge stopped without closing the fraction';
+
 /** The termination of one beam of the fraction record. */
 export function beamTermination(beam: BeamRecord, r: FractionRecord): Termination {
   if (beam.muWithinTolerance) return { status: 'NORMAL', code: 'COMPLETE' };
@@ -43,9 +51,12 @@ export function beamTermination(beam: BeamRecord, r: FractionRecord): Terminatio
     case 'aborted': return { status: 'OPERATOR', code: 'ABORTED', reason: `aborted${why ? `: ${why}` : ''}; ${delivered}` };
     case 'interrupted': {
       const signal = r.stopReason === 'SIGINT' || r.stopReason === 'SIGTERM' ? r.stopReason : undefined;
-      return signal
-        ? { status: 'OPERATOR', code: signal, reason: `stop requested (${signal}); beam held, ${delivered}` }
-        : { status: 'MACHINE', code: 'INTERNAL-ERROR', reason: `${why || 'internal error'}; ${delivered}` };
+      if (signal) return { status: 'OPERATOR', code: signal, reason: `stop requested (${signal}); beam held, ${delivered}` };
+      // `start` shut down by its own schedule (--exit-after) with the fraction open
+      if (r.stopReason?.startsWith(SESSION_CLOSED)) return { status: 'OPERATOR', code: 'SESSION-CLOSED', reason: `${r.stopReason}; beam held, ${delivered}` };
+      // rebuilt from the journal of a bridge that was killed: how the beam ended is not known (PS3.3 C.8.8.21: UNKNOWN)
+      if (r.stopReason?.startsWith(BRIDGE_LOST)) return { status: 'UNKNOWN', code: 'BRIDGE-LOST', reason: `${r.stopReason}; ${delivered} up to the last journaled linac readback` };
+      return { status: 'MACHINE', code: 'INTERNAL-ERROR', reason: `${why || 'internal error'}; ${delivered}` };
     }
     case 'fault': return { status: 'MACHINE', code: 'FAULT', reason: `fault: ${r.faultReason ?? 'unknown'}; ${delivered}` };
     case 'held': {

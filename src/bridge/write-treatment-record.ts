@@ -6,6 +6,7 @@
  * beside `<journal name>.jsonl`. Written to a temporary file then renamed,
  * so a reader never sees half a record.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BridgeError } from '../core/bridge-error.js';
@@ -46,4 +47,29 @@ export function writeTreatmentRecord(source: RecordSource, file: string): string
     throw new BridgeError('INPUT_INVALID', `cannot write the treatment record: ${(cause as Error).message}`, { field: '--record', actual: file, cause });
   }
   return file;
+}
+
+/**
+ * Writes a record's bytes off the event loop (`start`: the control loop must not wait on the
+ * disk): a temporary file in the same folder, fsync, then rename onto `file`, so neither a reader
+ * nor a crash ever sees half a record. The folder must exist (a configured records folder that is
+ * missing is a failure, not created). On failure the temporary file is removed and a BridgeError
+ * (INPUT_INVALID, as the synchronous writer) names the file and the system's reason (ENOSPC, EROFS, ENOENT …).
+ */
+export async function writeRecordFileAsync(bytes: Uint8Array, file: string, field = 'records.dir'): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(tmp, 'wx');
+    await handle.writeFile(bytes);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fs.promises.rename(tmp, file);
+  } catch (cause) {
+    await handle?.close().catch(() => undefined);
+    await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+    const e = cause as NodeJS.ErrnoException;
+    throw new BridgeError('INPUT_INVALID', `cannot write the treatment record: ${e.message}`.replace(/\s+/g, ' '), { field, actual: file, cause });
+  }
 }

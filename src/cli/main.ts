@@ -44,6 +44,7 @@ export function buildProgram(): Command {
     .option('--simulate', 'with every device simulated in-process on loopback (otherwise: the devices links.*.transport name)')
     .option('--exit-after <ms>', 'stop after this long (for scripted checks)')
     .option('--diagnostics-stdin', 'with --simulate: read simulator diagnostics from stdin (door open|closed, estop pressed|released)')
+    .option('--record <dir>', "write each fraction's RT Beams Treatment Record (DICOM) into this folder; default: the config's records.dir, else beside the journal")
     .action(async (opts) => exit(await (await import('./start-command.js')).startCommand({ ...opts, config: program.opts().config })));
   program
     .command('sim <device>')
@@ -54,6 +55,15 @@ export function buildProgram(): Command {
     .option('--plan <plan>', 'imaging: registrations name this plan\'s patient, plan id and fraction')
     .option('--setup-error <lat,long,vert,pitch,roll,yaw>', 'imaging: the correction each registration reports (mm, deg)')
     .action(async (device: string, opts) => exit(await (await import('./sim-command.js')).simCommand(device, { ...opts, config: program.opts().config })));
+  program
+    .command('record')
+    .description('treatment records (DICOM RT Beams Treatment Record; docs/treatment-record.md)')
+    .command('from-journal <journal>')
+    .description("write the treatment record of the fraction in a journal: a bridge killed mid-fraction (MU up to the last journaled linac readback), or a record that could not be written")
+    .option('--out <file>', 'the record file (default: <journal>.rtrecord.dcm beside the journal; never replaced)')
+    .option('--plan <file>', "the plan (JSON or DICOM RT Plan), for journals that do not carry it (simulate's)")
+    .option('--json', 'print a JSON summary')
+    .action(async (journal: string, opts) => exit(await (await import('./record-command.js')).recordFromJournalCommand(journal, { ...opts, config: program.opts().config })));
   const user = program.command('user').description('console users (a users file of scrypt hashes; no default account)');
   user
     .command('add <name>')

@@ -6,11 +6,14 @@
  * Registrations arrive from the simulator, HTTP/WebSocket, and the drop folder
  * when `registration.dropFolder` is configured.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Subscription } from 'rxjs';
+import { FractionRecorder } from '../bridge/fraction-recorder.js';
+import { SESSION_CLOSED } from '../bridge/treatment-record-source.js';
 import { watchDropFolder } from '../bridge/registration-sources/folder-source.js';
 import { localTimeZone } from '../config/bridge-config.js';
-import { journalDir, loadConfig } from '../config/load-config.js';
+import { journalDir, loadConfig, recordsDir } from '../config/load-config.js';
 import { planGeometry } from '../domain/plan/plan.js';
 import { stateName } from '../bridge/bridge-session.js';
 import { RegistrationHttpSource } from '../bridge/registration-sources/http-source.js';
@@ -29,7 +32,10 @@ import { startConsole } from '../api/start-console.js';
 import { BridgeError } from '../core/bridge-error.js';
 import type { EmbeddedRoom } from './embedded-room.js';
 
-export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string; diagnosticsStdin?: boolean }): Promise<number> {
+/** A record still being written at shutdown is waited for this long at most, ms. */
+const RECORD_CLOSE_BOUND_MS = 10_000;
+
+export async function startCommand(o: { config?: string; simulate?: boolean; exitAfter?: string; diagnosticsStdin?: boolean; record?: string }): Promise<number> {
   if (o.diagnosticsStdin && !o.simulate) {
     throw new BridgeError('INPUT_INVALID', '--diagnostics-stdin works the switches of the embedded simulators: it needs --simulate', { field: '--diagnostics-stdin', limit: 'with --simulate' });
   }
@@ -54,6 +60,12 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   });
   log(upLine);
   log(`journal ${embedded.journal.file}`);
+  // one RT Beams Treatment Record per fraction, written after it ends (docs/treatment-record.md)
+  const recorder = new FractionRecorder(embedded.session, {
+    dir: o.record !== undefined ? path.resolve(o.record) : recordsDir(cfg), journalFile: embedded.journal.file, config: cfg, log,
+    manufacturer: o.simulate ? 'linac-bridge simulators' : 'linac-bridge',
+  }).start();
+  reportRecordsFolder(path.dirname(recorder.file), embedded.session);
   log(`registrations: POST http://127.0.0.1:${httpPort}/registrations or ws://127.0.0.1:${httpPort}/registrations`);
   const folder = watchFolder(cfg, embedded.session);
   const simRoom = 'room' in embedded ? (embedded as EmbeddedRoom).room : undefined;
@@ -77,6 +89,9 @@ export async function startCommand(o: { config?: string; simulate?: boolean; exi
   // a signal is how `start` is meant to end: exit 0 then; an internal error exits 70
   embedded.session.halt();
   const stopped = await safeStop(embedded.session.drivers, { append: (k, d) => embedded.session.note(k, d) }, reason);
+  // a fraction still open is recorded as interrupted, after the safe stop and before the journal closes
+  const signalled = reason === 'SIGINT' || reason === 'SIGTERM' || reason.startsWith('internal error');
+  await Promise.race([recorder.close(signalled ? reason : `${SESSION_CLOSED} (${reason})`), new Promise((r) => setTimeout(r, RECORD_CLOSE_BOUND_MS).unref())]);
   await http.close();
   await embedded.close({ reason, beamOff: stopped.beamOff, couchStill: stopped.couchStill, linacMu: stopped.beam && { beamId: stopped.beam.beamId, mu1: stopped.beam.mu1, mu2: stopped.beam.mu2 } });
   triggers.dispose();
@@ -98,6 +113,19 @@ function watchFolder(cfg: ReturnType<typeof loadConfig>, session: Room['session'
     const r = session.submitRegistration(c.raw, c.source, c.refusal);
     log(r.ok ? `registration accepted from ${c.source}: ${r.registration.id}` : `registration rejected from ${c.source}: ${r.error.message}`);
   });
+}
+
+/** A records folder that is missing or not writable is said at start (and journaled); `start` runs on, each fraction's write reports its own failure. */
+function reportRecordsFolder(dir: string, session: Room['session']): void {
+  try {
+    if (!fs.statSync(dir).isDirectory()) throw new Error('not a folder');
+    fs.accessSync(dir, fs.constants.W_OK);
+    log(`treatment records: ${dir}`);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    log(`WARNING: treatment records folder ${dir} is not usable (${reason}): records will not be written until it is`);
+    session.note('session', { event: 'records-folder-unusable', dir, reason });
+  }
 }
 
 function log(line: string): void {

@@ -224,6 +224,11 @@ export const BridgeConfigSchema = z.object({
   }).strict(),
   /** `dir` relative to the folder of the config file (absolute paths as they are). */
   journal: z.object({ dir: z.string().min(1), fsync: z.boolean() }).strict(),
+  /**
+   * Where `start` writes each fraction's RT Beams Treatment Record: `dir` relative to the folder of
+   * the config file (absolute as it is). Absent: beside the journal, as `simulate` (docs/treatment-record.md).
+   */
+  records: z.object({ dir: z.string().min(1).max(4096) }).strict().optional(),
   /** The console API (absent: the defaults: loopback, any free port, users.json beside the config). */
   console: ConsoleSettings.optional(),
 }).strict();

@@ -67,6 +67,12 @@ export function journalDir(cfg: Pick<LoadedConfig, 'file' | 'bridge'>): string {
   return path.resolve(path.dirname(cfg.file), cfg.bridge.journal.dir);
 }
 
+/** The folder `start` writes treatment records to: `records.dir` resolved like `journal.dir`, else the journal folder. */
+export function recordsDir(cfg: Pick<LoadedConfig, 'file' | 'bridge'>): string {
+  const dir = cfg.bridge.records?.dir;
+  return dir === undefined ? journalDir(cfg) : path.resolve(path.dirname(cfg.file), dir);
+}
+
 export function loadMlcModel(id: string, dir = DEFAULT_CONFIG_DIR): MlcModel {
   return readValidated(modelFile(dir, 'mlc', id), MlcModelSchema);
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FractionRecord } from '../../src/bridge/fraction-record.js';
-import { recordPath, writeTreatmentRecord } from '../../src/bridge/write-treatment-record.js';
+import { recordPath, writeRecordFileAsync, writeTreatmentRecord } from '../../src/bridge/write-treatment-record.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { fromJsonPlan } from '../../src/domain/plan/json-plan.js';
 import { loadPlanFile } from '../../src/domain/plan/validate-plan.js';
@@ -54,5 +54,30 @@ describe('writeTreatmentRecord', () => {
     fs.writeFileSync(blocker, '');
     expect(() => writeTreatmentRecord(stopped, path.join(blocker, 'r.dcm'))).toThrow(expect.objectContaining({ code: 'INPUT_INVALID', field: '--record' }));
     expect(fs.readdirSync(dir)).toEqual(['a-file']);
+  });
+});
+
+describe('writeRecordFileAsync (start: off the event loop, temporary file then rename)', () => {
+  const bytes = new Uint8Array([1, 2, 3, 4]);
+
+  it('writes the bytes under the name and leaves nothing else in the folder', async () => {
+    const dir = tmp();
+    await writeRecordFileAsync(bytes, path.join(dir, 'r.rtrecord.dcm'));
+    expect(fs.readdirSync(dir)).toEqual(['r.rtrecord.dcm']);
+    expect([...fs.readFileSync(path.join(dir, 'r.rtrecord.dcm'))]).toEqual([1, 2, 3, 4]);
+  });
+
+  it('refuses a missing folder naming the field, and creates nothing', async () => {
+    const dir = path.join(tmp(), 'missing');
+    await expect(writeRecordFileAsync(bytes, path.join(dir, 'r.dcm'), 'records.dir')).rejects.toMatchObject({ code: 'INPUT_INVALID', field: 'records.dir', message: expect.stringContaining('ENOENT') });
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it('removes its temporary file when the rename fails (the name is a folder with something in it): no half record is left', async () => {
+    const dir = tmp();
+    fs.mkdirSync(path.join(dir, 'r.dcm'));
+    fs.writeFileSync(path.join(dir, 'r.dcm', 'keep'), 'x');
+    await expect(writeRecordFileAsync(bytes, path.join(dir, 'r.dcm'))).rejects.toMatchObject({ code: 'INPUT_INVALID', actual: path.join(dir, 'r.dcm') });
+    expect(fs.readdirSync(dir)).toEqual(['r.dcm']);
   });
 });
