@@ -57,12 +57,21 @@ async function acquireUntilPending(r: Rig): Promise<string> {
   }
 }
 
+/**
+ * Arms the current beam and presses beam-on once every interlock shows clear. A refusal that names
+ * only a stale link (the machine's own load, between the panel showing clear and the press) is
+ * pressed again once clear, at most five times; any other refusal fails the test.
+ */
 async function beamOn(r: Rig, token: string): Promise<void> {
   await until(() => tags(r).includes('ready'), 60_000, 'ready');
   expect((await command(r.base, token, { type: 'arm' })).status).toBe(200);
-  await until(allClear(r), 30_000, 'every interlock clear');
-  const on = await command(r.base, token, { type: 'beamOn' });
-  expect(on.status, JSON.stringify(on.body)).toBe(200);
+  for (let press = 1; ; press++) {
+    await until(allClear(r), 30_000, 'every interlock clear');
+    const on = await command(r.base, token, { type: 'beamOn' });
+    if (on.status === 200) return;
+    const unmet: string[] = /refused by the interlocks: (.*)$/.exec(on.body.error?.message ?? '')?.[1].split(', ') ?? [];
+    expect(unmet.length > 0 && unmet.every((id) => id.endsWith('-STALE')) && press < 5, JSON.stringify(on.body)).toBe(true);
+  }
 }
 
 describe('the live beam topic', () => {
