@@ -1,11 +1,15 @@
 /**
  * The live WebSocket (`/api/v1/live`): a client sends its token first and gets nothing but
  * `auth-failed` until it is accepted; then `hello`, a full snapshot, and topic updates.
- * Updates are built once per topic and sent to every client (fan-out), at most every
- * `periodMs` (the control cycle, 20 ms), coalesced: a topic that changed several times in a
- * period is sent once with its latest data; unchanged on-change topics are not re-sent.
+ * Updates are built once per topic and sent to every client (fan-out), every `periodMs` (the
+ * control cycle, 20 ms), coalesced: a topic that changed several times in a period is sent
+ * once with its latest data; unchanged on-change topics are not re-sent. The beam topic is
+ * sampled when the linac reports, and only samples of the same beam and state are coalesced
+ * (readback-coalescer.ts): a beam's final `Complete` readback is never replaced by the next
+ * beam's.
  *
- *   facade.changes$ ─▶ dirty topics ─(every periodMs)─▶ topic data ─▶ JSON once ─▶ each client
+ *   facade.changes$ ─▶ dirty topics ──────────────────(every periodMs)─▶ topic data ─▶ JSON once ─▶ each client
+ *                  └─▶ 'beam': sample now ─▶ coalescer ─(≤ 4 per cycle)─┘
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -15,6 +19,7 @@ import { READBACK_TOPICS, type Topic } from '../bridge/facade/console-snapshot.j
 import type { SessionFacade } from '../bridge/facade/session-facade.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { parseJsonWithin } from '../core/json-limits.js';
+import { BEAM_COALESCING, ReadbackCoalescer, type CoalescedSample } from './readback-coalescer.js';
 import { API_VERSION, WsAuth, WsClientMessage } from './api-schemas.js';
 import type { TokenStore } from './token-store.js';
 
@@ -37,6 +42,8 @@ export class LiveHub {
   private readonly clients = new Set<Client>();
   private readonly dirty = new Set<Topic>();
   private readonly lastSent = new Map<Topic, string>();
+  /** Beam readback samples, coalesced per beam and state (never across a change of either). */
+  readonly beamSamples = new ReadbackCoalescer(BEAM_COALESCING);
   private timer: TimerHandle | undefined;
   private readonly sub;
   private flushes = 0;
@@ -44,7 +51,7 @@ export class LiveHub {
   sent = 0;
 
   constructor(private readonly facade: SessionFacade, private readonly tokens: TokenStore, private readonly clock: Clock, private readonly periodMs = 20) {
-    this.sub = facade.changes$.subscribe((t) => this.dirty.add(t));
+    this.sub = facade.changes$.subscribe((t) => (t === 'beam' ? this.sampleBeam() : this.dirty.add(t)));
     this.timer = clock.setInterval(() => this.flush(), periodMs);
   }
 
@@ -106,11 +113,18 @@ export class LiveHub {
     this.sent++;
   }
 
+  /** The beam topic as the linac reports it now (its state and MU at this sample, not at the next cycle). */
+  private sampleBeam(): void {
+    const data = this.facade.topic('beam') as { beamId?: number; state?: string };
+    this.beamSamples.offer({ key: `${data.beamId}|${data.state}`, data: JSON.stringify(data), stateVersion: this.facade.stateVersion });
+  }
+
   /** One control cycle: each changed topic built and serialised once, sent to every authenticated client. */
   private flush(): void {
     this.flushes++;
     if (this.flushes % Math.max(1, Math.round(1000 / this.periodMs)) === 0) this.expireTokens();
-    if (this.dirty.size === 0 || this.clientCount === 0) return;
+    const beam = this.beamSamples.take(); // with no client they are dropped: a new client starts from the snapshot
+    if ((this.dirty.size === 0 && beam.length === 0) || this.clientCount === 0) return;
     const topics = [...this.dirty];
     this.dirty.clear();
     const version = this.facade.stateVersion;
@@ -119,13 +133,18 @@ export class LiveHub {
       const key = `${version}:${data}`;
       if (this.lastSent.get(topic) === key) continue; // on-change topics: nothing new
       this.lastSent.set(topic, key);
-      const text = `{"type":"update","topic":"${topic}","stateVersion":${version},"data":${data}}`;
-      for (const c of this.clients) {
-        if (!c.identity) continue;
-        const behind = c.ws.bufferedAmount;
-        if (behind > DISCONNECT_ABOVE_BYTES) c.ws.terminate();
-        else if (!(behind > SKIP_READBACK_ABOVE_BYTES && READBACK_TOPICS.has(topic))) this.send(c, text);
-      }
+      this.fanOut(topic, version, data);
+    }
+    for (const s of beam) this.fanOut('beam', s.stateVersion, s.data);
+  }
+
+  private fanOut(topic: Topic, version: number, data: CoalescedSample['data']): void {
+    const text = `{"type":"update","topic":"${topic}","stateVersion":${version},"data":${data}}`;
+    for (const c of this.clients) {
+      if (!c.identity) continue;
+      const behind = c.ws.bufferedAmount;
+      if (behind > DISCONNECT_ABOVE_BYTES) c.ws.terminate();
+      else if (!(behind > SKIP_READBACK_ABOVE_BYTES && READBACK_TOPICS.has(topic))) this.send(c, text);
     }
   }
 

@@ -3,11 +3,13 @@
  * registers once with modbus-serial — a Modbus client this project did not write — and prints the
  * decoded pose and status. A rig engineer's second opinion beside the bridge's own Modbus master
  * (src/drivers/modbus-master.ts): if the two disagree about a device, one of them is wrong.
- * Read-only: it never writes a register, so it cannot move a couch.
+ * Read-only: it never writes a register, so it cannot move a couch. Like the bridge's couch link
+ * it first reads the identity registers (30, 31): a device that is not a couch of this register
+ * map is refused (exit 2) naming `couch.identity`, the expected and the actual identity.
  */
 import mb from 'modbus-serial';
 import { BridgeError } from '../core/bridge-error.js';
-import { COUCH_REGISTER_COUNT, decodePose, decodeStatusRegisters, CouchReg } from '../protocol/couch-register-map.js';
+import { COUCH_DEVICE_TYPE, COUCH_MAP_VERSION, COUCH_REGISTER_COUNT, decodePose, decodeStatusRegisters, CouchReg, describeCouchIdentity, isCouchIdentity } from '../protocol/couch-register-map.js';
 import { parseNumber, parsePort } from './parse-args.js';
 
 const ModbusRTU = mb.default;
@@ -40,6 +42,22 @@ async function connect(client: InstanceType<typeof ModbusRTU>, o: CouchReadOptio
   return `Modbus RTU ${o.serial} at ${baudRate} baud`;
 }
 
+/**
+ * Registers 30, 31 as the device answers them. A Modbus exception (e.g. 02, no such register) is a
+ * device without the identity registers: an answer, not a missing reply, so it is reported as the
+ * actual identity; a timeout or a dropped link is thrown to the caller.
+ */
+async function readIdentity(client: InstanceType<typeof ModbusRTU>): Promise<{ regs: number[]; described: string }> {
+  try {
+    const r = await client.readHoldingRegisters(CouchReg.deviceType, 2);
+    return { regs: r.data, described: describeCouchIdentity(r.data) };
+  } catch (e) {
+    const code = (e as { modbusCode?: number }).modbusCode;
+    if (code === undefined) throw e;
+    return { regs: [], described: `no identity registers (Modbus exception ${code}: ${(e as Error).message})` };
+  }
+}
+
 export async function couchReadCommand(o: CouchReadOptions): Promise<number> {
   const unit = parseNumber(o.unit, '--unit', { min: 0, max: 255, integer: true });
   const timeoutMs = parseNumber(o.timeoutMs, '--timeout-ms', { min: 10, max: 60_000, integer: true, unit: 'ms' });
@@ -51,10 +69,18 @@ export async function couchReadCommand(o: CouchReadOptions): Promise<number> {
     });
     client.setID(unit);
     client.setTimeout(timeoutMs);
-    const regs = await client.readHoldingRegisters(0, COUCH_REGISTER_COUNT).catch((e: unknown) => {
+    const noReply = (e: unknown): never => {
       throw new BridgeError('INPUT_INVALID', `no valid reply from unit ${unit} within ${timeoutMs} ms: ${(e as Error).message}`, { field: '--unit' });
-    });
-    const out = { link, unit, actual: decodePose(regs.data, CouchReg.actualPose), target: decodePose(regs.data, CouchReg.targetPose), status: decodeStatusRegisters(regs.data), registers: regs.data };
+    };
+    const identity = await readIdentity(client).catch(noReply);
+    if (!isCouchIdentity(identity.regs)) {
+      const expected = describeCouchIdentity([COUCH_DEVICE_TYPE, COUCH_MAP_VERSION]);
+      throw new BridgeError('DEVICE_MISMATCH', `the device at ${link}, unit ${unit} is not the configured couch: expected ${expected} (registers 30, 31); nothing else was read`, {
+        field: 'couch.identity', actual: identity.described,
+      });
+    }
+    const regs = await client.readHoldingRegisters(0, COUCH_REGISTER_COUNT).catch(noReply);
+    const out = { link, unit, identity: { deviceType: identity.regs[0], mapVersion: identity.regs[1] }, actual: decodePose(regs.data, CouchReg.actualPose), target: decodePose(regs.data, CouchReg.targetPose), status: decodeStatusRegisters(regs.data), registers: regs.data };
     if (o.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     else {
       const p = out.actual;

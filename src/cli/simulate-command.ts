@@ -80,6 +80,8 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
   logger?.start();
   let record: FractionRecord | undefined;
   let failure: unknown;
+  // an expected refusal before anything is delivered (the RESET of carried latches): exit 2, not an internal error
+  let refusal: BridgeError | undefined;
   // readback at each segment's start and end, for the treatment record (watches only)
   const readback = new SegmentReadback(embedded.session.drivers, resume?.run ?? fullRun(plan));
   readback.start();
@@ -87,7 +89,8 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
     await Promise.race([waitForLinks(embedded.session, 5000), triggers.requested]);
     log(`simulators up (MLC ${cfg.mlc.id}, couch ${cfg.couch.id}); journal ${path.relative(process.cwd(), embedded.journal.file)}`);
     embedded.session.notices$.subscribe((n) => n.kind === 'permit-denied' && log(`beam-on refused: ${n.unmet.join(', ')}`));
-    if (carried) acknowledgeLatched(embedded.session, carried, operator, log);
+    refusal = carried ? acknowledgeLatched(embedded.session, carried, operator, log, () => systemClock.nowMs()) : undefined;
+    if (refusal) throw refusal;
     if (resume) embedded.session.note('operator', { type: 'RESUME_FRACTION', operator: o.operator, resumeOf: resume.recovered.journal, delivered: resume.baseline, journalMinusLinacMu: resume.recovered.journalMinusLinacMu });
     record = await runFraction(embedded.session, plan, {
       operator,
@@ -100,16 +103,22 @@ export async function simulateCommand(planFile: string, o: SimulateOptions): Pro
       resume,
     });
   } catch (e) {
-    // the run itself failed: stop the devices all the same
-    failure = e;
+    // the run itself failed, or was refused before it began: stop the devices all the same
+    failure = e === refusal ? undefined : e;
+    const reason = failure ? `internal error: ${(e as Error).message}` : `refused: ${(e as Error).message}`;
     embedded.session.halt();
-    await safeStop(embedded.session.drivers, { append: (k, d) => embedded.session.note(k, d) }, `internal error: ${(e as Error).message}`);
+    await safeStop(embedded.session.drivers, { append: (k, d) => embedded.session.note(k, d) }, reason);
   } finally {
     logger?.stop();
     readback.finish();
     const delivered = record?.beams.map((b) => ({ id: b.id, deliveredMu1: b.deliveredMu1, deliveredMu2: b.deliveredMu2 }));
-    await embedded.close({ reason: stop?.reason ?? record?.stopReason ?? (failure ? `internal error: ${(failure as Error).message}` : record?.outcome), outcome: record?.outcome, deliveredMu: delivered });
+    const why = failure ? `internal error: ${(failure as Error).message}` : refusal ? `refused: ${refusal.message}` : record?.outcome;
+    await embedded.close({ reason: stop?.reason ?? record?.stopReason ?? why, outcome: record?.outcome, deliveredMu: delivered });
     triggers.dispose();
+  }
+  if (refusal) {
+    if (stop) return stop.exitCode;
+    throw refusal; // main reports it: one line on stderr, exit 2
   }
   if (!record) {
     process.stderr.write(`linac-bridge: internal error, devices stopped: ${(failure as Error)?.stack ?? String(failure)}\n`);

@@ -19,6 +19,8 @@ export type BridgeErrorCode =
   | 'REQUEST_TIMEOUT'
   | 'DEVICE_REJECTED'
   | 'DEVICE_FAULT'
+  // the device at the address is not the configured one (its identity registers or reply say so)
+  | 'DEVICE_MISMATCH'
   // registration and session
   | 'REG_STALE'
   | 'REG_INVALID'

@@ -76,9 +76,19 @@ export function latchedNow(c: SessionContext, e: SessionEvent): InterlockId[] {
   return limit !== undefined && irradiationMs(c, e) > limit ? [...observed, 'IL-BACKUP-TIMER'] : observed;
 }
 
-/** RESET may leave fault: no standing fault (event latches, `clearedBy: 'beam-off'`, need nothing cleared), the couch still, and the linac not reporting the beam on. */
-export const resetAllowed = (c: SessionContext, e: SessionEvent): boolean =>
-  latchedNow(c, e).every((id) => EVENT_LATCHES.includes(id)) && !evidenceOf(c, e).couch?.status.moving && !linacBeamOn(c, e);
+/**
+ * What keeps RESET from leaving fault, in words (empty: it may): a standing fault (event latches,
+ * `clearedBy: 'beam-off'`, need nothing cleared), the couch moving, the linac reporting the beam on.
+ */
+export function resetBlockers(c: SessionContext, e: SessionEvent): string[] {
+  const out: string[] = latchedNow(c, e).filter((id) => !EVENT_LATCHES.includes(id));
+  if (evidenceOf(c, e).couch?.status.moving) out.push('the couch moving');
+  if (linacBeamOn(c, e)) out.push('the linac reporting the beam on');
+  return out;
+}
+
+/** RESET may leave fault: no standing fault, the couch still, and the linac not reporting the beam on. */
+export const resetAllowed = (c: SessionContext, e: SessionEvent): boolean => resetBlockers(c, e).length === 0;
 
 /** Fresh readback shows the beam off. */
 export const beamOffConfirmed = (c: SessionContext, e: SessionEvent): boolean => {

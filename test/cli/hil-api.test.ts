@@ -53,20 +53,13 @@ async function beamOn(rtt: ApiUser): Promise<void> {
 }
 
 /**
- * The linac's final counts of each beam, as the API's journal topic shows them: every MU readback
- * that changed is journaled (`mu-checkpoint`), so the `Complete` one of each beam is there even when
- * the live `beam` topic went from one beam's last BeamOn readback straight to the next beam armed
- * (readback updates are coalesced: the latest wins).
+ * The linac's final counts of each beam, as the live `beam` topic shows them: the hub coalesces
+ * only readbacks of the same beam and state, so each beam's `Complete` readback reaches the socket
+ * even when the next beam is armed within the same control cycle.
  */
 function completedByBeam(rtt: ApiUser): Map<string, { mu1: number; mu2: number }> {
-  const records = new Map<number, { kind: string; summary: string }>();
-  for (const m of rtt.live.messages) if (m.type === 'update' && m.topic === 'journal') for (const e of m.data) records.set(e.seq, e);
   const out = new Map<string, { mu1: number; mu2: number }>();
-  for (const e of records.values()) {
-    if (e.kind !== 'mu-checkpoint') continue;
-    const r = JSON.parse(e.summary);
-    if (r.state === 'Complete') out.set(String(r.beamId), r);
-  }
+  for (const m of rtt.live.messages) if (m.type === 'update' && m.topic === 'beam' && m.data.state === 'Complete') out.set(String(m.data.beamId), m.data);
   return out;
 }
 
@@ -97,6 +90,8 @@ async function finishFraction(rtt: ApiUser): Promise<void> {
   if (!rtt.hasTag('complete')) await beamOn(rtt);
   await untilResumingLoadHolds(rtt, () => rtt.hasTag('complete'), 'the fraction complete');
   expect(rtt.session().state).toBe('fractionComplete');
+  const last = String(plan.beams[plan.beams.length - 1].id);
+  await until(() => completedByBeam(rtt).has(last), 5000, 'the last beam Complete on the live beam topic');
   const delivered = completedByBeam(rtt);
   expect([...delivered.keys()].sort()).toEqual([...plannedMu.keys()].sort());
   for (const [id, mu] of plannedMu) {
