@@ -52,6 +52,12 @@ const JUDGED_FROM: ReadonlyArray<{ readonly stale: InterlockId; readonly from: r
   { stale: 'IL-MLC-STALE', from: ['IL-MLC-NOT-IN-POSITION', 'IL-MLC-FAULT'] },
 ];
 
+/** The device whose reported values an interlock is judged from (undefined: none, e.g. an event latch). */
+export function evidenceDeviceOf(id: InterlockId): 'beam' | 'couch' | 'mlc' | undefined {
+  const owner = JUDGED_FROM.find((j) => j.from.includes(id))?.stale;
+  return owner === 'IL-BEAM-STALE' ? 'beam' : owner === 'IL-COUCH-STALE' ? 'couch' : owner === 'IL-MLC-STALE' ? 'mlc' : undefined;
+}
+
 export const fresh = (atMs: number | undefined, nowMs: number, maxAgeMs: number): boolean => atMs !== undefined && nowMs - atMs <= maxAgeMs && nowMs - atMs >= -1;
 /** A link heard from within its staleAfterMs at nowMs (the rule behind IL-*-STALE). */
 export const linkFresh = (l: LinkEvidence, nowMs: number): boolean => fresh(l.lastValidRxMs, nowMs, l.staleAfterMs);

@@ -8,7 +8,7 @@ import { apertureToLeaves } from '../domain/plan/aperture-leaves.js';
 import { gradedSize } from '../domain/registration/classify-correction.js';
 import type { MlcPositions } from '../protocol/mlc-protocol.js';
 import { BeamState } from '../protocol/beam-protocol.js';
-import { couchWithin, evaluatePermit, observedLatchedFaults, type PermitMode, type PermitResult } from './evaluate-permit.js';
+import { couchWithin, evaluatePermit, evidenceDeviceOf, fresh, observedLatchedFaults, type PermitMode, type PermitResult } from './evaluate-permit.js';
 import type { Evidence } from './evidence.js';
 import { EVENT_LATCHES, latchPolicy, type InterlockId } from './interlock-catalogue.js';
 import type { SessionContext, SessionEvent } from './session-types.js';
@@ -78,11 +78,24 @@ export function latchedNow(c: SessionContext, e: SessionEvent): InterlockId[] {
 
 /**
  * What keeps RESET from leaving fault, in words (empty: it may): a standing fault (event latches,
- * `clearedBy: 'beam-off'`, need nothing cleared), the couch moving, the linac reporting the beam on.
+ * `clearedBy: 'beam-off'`, need nothing cleared), the couch moving, the linac reporting the beam on —
+ * and, because a fault is cleared only on positive evidence, no fresh linac status (the beam off and
+ * the e-stop released unconfirmed), or no fresh status from the device a latched fault is judged from
+ * (an e-stop latch carried over a restart is not cleared by a linac that has not reported yet).
  */
 export function resetBlockers(c: SessionContext, e: SessionEvent): string[] {
   const out: string[] = latchedNow(c, e).filter((id) => !EVENT_LATCHES.includes(id));
-  if (evidenceOf(c, e).couch?.status.moving) out.push('the couch moving');
+  const ev = evidenceOf(c, e);
+  const freshFrom = (device: 'beam' | 'couch' | 'mlc'): boolean => {
+    const d = ev[device];
+    return !!d && fresh(d.atMs, e.atMs, c.tolerances.evidenceMaxAgeMs);
+  };
+  if (!freshFrom('beam')) out.push('no fresh linac status (the beam off is not confirmed)');
+  for (const device of ['couch', 'mlc'] as const) {
+    const judged = c.latchedFaults.filter((id) => evidenceDeviceOf(id) === device);
+    if (judged.length && !freshFrom(device)) out.push(`no fresh ${device} status (${judged.join(', ')} not confirmed clear)`);
+  }
+  if (ev.couch?.status.moving) out.push('the couch moving');
   if (linacBeamOn(c, e)) out.push('the linac reporting the beam on');
   return out;
 }

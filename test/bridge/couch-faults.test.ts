@@ -44,10 +44,10 @@ describe.each(['tcp', 'rtu'] as const)('couch faults over Modbus %s', (link) => 
   it('applies and verifies a 6DOF correction', async () => {
     const e = await start(link);
     await approve(e);
-    await until(() => state(e) === 'ready', 8000, 'setup verified, MLC in position');
+    await until(() => state(e) === 'ready', 20_000, 'setup verified, MLC in position'); // a move of seconds at time scale 1, on a loaded machine
     const target = e.session.snapshot.context.approvedCouchTarget!;
     for (const [axis, v] of Object.entries(target)) expect(Math.abs((e.room.couch.pose as unknown as Record<string, number>)[axis] - v)).toBeLessThan(0.01);
-  });
+  }, 40_000);
 
   it.each(FAULTS)('detects %s during a move: stops the couch, latches the interlock, journals it', async (_name, inject, interlock) => {
     const e = await start(link);
@@ -65,10 +65,10 @@ describe.each(['tcp', 'rtu'] as const)('couch faults over Modbus %s', (link) => 
   it('detects drift (motion without a command) after setup, and latches', async () => {
     const e = await start(link);
     await approve(e);
-    await until(() => state(e) === 'ready', 8000, 'ready');
+    await until(() => state(e) === 'ready', 20_000, 'ready');
     e.room.couch.faults.driftMmPerS = 5;
     await until(() => state(e) === 'fault', 3000, 'fault');
     expect(e.session.snapshot.context.latchedFaults).toContain('IL-COUCH-MOTION');
     expect(e.session.snapshot.context.faultReason).toMatch(/no move commanded/);
-  });
+  }, 40_000);
 });

@@ -24,8 +24,10 @@ function carriedSession(ids: InterlockId[] = ['IL-EMERGENCY-STOP']) {
   });
   actor.on('command', (c) => commands.push(c));
   actor.start();
-  // the room as a harness reports it: links fresh, beam off, couch still
-  const evidence = new SessionHarness().evidence();
+  // the room as a harness reports it at 2 s: links fresh, beam off, couch still, the e-stop released
+  const h = new SessionHarness();
+  h.t = 2_000;
+  const evidence = h.evidence();
   const send = (e: Omit<SessionEvent, 'atMs'>, atMs = 2_000) => actor.send({ ...e, atMs } as SessionEvent);
   return { actor, commands, state: () => stateName(actor.getSnapshot().value), send, evidence };
 }
@@ -59,6 +61,29 @@ describe('latches carried from an earlier journal', () => {
     s.send({ type: 'COUCH_MOTION_FAULT', reason: 'stall' } as never);
     s.send({ type: 'RESET', operator: 'rtt' } as never);
     expect(s.state()).toBe('aborted');
+  });
+
+  it('are not cleared by a RESET before the linac has reported fresh status: the e-stop release is unconfirmed', () => {
+    const s = carriedSession();
+    s.send({ type: 'RESET', operator: 'rtt' } as never); // nothing heard from any device since the restart
+    expect(s.state()).toBe('fault');
+    s.send({ type: 'EVIDENCE', evidence: s.evidence } as never, 2_000);
+    s.send({ type: 'RESET', operator: 'rtt' } as never, 2_000 + config.bridge.tolerances.evidenceMaxAgeMs + 1); // that status is now stale
+    expect(s.state()).toBe('fault');
+    expect(s.actor.getSnapshot().context.latchedFaults).toEqual(['IL-EMERGENCY-STOP']);
+    s.send({ type: 'RESET', operator: 'rtt' } as never, 2_000); // fresh status showing the e-stop released and the beam off
+    expect(s.state()).toBe('idle');
+  });
+
+  it('a carried couch fault is not cleared without fresh couch status, though the linac reports', () => {
+    const s = carriedSession(['IL-COUCH-FAULT']);
+    const { couch: _couch, ...noCouch } = s.evidence;
+    s.send({ type: 'EVIDENCE', evidence: noCouch } as never);
+    s.send({ type: 'RESET', operator: 'rtt' } as never);
+    expect(s.state()).toBe('fault');
+    s.send({ type: 'EVIDENCE', evidence: s.evidence } as never);
+    s.send({ type: 'RESET', operator: 'rtt' } as never);
+    expect(s.state()).toBe('idle');
   });
 
   it('with no carried latches the session starts in idle', () => {
