@@ -34,6 +34,8 @@ describe('start --simulate serves the console API', () => {
 
     run = startCli(['-c', file, 'start', '--simulate']);
     await until(() => /console: http:\/\/127\.0\.0\.1:\d+\//.test(run!.stdout) || run!.child.exitCode !== null, 60_000, 'the console to come up');
+    // the next log line may reach the pipe in a later chunk than the console line
+    await until(() => /no users in/.test(run!.stdout) || run!.child.exitCode !== null, 10_000, 'the no-users line');
     expect(run.stdout).toMatch(/no users in .*users\.json: nobody can log in; create the first with `npx linac-bridge user add/);
     const base = `http://127.0.0.1:${/console: http:\/\/127\.0\.0\.1:(\d+)\//.exec(run.stdout)![1]}`;
     const regUrl = `http://127.0.0.1:${/POST http:\/\/127\.0\.0\.1:(\d+)\/registrations/.exec(run.stdout)![1]}/registrations`;
