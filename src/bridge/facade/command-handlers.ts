@@ -25,6 +25,8 @@ export interface HandlerContext {
   readonly sendCollecting: (f: () => void) => readonly SessionNotice[];
   /** Whether an interlock is active or latched now. */
   readonly interlockActive: (id: string) => boolean;
+  /** Why a plan's fraction may not be delivered in full (an earlier run delivered part of it), or undefined. */
+  readonly interruptedFraction?: (plan: Plan) => string | undefined;
 }
 
 const refused = (message: string, field?: string): HandlerResult => ({ ok: false, code: 'REFUSED', message, field });
@@ -58,6 +60,8 @@ export function handle(cmd: ConsoleCommand, x: HandlerContext): HandlerResult {
         if (!isBridgeError(e)) throw e;
         return { ok: false, code: 'INPUT_INVALID', message: e.message, field: e.field === undefined ? 'plan' : e.field.startsWith('plan') ? e.field : `plan.${e.field}`, limit: e.limit };
       }
+      const interrupted = x.interruptedFraction?.(plan);
+      if (interrupted) return refused(interrupted, 'plan.fraction');
       const notices = x.sendCollecting(() => x.session.send({ type: 'LOAD_PLAN', plan }));
       return snap(x).hasTag('setup') ? { ok: true, detail: { planId: plan.planId, patientId: plan.patientId } } : refused(whyRefused(notices, 'the plan was not taken'));
     }

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Subject, type Subscription } from 'rxjs';
-import type { LoadedConfig } from '../../config/load-config.js';
+import { journalDir, type LoadedConfig } from '../../config/load-config.js';
 import { BridgeError } from '../../core/bridge-error.js';
 import type { Clock } from '../../core/clock.js';
 import { JSON_LIMITS, parseJsonWithin } from '../../core/json-limits.js';
@@ -22,6 +22,7 @@ import { stateName } from '../bridge-session.js';
 import { ALLOWED_ROLES, ConsoleCommandSchema, SAFETY_COMMAND_TYPES, type CommandOutcome, type Identity } from './console-commands.js';
 import { handle, type HandlerResult } from './command-handlers.js';
 import { fullSnapshot, interlocksPart, topicData, type SnapshotSources, type Topic } from './console-snapshot.js';
+import { interruptedFraction } from './interrupted-fraction.js';
 import { JournalTail } from './journal-tail.js';
 import { RegistrationQueue } from './registration-queue.js';
 
@@ -113,6 +114,7 @@ export class SessionFacade {
         resolvePlan: (c) => this.resolvePlan(c),
         sendCollecting: (f) => this.sendCollecting(f),
         interlockActive: (id) => interlocksPart(this.session.snapshot.context, this.opts.clock.nowMs()).some((i) => i.id === id && i.status !== 'clear'),
+        interruptedFraction: (plan) => interruptedFraction(journalDir(this.opts.config), plan),
       });
     }
     if (result.ok) this.bump('registrations');
