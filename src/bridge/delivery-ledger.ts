@@ -122,3 +122,19 @@ export function beamTotals(d: readonly BeamDelivery[], beamId: number): { mu1: n
   const segs = d.find((b) => b.beamId === beamId)?.segments ?? [];
   return { mu1: segs.reduce((s, x) => s + x.mu1, 0), mu2: segs.reduce((s, x) => s + x.mu2, 0) };
 }
+
+/** Delivered MU per beam on both channels, as the operator reads it ("beam 1 7.500 / 7.500 MU"). */
+export function deliveredPerBeam(d: readonly BeamDelivery[]): string {
+  return d.map((b) => {
+    const t = beamTotals(d, b.beamId);
+    return `beam ${b.beamId} ${t.mu1.toFixed(3)} / ${t.mu2.toFixed(3)} MU`;
+  }).join(', ') || 'nothing';
+}
+
+/** Whether either channel counted any MU: such a fraction may not be delivered again in full. */
+export function deliveredAny(d: readonly BeamDelivery[]): boolean {
+  return d.some((b) => {
+    const t = beamTotals(d, b.beamId);
+    return t.mu1 > 0 || t.mu2 > 0;
+  });
+}

@@ -1,16 +1,9 @@
 /** How `simulate` and `start` tell the operator about an interrupted fraction found in the journal folder. */
 import path from 'node:path';
-import type { BeamDelivery } from '../bridge/delivery-ledger.js';
-import { beamTotals } from '../bridge/delivery-ledger.js';
+import { deliveredPerBeam } from '../bridge/delivery-ledger.js';
 import type { RunFound } from '../bridge/fraction-recovery.js';
 import { BridgeError } from '../core/bridge-error.js';
 
-export function deliveredPerBeam(d: readonly BeamDelivery[]): string {
-  return d.map((b) => {
-    const t = beamTotals(d, b.beamId);
-    return `beam ${b.beamId} ${t.mu1.toFixed(3)} / ${t.mu2.toFixed(3)} MU`;
-  }).join(', ') || 'nothing';
-}
 
 export function describeRun(run: RunFound): string {
   const rel = path.relative(process.cwd(), run.journal);
@@ -19,7 +12,6 @@ export function describeRun(run: RunFound): string {
   return `interrupted run ${rel} (started ${run.startedAtIso}) ${why}: delivered ${deliveredPerBeam(run.delivered)} (ch1 / ch2)${diff}${run.tornTail ? '; torn last journal line ignored' : ''}`;
 }
 
-export const totalDeliveredMu = (d: readonly BeamDelivery[]): number => d.reduce((s, b) => s + beamTotals(d, b.beamId).mu1, 0);
 
 /** Re-delivery in full of a fraction that already delivered MU: refused, naming the run. */
 export function refusal(run: RunFound): BridgeError {

@@ -21,7 +21,8 @@ import { JSON_LIMITS } from '../core/json-limits.js';
 import { readInput } from './read-input.js';
 import { acknowledgeLatched, latchesToCarry } from './latched-at-start.js';
 import { startEmbeddedRoom, waitForLinks } from './embedded-room.js';
-import { deliveredPerBeam, describeRun, refusal, totalDeliveredMu } from './recovery-report.js';
+import { deliveredAny, deliveredPerBeam } from '../bridge/delivery-ledger.js';
+import { describeRun, refusal } from './recovery-report.js';
 import { STOP_EXIT, stopTriggers, type StopRequest } from './shutdown-signal.js';
 import { DEFAULT_LOG_PERIOD_MS, DeliveryLogger } from '../bridge/delivery-logger.js';
 import { systemClock } from '../core/clock.js';
@@ -143,7 +144,7 @@ function resumeFrom(dir: string, plan: Plan, o: SimulateOptions, log: (l: string
   const last = latestRun(dir, plan);
   const interrupted = last && last.ended !== 'complete' ? last : undefined;
   if (!o.resume) {
-    if (interrupted && totalDeliveredMu(interrupted.delivered) > 0) throw refusal(interrupted);
+    if (interrupted && deliveredAny(interrupted.delivered)) throw refusal(interrupted);
     if (interrupted) log(`an earlier run delivered nothing: ${describeRun(interrupted)}`);
     return undefined;
   }

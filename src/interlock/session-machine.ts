@@ -36,20 +36,18 @@ const UNEXPECTED_BEAM = { guard: 'linacBeamOn', target: '#session.fault', action
 /**
  * An event beamOn does not handle still judges the stored evidence at its time
  * (a link may have gone stale since the last report): the hold is not left to the next TICK.
+ * `notice` says why the event itself was not taken.
  */
-const UNHANDLED_IN_BEAM_ON = [
-  { guard: 'latchedFault', target: 'fault', actions: ['noticeUnhandled', 'latch'] },
-  { guard: 'holdNeeded', target: 'beamHold', actions: ['noticeUnhandled', 'recordHoldCauses'] },
-  { guard: 'beamOnUnconfirmed', target: 'beamHold', actions: ['noticeUnhandled', 'recordHoldCauses'] },
-  { actions: 'noticeUnhandled' },
-] as const;
+const refusedInBeamOn = <N extends 'noticeUnhandled' | 'noticeRepositionRefused'>(notice: N) =>
+  [
+    { guard: 'latchedFault', target: 'fault', actions: [notice, 'latch'] },
+    { guard: 'holdNeeded', target: 'beamHold', actions: [notice, 'recordHoldCauses'] },
+    { guard: 'beamOnUnconfirmed', target: 'beamHold', actions: [notice, 'recordHoldCauses'] },
+    { actions: notice },
+  ] as const;
+const UNHANDLED_IN_BEAM_ON = refusedInBeamOn('noticeUnhandled');
 /** REPOSITION_MLC in beamOn: refused (the beam is not held), the evidence judged at its time as above. */
-const REPOSITION_IN_BEAM_ON = [
-  { guard: 'latchedFault', target: 'fault', actions: ['noticeRepositionRefused', 'latch'] },
-  { guard: 'holdNeeded', target: 'beamHold', actions: ['noticeRepositionRefused', 'recordHoldCauses'] },
-  { guard: 'beamOnUnconfirmed', target: 'beamHold', actions: ['noticeRepositionRefused', 'recordHoldCauses'] },
-  { actions: 'noticeRepositionRefused' },
-] as const;
+const REPOSITION_IN_BEAM_ON = refusedInBeamOn('noticeRepositionRefused');
 
 export const sessionMachine = setup({
   types: { context: {} as SessionContext, events: {} as SessionEvent, input: {} as SessionInput, emitted: {} as SessionEmitted },

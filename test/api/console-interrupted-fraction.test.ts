@@ -35,7 +35,7 @@ describe('console loadPlan and an interrupted fraction', () => {
     const r = await command(rig.base, therapist, { type: 'loadPlan', plan: examplePlan });
     expect(r.status).toBe(409);
     expect(r.body.error).toMatchObject({ code: 'REFUSED', field: 'plan.fraction' });
-    expect(r.body.error.message).toMatch(/interrupted in killed-earlier\.jsonl .*beam 1 7\.5 \/ 7\.5 MU.*re-delivery in full is refused/);
+    expect(r.body.error.message).toMatch(/interrupted in killed-earlier\.jsonl .*beam 1 7\.500 \/ 7\.500 MU.*re-delivery in full is refused/);
     expect(rig.room.session.stateName).toBe('idle');
     expect(consoleRecords(rig).map((c) => `${c.command}:${c.outcome}`)).toContain('loadPlan:REFUSED');
   });

@@ -6,17 +6,13 @@
  */
 import path from 'node:path';
 import type { Plan } from '../../domain/plan/plan.js';
-import { beamTotals } from '../delivery-ledger.js';
+import { deliveredAny, deliveredPerBeam } from '../delivery-ledger.js';
 import { latestRun } from '../fraction-recovery.js';
 
 /** Why `plan` may not be loaded for delivery in full, or undefined when no earlier run delivered part of it. */
 export function interruptedFraction(journalDir: string, plan: Pick<Plan, 'patientId' | 'planId' | 'fraction'>): string | undefined {
   const run = latestRun(journalDir, plan);
   if (!run || run.ended === 'complete') return undefined;
-  const perBeam = run.delivered.map((b) => ({ beamId: b.beamId, ...beamTotals(run.delivered, b.beamId) })).filter((b) => b.mu1 > 0 || b.mu2 > 0);
-  if (perBeam.length === 0) return undefined;
-  const mu = perBeam.map((b) => `beam ${b.beamId} ${round3(b.mu1)} / ${round3(b.mu2)} MU`).join(', ');
-  return `fraction ${plan.fraction} of plan ${plan.planId} for ${plan.patientId} was interrupted in ${path.basename(run.journal)} (${run.ended}) after delivering ${mu} (ch1 / ch2): re-delivery in full is refused; continue it with \`simulate --resume\` (docs/stop-and-resume.md)`;
+  if (!deliveredAny(run.delivered)) return undefined;
+  return `fraction ${plan.fraction} of plan ${plan.planId} for ${plan.patientId} was interrupted in ${path.basename(run.journal)} (${run.ended}) after delivering ${deliveredPerBeam(run.delivered)} (ch1 / ch2): re-delivery in full is refused; continue it with \`simulate --resume\` (docs/stop-and-resume.md)`;
 }
-
-const round3 = (v: number): number => Math.round(v * 1000) / 1000;
