@@ -18,6 +18,8 @@ import { RenderLoop } from './render-loop.js';
 const el = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const model = emptyModel();
 let connected = false;
+/** Every button that sends a command: the command bar, registration review, interlock acknowledgements. */
+const COMMAND_BUTTONS = 'button[data-cmd], #registration-list button, #interlock-panel button';
 let token = sessionStorage.getItem('linac-bridge-token');
 
 const loop = new RenderLoop(draw);
@@ -31,6 +33,8 @@ const live = new LiveConnection({
     document.body.classList.toggle('disconnected', !connected);
     el('connection-status').textContent = connected ? 'connected' : 'DISCONNECTED';
     el('disconnected-detail').textContent = connected ? '' : disconnectedDetail(s);
+    // every command is disabled in the same instant as the banner, not a frame later
+    if (!connected) for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll(COMMAND_BUTTONS))) b.disabled = true;
     loop.mark(['commands']);
   },
   onAuthFailed: () => showLogin('the session token was refused: log in again'),
